@@ -1,0 +1,130 @@
+/**
+ * The running bot: opens the data directory, upgrades the database, wires
+ * the ledger, ComfyUI client, job runner and Telegram bot, and stops them
+ * in order. `main.ts`, the demo and the end-to-end tests all start it here.
+ *
+ * @module
+ */
+
+import type { Bot } from "grammy";
+import type { DatabaseSync } from "node:sqlite";
+import { createBot, type BotContext } from "./bot/mod.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { ConnectClient, type Renderer } from "./comfy/mod.ts";
+import type { Config } from "./config.ts";
+import { openStore } from "./store.ts";
+import { JobRunner } from "./jobs/runner.ts";
+import type { JobStore } from "./jobs/store.ts";
+import type { Ledger } from "./ledger/mod.ts";
+import type { Logger } from "./log.ts";
+import { openTimeBook } from "./stats/time_book.ts";
+import { telegramPhotos } from "./telegram/files.ts";
+import { recoverJobs } from "./jobs/recover.ts";
+
+/** Outside things the app uses; tests replace them. */
+export interface AppDeps {
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly fetch?: typeof fetch;
+  /** Replaces the ComfyUI client (tests, the preview backend later). */
+  readonly renderer?: Renderer;
+}
+
+/** A started bot. */
+export interface App {
+  readonly bot: Bot<BotContext>;
+  readonly runner: JobRunner;
+  readonly ledger: Ledger;
+  readonly jobs: JobStore;
+  readonly db: DatabaseSync;
+  /** Resolves when polling ends. */
+  readonly polling: Promise<void>;
+  /** Stops polling, lets jobs finish within the grace period, closes the DB. */
+  stop(): Promise<void>;
+}
+
+/** Starts the bot with long polling. */
+export async function startApp(config: Config, deps: AppDeps): Promise<App> {
+  const token = config.botToken;
+  if (token === undefined) throw new Error("BOT_TOKEN is required to start");
+  const { log } = deps;
+  const clock = deps.clock ?? systemClock;
+  const store = await openStore(config.dataDir, { clock, log, defaultTokens: config.defaultTokens });
+  const times = await openTimeBook(`${config.dataDir}/processing_stats.json`, log);
+  let runner: JobRunner | undefined;
+  const bot = createBot(token, {
+    ledger: store.ledger,
+    jobs: { start: (request) => (runner as JobRunner).start(request) },
+    times: times.stats,
+    log,
+    tokensPerVideo: config.tokensPerVideo,
+    defaultTokens: config.defaultTokens,
+    adminContact: config.adminContact,
+  }, {
+    apiRoot: config.telegramApiRoot,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  try {
+    await bot.init();
+  } catch (error) {
+    store.db.close();
+    throw error;
+  }
+  runner = new JobRunner({
+    api: bot.api,
+    renderer: deps.renderer ?? new ConnectClient({
+      baseUrl: config.comfyuiUrl,
+      workflow: config.comfyuiWorkflow,
+      timeoutMs: config.comfyuiTimeoutMs,
+      historyIntervalMs: config.historyIntervalMs,
+      historyAttempts: config.historyAttempts,
+      durationInput: config.comfyuiDurationInput,
+      sizeInput: config.comfyuiSizeInput,
+      clock,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    }),
+    photos: telegramPhotos({
+      api: bot.api,
+      apiRoot: config.telegramApiRoot,
+      token,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    }),
+    store: store.jobs,
+    ledger: store.ledger,
+    times,
+    clock,
+    log,
+    botUsername: bot.botInfo.username,
+    tokensPerVideo: config.tokensPerVideo,
+    concurrency: config.comfyuiConcurrency,
+    progressIntervalMs: config.progressIntervalMs,
+  });
+  await recoverJobs({ api: bot.api, jobs: store.jobs, log });
+  await bot.api.setMyCommands([{ command: "start", description: "Menu / Меню" }])
+    .catch((error) => log.warn("cannot register commands", { error }));
+  const polling = bot.start({
+    drop_pending_updates: false,
+    allowed_updates: ["message", "callback_query"],
+    onStart: (info) => log.info("polling started", { bot: info.username }),
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info("stopping: no new updates, waiting for running jobs");
+      await bot.stop();
+      await (runner as JobRunner).stop(config.shutdownGraceMs);
+      store.db.close();
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+  return {
+    bot,
+    runner,
+    ledger: store.ledger,
+    jobs: store.jobs,
+    db: store.db,
+    polling,
+    stop,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Inline keyboards. Labels come from the locale; data from
+ * {@link encodeCallback}.
+ *
+ * @module
+ */
+
+import { InlineKeyboard } from "grammy";
+import type { Messages } from "../i18n/mod.ts";
+import { encodeCallback, type MenuAction } from "./callback_data.ts";
+
+function menuButton(t: Messages, action: MenuAction, label: string) {
+  return InlineKeyboard.text(label, encodeCallback({ kind: "menu", action }));
+}
+
+/** The main menu: create, quick mode, balance, statistics, help. */
+export function mainMenu(t: Messages): InlineKeyboard {
+  const b = t.buttons;
+  return InlineKeyboard.from([
+    [menuButton(t, "create", b.create)],
+    [menuButton(t, "quick", b.quick)],
+    [menuButton(t, "balance", b.balance), menuButton(t, "stats", b.stats)],
+    [menuButton(t, "help", b.help)],
+  ]);
+}
+
+/** Under a delivered video: create another, quick mode, main menu. */
+export function afterVideo(t: Messages): InlineKeyboard {
+  const b = t.buttons;
+  return InlineKeyboard.from([
+    [menuButton(t, "create", b.createMore), menuButton(t, "quick", b.quick)],
+    [menuButton(t, "menu", b.menu)],
+  ]);
+}
+
+/** A single "main menu" button, for screens that lead back. */
+export function backToMenu(t: Messages): InlineKeyboard {
+  return InlineKeyboard.from([[menuButton(t, "menu", t.buttons.menu)]]);
+}

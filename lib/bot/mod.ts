@@ -1,0 +1,78 @@
+/**
+ * The Telegram bot: `createBot(token, deps, options)` wires every feature
+ * behind one error boundary. Jobs run outside the update handlers, so
+ * updates keep flowing while videos render.
+ *
+ * @module
+ */
+
+import { Bot, type Context, type NextFunction } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { asLocale, localeFor, messages } from "../i18n/mod.ts";
+import type { BotContext } from "./context.ts";
+import type { BotDeps } from "./deps.ts";
+import { errorHandler } from "./error_handler.ts";
+import { menuFeature } from "./features/menu.ts";
+import { photoFeature } from "./features/photo.ts";
+import { startFeature } from "./features/start.ts";
+import { unhandledFeature } from "./features/unhandled.ts";
+
+export type { BotContext } from "./context.ts";
+export type { BotDeps, JobStarter, TimeStats } from "./deps.ts";
+export { parseCallback } from "./callback_data.ts";
+
+/** How the bot reaches Telegram. */
+export interface BotOptions {
+  /** Bot API root (a local Bot API server, or the fake one in tests). */
+  readonly apiRoot?: string;
+  /** Skips getMe at start when already known. */
+  readonly botInfo?: UserFromGetMe;
+  readonly fetch?: typeof fetch;
+}
+
+/** Creates the bot with all features; start it with `bot.start()`. */
+export function createBot(
+  token: string,
+  deps: BotDeps,
+  options: BotOptions = {},
+): Bot<BotContext> {
+  const bot = new Bot<BotContext>(token, {
+    client: {
+      ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  bot.catch(errorHandler(deps.log));
+  bot.use(userMiddleware(deps));
+  const features = bot.errorBoundary(errorHandler(deps.log));
+  features.use(startFeature(deps));
+  features.use(menuFeature(deps));
+  features.use(photoFeature(deps));
+  features.use(unhandledFeature());
+  return bot;
+}
+
+// Loads (or creates, with the welcome bonus) the sender's account and picks
+// the language before any feature runs.
+function userMiddleware(deps: BotDeps) {
+  return async (ctx: Context & Partial<BotContext>, next: NextFunction) => {
+    const from = ctx.from;
+    if (from === undefined || from.is_bot) return;
+    const account = deps.ledger.account(from.id) ??
+      deps.ledger.ensureUser({
+        id: from.id,
+        username: from.username,
+        firstName: from.first_name,
+        lastName: from.last_name,
+        language: localeFor(from.language_code),
+      }).account;
+    const locale = account.language === undefined
+      ? localeFor(from.language_code)
+      : asLocale(account.language);
+    ctx.account = account;
+    ctx.locale = locale;
+    ctx.t = messages(locale);
+    await next();
+  };
+}

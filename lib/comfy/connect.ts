@@ -1,0 +1,249 @@
+import type { Clock } from "../clock.ts";
+import type { InputRef } from "../config.ts";
+import { detectVideo } from "../media.ts";
+import { decodeBase64, encodeBase64 } from "./base64.ts";
+import {
+  ComfyError,
+  ComfyHttpError,
+  ComfyJobError,
+  ComfyOutputError,
+  ComfyTimeoutError,
+  ComfyUnreachableError,
+} from "./errors.ts";
+import { findByInput, type HistoryEntry, type OutputFile } from "./history.ts";
+
+/** One image-to-video job as the bot asks for it. */
+export interface RenderRequest {
+  /** `telegram_<user id>_<ms>`: names the input file, so it finds the job. */
+  readonly clientId: string;
+  readonly image: Uint8Array;
+  readonly durationSeconds: number;
+  readonly sizePx: number;
+  /** Aborts the job on the bot's side (shutdown, cancel). */
+  readonly signal?: AbortSignal;
+}
+
+/** A finished video. */
+export interface RenderResult {
+  readonly video: Uint8Array;
+  /** `direct` when it came in Connect's answer, `history` via `/view`. */
+  readonly via: "direct" | "history";
+}
+
+/** Anything that turns a photo into a video. */
+export interface Renderer {
+  render(request: RenderRequest): Promise<RenderResult>;
+}
+
+/** Options of {@link ConnectClient}. */
+export interface ConnectClientOptions {
+  readonly baseUrl: string;
+  readonly workflow: string;
+  readonly timeoutMs: number;
+  readonly historyIntervalMs: number;
+  readonly historyAttempts: number;
+  readonly durationInput?: InputRef | undefined;
+  readonly sizeInput?: InputRef | undefined;
+  readonly clock: Clock;
+  readonly fetch?: typeof fetch;
+}
+
+/** The input file name the old bot used; the history fallback looks for it. */
+export function inputFileName(clientId: string): string {
+  return `input_${clientId}.jpg`;
+}
+
+/**
+ * Runs a workflow through ComfyUI-Connect (`POST /api/connect/workflows/
+ * <name>`), as the old bot did. Connect blocks until the render ends and
+ * returns the video as base64 when the output node stores it under
+ * `images`; otherwise (VideoHelperSuite writes `gifs`, or the request timed
+ * out while ComfyUI kept rendering) the job is found in `/history` by its
+ * input file name and the video is downloaded through `/view`.
+ */
+export class ConnectClient implements Renderer {
+  readonly #options: ConnectClientOptions;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ConnectClientOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Renders one video, or throws a {@link ComfyError}. */
+  async render(request: RenderRequest): Promise<RenderResult> {
+    const answer = await this.#submit(request);
+    if (answer !== undefined) {
+      const video = firstOutput(answer);
+      if (video !== undefined) return { video: checkVideo(video), via: "direct" };
+    }
+    const entry = await this.#awaitHistory(request);
+    return { video: await this.#download(entry, request.signal), via: "history" };
+  }
+
+  // Returns the parsed answer, or undefined when the request timed out and
+  // the result has to be looked up in the history.
+  async #submit(request: RenderRequest): Promise<unknown> {
+    const { workflow, timeoutMs } = this.#options;
+    const path = `/api/connect/workflows/${encodeURIComponent(workflow)}`;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, timeout])
+      : timeout;
+    let response: Response;
+    try {
+      response = await this.#fetch(this.#options.baseUrl + path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(this.#body(request)),
+        signal,
+      });
+      if (!response.ok) {
+        throw new ComfyHttpError(response.status, path, await response.text());
+      }
+      return parseJson(await response.text(), path);
+    } catch (error) {
+      if (timeout.aborted && !request.signal?.aborted) return undefined;
+      throw wrapFetchError(error, path, request.signal);
+    }
+  }
+
+  #body(request: RenderRequest): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      image: {
+        image: {
+          type: "file",
+          content: encodeBase64(request.image),
+          name: inputFileName(request.clientId),
+        },
+      },
+    };
+    const set = (ref: InputRef | undefined, value: number) => {
+      if (ref === undefined) return;
+      const tag = (body[ref.tag] ?? {}) as Record<string, unknown>;
+      tag[ref.input] = value;
+      body[ref.tag] = tag;
+    };
+    set(this.#options.durationInput, request.durationSeconds);
+    set(this.#options.sizeInput, request.sizePx);
+    // Connect ignores it, but it names the job in ComfyUI's own logs.
+    body.client_id = request.clientId;
+    return body;
+  }
+
+  async #awaitHistory(request: RenderRequest): Promise<HistoryEntry> {
+    const { historyAttempts, historyIntervalMs, clock } = this.#options;
+    const name = inputFileName(request.clientId);
+    for (let attempt = 1; attempt <= historyAttempts; attempt++) {
+      await clock.sleep(historyIntervalMs, request.signal);
+      const history = await this.#getJson("/history?max_items=256", request);
+      const entry = findByInput(history, name);
+      if (entry?.error !== undefined) {
+        throw new ComfyJobError(
+          `The workflow failed in ComfyUI: ${entry.error}`,
+          entry.promptId,
+        );
+      }
+      if (entry?.video !== undefined) return entry;
+      if (entry?.completed) {
+        throw new ComfyOutputError(
+          `ComfyUI finished prompt "${entry.promptId}" without a video output`,
+        );
+      }
+    }
+    throw new ComfyTimeoutError(
+      `No result for "${name}" in ComfyUI's history after ${historyAttempts} checks`,
+    );
+  }
+
+  async #getJson(path: string, request: RenderRequest): Promise<unknown> {
+    try {
+      const response = await this.#fetch(this.#options.baseUrl + path, {
+        signal: request.signal ?? null,
+      });
+      if (!response.ok) {
+        throw new ComfyHttpError(response.status, path, await response.text());
+      }
+      return parseJson(await response.text(), path);
+    } catch (error) {
+      throw wrapFetchError(error, path, request.signal);
+    }
+  }
+
+  async #download(
+    entry: HistoryEntry,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array> {
+    const file = entry.video as OutputFile;
+    const query = new URLSearchParams({
+      filename: file.filename,
+      subfolder: file.subfolder,
+      type: file.type,
+    });
+    const path = `/view?${query}`;
+    try {
+      const response = await this.#fetch(this.#options.baseUrl + path, {
+        signal: signal ?? null,
+      });
+      if (!response.ok) {
+        throw new ComfyHttpError(response.status, path, await response.text());
+      }
+      return checkVideo(new Uint8Array(await response.arrayBuffer()));
+    } catch (error) {
+      throw wrapFetchError(error, path, signal);
+    }
+  }
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ComfyOutputError(`ComfyUI sent something that is not JSON for "${path}"`);
+  }
+}
+
+function wrapFetchError(
+  error: unknown,
+  path: string,
+  signal: AbortSignal | undefined,
+): unknown {
+  if (error instanceof ComfyError || signal?.aborted) return error;
+  return new ComfyUnreachableError(path, error);
+}
+
+// Connect answers `status: "success"` even when the render failed; the
+// video is then simply missing, which the caller treats like `gifs` output.
+function firstOutput(answer: unknown): Uint8Array | undefined {
+  if (typeof answer !== "object" || answer === null) {
+    throw new ComfyOutputError("ComfyUI-Connect sent an empty answer");
+  }
+  const { status, result } = answer as Record<string, unknown>;
+  if (status !== "success") {
+    throw new ComfyJobError(`ComfyUI-Connect answered status "${String(status)}"`);
+  }
+  const outputs = typeof result === "object" && result !== null
+    ? Object.values(result as Record<string, unknown>)
+    : [];
+  for (const list of outputs) {
+    if (!Array.isArray(list)) continue;
+    const first = list.find((item) => typeof item === "string" && item !== "");
+    if (typeof first === "string") {
+      try {
+        return decodeBase64(first);
+      } catch {
+        throw new ComfyOutputError("ComfyUI-Connect sent output that is not base64");
+      }
+    }
+  }
+  return undefined;
+}
+
+function checkVideo(bytes: Uint8Array): Uint8Array {
+  if (detectVideo(bytes) === undefined) {
+    throw new ComfyOutputError(
+      `The workflow output is not a video (${bytes.length} bytes, no MP4/WebM header)`,
+    );
+  }
+  return bytes;
+}

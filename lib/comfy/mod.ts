@@ -1,0 +1,32 @@
+/**
+ * ComfyUI: the ComfyUI-Connect client with its `/history` fallback, the
+ * readers for ComfyUI's untyped answers, and typed errors.
+ *
+ * @module
+ */
+
+export {
+  ConnectClient,
+  type ConnectClientOptions,
+  inputFileName,
+  type RenderRequest,
+  type Renderer,
+  type RenderResult,
+} from "./connect.ts";
+export {
+  ComfyError,
+  type ComfyErrorKind,
+  ComfyHttpError,
+  ComfyJobError,
+  ComfyOutputError,
+  ComfyTimeoutError,
+  ComfyUnreachableError,
+} from "./errors.ts";
+export {
+  findByInput,
+  type HistoryEntry,
+  type OutputFile,
+  parseEntry,
+  pickVideo,
+} from "./history.ts";
+export { decodeBase64, encodeBase64 } from "./base64.ts";

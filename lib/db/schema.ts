@@ -1,0 +1,171 @@
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+ *
+ * Version 0 is either an empty file or the old Python bot's `balances.db`;
+ * its `balances` table keeps its name, columns and meaning (`tokens` = what
+ * the user can spend) so the old README's `sqlite3` queries still work.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = 1;
+
+// The old bot's table, as its README documents it; older copies lacked some
+// columns, which step one adds before the table is rebuilt with checks.
+const OLD_BALANCES = `CREATE TABLE IF NOT EXISTS balances (
+  user_id INTEGER PRIMARY KEY,
+  tokens INTEGER NOT NULL,
+  username TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  videos_created INTEGER DEFAULT 0,
+  created_at TIMESTAMP,
+  updated_at TIMESTAMP
+)`;
+
+const OLD_COLUMNS: readonly [string, string][] = [
+  ["username", "TEXT"],
+  ["first_name", "TEXT"],
+  ["last_name", "TEXT"],
+  ["videos_created", "INTEGER DEFAULT 0"],
+  ["created_at", "TIMESTAMP"],
+  ["updated_at", "TIMESTAMP"],
+];
+
+// SQLite cannot add a CHECK to an existing table, so version 1 rebuilds it.
+const V1 = `
+CREATE TABLE balances_v1 (
+  user_id INTEGER PRIMARY KEY,
+  tokens INTEGER NOT NULL CHECK (tokens >= 0),
+  username TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  videos_created INTEGER NOT NULL DEFAULT 0 CHECK (videos_created >= 0),
+  created_at TIMESTAMP,
+  updated_at TIMESTAMP,
+  held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+  spent INTEGER NOT NULL DEFAULT 0 CHECK (spent >= 0),
+  language TEXT,
+  welcomed_at TEXT
+);
+-- Users of the old bot have seen its welcome already.
+INSERT INTO balances_v1 (user_id, tokens, username, first_name, last_name,
+    videos_created, created_at, updated_at, welcomed_at)
+  SELECT user_id, MAX(COALESCE(tokens, 0), 0), username, first_name, last_name,
+    MAX(COALESCE(videos_created, 0), 0), created_at, updated_at,
+    COALESCE(created_at, strftime('%Y-%m-%d %H:%M:%S', 'now'))
+  FROM balances;
+DROP TABLE balances;
+ALTER TABLE balances_v1 RENAME TO balances;
+
+CREATE TABLE journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES balances(user_id),
+  kind TEXT NOT NULL CHECK (kind IN ('import', 'grant', 'hold', 'capture',
+    'release', 'adjust', 'purchase', 'refund')),
+  amount INTEGER NOT NULL,
+  held_delta INTEGER NOT NULL DEFAULT 0,
+  tokens_after INTEGER NOT NULL CHECK (tokens_after >= 0),
+  held_after INTEGER NOT NULL CHECK (held_after >= 0),
+  job_id TEXT,
+  idem_key TEXT NOT NULL UNIQUE,
+  note TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX journal_user ON journal (user_id, id);
+CREATE INDEX journal_job ON journal (job_id);
+
+-- Balances carried over from the old bot open the journal, so replaying it
+-- gives every balance.
+INSERT INTO journal (user_id, kind, amount, tokens_after, held_after,
+    idem_key, note, created_at)
+  SELECT user_id, 'import', tokens, tokens, 0, 'import:' || user_id,
+    'balance carried over from the previous bot',
+    strftime('%Y-%m-%d %H:%M:%S', 'now')
+  FROM balances WHERE tokens > 0;
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES balances(user_id),
+  chat_id INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'submitted', 'running',
+    'delivering', 'done', 'failed', 'cancelled', 'refunded')),
+  mode TEXT NOT NULL,
+  duration INTEGER NOT NULL,
+  quality TEXT NOT NULL,
+  cost INTEGER NOT NULL CHECK (cost >= 0),
+  file_id TEXT NOT NULL,
+  update_id INTEGER UNIQUE,
+  locale TEXT NOT NULL,
+  progress_message_id INTEGER,
+  prompt_id TEXT,
+  error TEXT,
+  video_file_id TEXT,
+  render_seconds REAL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX jobs_user_state ON jobs (user_id, state);
+CREATE INDEX jobs_state ON jobs (state);
+`;
+
+function columnsOf(db: DatabaseSync, table: string): Set<string> {
+  const rows = db.prepare(`PRAGMA table_info(${table})`).all();
+  return new Set(rows.map((row) => String(row.name)));
+}
+
+/** Adds the columns an older copy of the old bot's table lacks. */
+function upgradeOldBalances(db: DatabaseSync): string[] {
+  db.exec(OLD_BALANCES);
+  const have = columnsOf(db, "balances");
+  const added: string[] = [];
+  for (const [name, type] of OLD_COLUMNS) {
+    if (!have.has(name)) {
+      db.exec(`ALTER TABLE balances ADD COLUMN ${name} ${type}`);
+      added.push(name);
+    }
+  }
+  return added;
+}
+
+/** What {@link migrate} did, for the start-up log. */
+export interface MigrationReport {
+  from: number;
+  to: number;
+  addedColumns: string[];
+  importedUsers: number;
+}
+
+/**
+ * Brings the database to {@link SCHEMA_VERSION} in one transaction.
+ * The caller has made a backup copy first where the file held old data.
+ */
+export function migrate(db: DatabaseSync): MigrationReport {
+  const from = Number(db.prepare("PRAGMA user_version").get()?.user_version);
+  const report: MigrationReport = {
+    from,
+    to: from,
+    addedColumns: [],
+    importedUsers: 0,
+  };
+  if (from >= SCHEMA_VERSION) return report;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    report.addedColumns = upgradeOldBalances(db);
+    report.importedUsers = Number(
+      db.prepare("SELECT COUNT(*) AS n FROM balances").get()?.n,
+    );
+    db.exec(V1);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+  report.to = SCHEMA_VERSION;
+  return report;
+}

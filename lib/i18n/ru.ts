@@ -1,0 +1,117 @@
+import { pluralRu } from "./plural.ts";
+
+const tokens = (n: number) =>
+  `${n} ${pluralRu(n, "токен", "токена", "токенов")}`;
+const videos = (n: number) => `${n} ${pluralRu(n, "видео", "видео", "видео")}`;
+const seconds = (n: number) =>
+  `${n} ${pluralRu(n, "секунда", "секунды", "секунд")}`;
+
+const QUALITY: Record<string, string> = {
+  low: "низкое",
+  medium: "среднее",
+  high: "высокое",
+};
+
+/** Russian texts, the default locale. */
+export const ru = {
+  buttons: {
+    create: "🎬 Создать видео",
+    quick: "⚡ Быстрый режим",
+    balance: "💰 Баланс",
+    stats: "📊 Статистика",
+    help: "❓ Помощь",
+    menu: "🏠 Главное меню",
+    createMore: "🎬 Создать еще",
+    back: "« Назад",
+    cancel: "✖ Отмена",
+  },
+  tokens,
+  quality: (q: string) => QUALITY[q] ?? q,
+  welcomeNew: (p: { name: string; bonus: number; videos: number }) =>
+    `👋 Привет, ${p.name}!\n\n` +
+    `Я превращаю фотографию в короткое видео с анимацией.\n` +
+    `🎁 Вам начислен бонус: ${tokens(p.bonus)}.\n` +
+    `Этого хватит на ${videos(p.videos)} по 10 секунд — просто пришлите фото.`,
+  menu: (p: { balance: number }) =>
+    `🎬 Главное меню\n\n💰 Баланс: ${tokens(p.balance)}\n\n` +
+    `Пришлите фото — и я сделаю из него видео (быстрый режим), ` +
+    `или выберите действие:`,
+  askPhotoQuick:
+    `⚡ Быстрый режим: 10 секунд, среднее качество.\n\n📸 Пришлите фотографию.`,
+  askPhotoCreate: `🎬 Создание видео\n\n📸 Пришлите фотографию для анимации.`,
+  notEnough: (p: { needed: number; balance: number; admin: string }) =>
+    `😔 Недостаточно токенов.\n\n` +
+    `Нужно: ${tokens(p.needed)}, у вас: ${tokens(p.balance)}.\n` +
+    `Чтобы пополнить баланс, напишите администратору${p.admin}.`,
+  adminContact: (p: { link: string }) => `: ${p.link}`,
+  queued: (p: { position: number; eta: string }) =>
+    `⏳ Вы №${p.position} в очереди. Примерное ожидание: ${p.eta}.`,
+  progress: (
+    p: { spinner: string; bar: string; percent: number; eta: string },
+  ) =>
+    `${p.spinner} Создаю видео...\n\n${p.bar} ${p.percent}%\n` +
+    `⏱ Осталось примерно: ${p.eta}`,
+  progressOverdue: (p: { spinner: string; bar: string; percent: number }) =>
+    `${p.spinner} Создаю видео...\n\n${p.bar} ${p.percent}%\n` +
+    `⏱ Получается дольше обычного, почти готово.`,
+  starting: `⏳ Принял фото, начинаю обработку...`,
+  uploading: `📤 Видео готово, отправляю...`,
+  caption: (p: { duration: number; quality: string; link: string }) =>
+    `✨ Ваше видео готово!\n⏱ ${seconds(p.duration)} · качество: ` +
+    `${QUALITY[p.quality] ?? p.quality}\n\n🤖 Создано в ${p.link}`,
+  doneNote: (p: { cost: number; balance: number }) =>
+    `✅ Готово! Списано: ${tokens(p.cost)}. Баланс: ${tokens(p.balance)}.`,
+  failed: (p: { reason: string }) =>
+    `❌ Не удалось создать видео.\n\n${p.reason}\n\n` +
+    `Токены не списаны — можно попробовать ещё раз.`,
+  reasons: {
+    unreachable: "Сервер обработки сейчас недоступен.",
+    http: "Сервер обработки отклонил задачу.",
+    timeout: "Сервер обработки не успел сделать видео вовремя.",
+    job_failed: "Во время обработки на сервере произошла ошибка.",
+    bad_output: "Сервер вернул повреждённое видео.",
+    no_result: "Сервер не вернул результат.",
+    photo: "Не удалось загрузить фотографию из Telegram.",
+    send: "Telegram не принял готовое видео.",
+    restarted: "Бот перезапускался во время обработки.",
+    internal: "Внутренняя ошибка бота.",
+  },
+  notImage: `🤔 Это не похоже на фотографию. Пришлите фото (JPEG, PNG или WebP).`,
+  tooBig: (p: { limit: number }) =>
+    `📦 Файл слишком большой. Пришлите фото до ${p.limit} МБ.`,
+  balance: (p: { balance: number; held: number; options: string }) =>
+    `💰 Ваш баланс: ${tokens(p.balance)}` +
+    (p.held > 0 ? `\n⏳ Зарезервировано под видео в работе: ${tokens(p.held)}` : "") +
+    `\n\nЭтого хватит на:\n${p.options}`,
+  balanceLine: (p: { duration: number; count: number; cost: number }) =>
+    `• ${videos(p.count)} по ${p.duration} сек (${tokens(p.cost)} за видео)`,
+  help: (p: { prices: string; admin: string }) =>
+    `❓ Как это работает\n\n` +
+    `1. Пришлите фотографию — получите видео 10 секунд (быстрый режим).\n` +
+    `2. Или нажмите «🎬 Создать видео», чтобы выбрать длительность и качество.\n` +
+    `3. Подождите пару минут — прогресс видно в сообщении.\n\n` +
+    `💰 Цены:\n${p.prices}\nКачество на цену не влияет.\n\n` +
+    `Если что-то пошло не так, токены возвращаются автоматически.` +
+    (p.admin ? `\n\n📬 Связаться с администратором: ${p.admin}` : ""),
+  priceLine: (p: { duration: number; cost: number }) =>
+    `• ${p.duration} сек — ${tokens(p.cost)}`,
+  statsScreen: (p: { videos: number; lines: string; overall: string }) =>
+    `📊 Статистика\n\nВы создали: ${videos(p.videos)}\n\n` +
+    `Среднее время обработки:\n${p.lines}\nВ целом: ${p.overall}`,
+  statsLine: (p: { duration: number; quality: string; time: string; count: number }) =>
+    `• ${p.duration} сек, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${videos(p.count)})`,
+  statsEmpty: "• пока нет данных",
+  statsNone: "нет данных",
+  unknown: `Я понимаю только фотографии и кнопки. Нажмите /start, чтобы открыть меню.`,
+  stale: "Эта кнопка устарела.",
+  busy: (p: { limit: number }) =>
+    `⏳ У вас уже ${p.limit} ${pluralRu(p.limit, "видео", "видео", "видео")} в работе. ` +
+    `Дождитесь их, и пришлите фото снова.`,
+  sorry: `😔 Что-то пошло не так. Попробуйте ещё раз чуть позже.`,
+  durationUnit: (n: number) => `${n} сек`,
+  minutes: (p: { m: number; s: number }) =>
+    p.m > 0 ? `${p.m} мин ${p.s} сек` : `${p.s} сек`,
+};
+
+/** The shape every locale must have (checked by the type system). */
+export type Messages = typeof ru;

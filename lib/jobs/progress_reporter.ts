@@ -1,0 +1,121 @@
+import type { Api } from "grammy";
+import type { Clock } from "../clock.ts";
+import { formatWait, type Locale, messages } from "../i18n/mod.ts";
+import type { Logger } from "../log.ts";
+import { estimateProgress, renderBar, spinnerFrame } from "../progress.ts";
+
+/** Options of {@link ProgressReporter}. */
+export interface ProgressReporterOptions {
+  readonly api: Api;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly chatId: number;
+  readonly locale: Locale;
+  readonly intervalMs: number;
+}
+
+/**
+ * One progress message per job, edited in place: the spinner, the bar and
+ * the remaining time while the render runs, then the outcome. It never
+ * sends the same text twice (Telegram refuses "message is not modified")
+ * and a failed edit never fails the job.
+ */
+export class ProgressReporter {
+  readonly #o: ProgressReporterOptions;
+  #messageId: number | undefined;
+  #lastText = "";
+  #ticker: AbortController | undefined;
+  #tickLoop: Promise<void> | undefined;
+  // Edits are chained so that a tick never overtakes a later final text.
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(options: ProgressReporterOptions) {
+    this.#o = options;
+  }
+
+  /** Sends the message; returns its id, or undefined if Telegram refused. */
+  async open(text: string): Promise<number | undefined> {
+    try {
+      const message = await this.#o.api.sendMessage(this.#o.chatId, text);
+      this.#messageId = message.message_id;
+      this.#lastText = text;
+    } catch (error) {
+      this.#o.log.warn("cannot send the progress message", { error });
+    }
+    return this.#messageId;
+  }
+
+  /** Replaces the text; with `fallbackToNew`, sends it anew if editing fails. */
+  show(text: string, options: { fallbackToNew?: boolean } = {}): Promise<void> {
+    this.#queue = this.#queue.then(() => this.#edit(text, options));
+    return this.#queue;
+  }
+
+  /** Starts editing the bar every interval from `startedAt` to the prediction. */
+  startTicking(startedAt: number, predictedMs: number): void {
+    this.stopTicking();
+    const controller = new AbortController();
+    this.#ticker = controller;
+    this.#tickLoop = this.#tick(startedAt, predictedMs, controller.signal);
+  }
+
+  /** Stops the bar. */
+  stopTicking(): void {
+    this.#ticker?.abort();
+    this.#ticker = undefined;
+  }
+
+  /** Stops everything; pending edits still finish. */
+  close(): void {
+    this.stopTicking();
+  }
+
+  /** The text a tick shows at `now` (exposed for tests). */
+  render(tick: number, elapsedMs: number, predictedMs: number): string {
+    const t = messages(this.#o.locale);
+    const estimate = estimateProgress(elapsedMs, predictedMs);
+    const view = {
+      spinner: spinnerFrame(tick),
+      bar: renderBar(estimate.percent),
+      percent: estimate.percent,
+    };
+    if (estimate.overdue) return t.progressOverdue(view);
+    const eta = formatWait(this.#o.locale, estimate.remainingSeconds);
+    return t.progress({ ...view, eta });
+  }
+
+  async #tick(startedAt: number, predictedMs: number, signal: AbortSignal) {
+    const { clock, intervalMs } = this.#o;
+    // Bounded: a render cannot outlive a day of ticks.
+    for (let tick = 0; tick < 86_400_000 / intervalMs; tick++) {
+      const text = this.render(tick, clock.now() - startedAt, predictedMs);
+      if (signal.aborted) return;
+      await this.show(text);
+      try {
+        await clock.sleep(intervalMs, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  async #edit(text: string, options: { fallbackToNew?: boolean }) {
+    if (text === this.#lastText) return;
+    const { api, chatId, log } = this.#o;
+    try {
+      if (this.#messageId === undefined) throw new Error("no progress message");
+      await api.editMessageText(chatId, this.#messageId, text);
+      this.#lastText = text;
+    } catch (error) {
+      log.debug("cannot edit the progress message", { error });
+      if (!options.fallbackToNew) return;
+      try {
+        const message = await api.sendMessage(chatId, text);
+        this.#messageId = message.message_id;
+        this.#lastText = text;
+      } catch (sendError) {
+        log.warn("cannot tell the user", { error: sendError });
+      }
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import type { Clock } from "../clock.ts";
+import { transaction } from "../db/mod.ts";
+import { type Ledger, sqlTime } from "../ledger/mod.ts";
+import {
+  type Duration,
+  parseDuration,
+  parseQuality,
+  type Quality,
+} from "../pricing.ts";
+
+/** Where a job is in its life. */
+export type JobState =
+  | "queued"
+  | "submitted"
+  | "running"
+  | "delivering"
+  | "done"
+  | "failed"
+  | "cancelled"
+  | "refunded";
+
+/** States after which nothing more happens to a job. */
+export const FINAL_STATES: ReadonlySet<JobState> = new Set([
+  "done",
+  "failed",
+  "cancelled",
+  "refunded",
+]);
+
+/** How the user started the job. */
+export type JobMode = "quick" | "wizard";
+
+/** A persisted job. */
+export interface Job {
+  readonly id: string;
+  readonly userId: number;
+  readonly chatId: number;
+  readonly state: JobState;
+  readonly mode: JobMode;
+  readonly duration: Duration;
+  readonly quality: Quality;
+  readonly cost: number;
+  readonly fileId: string;
+  readonly updateId: number | undefined;
+  readonly locale: string;
+  readonly progressMessageId: number | undefined;
+  readonly promptId: string | undefined;
+  readonly error: string | undefined;
+  readonly createdAt: string;
+}
+
+/** What the bot knows when it accepts a job. */
+export interface NewJob {
+  readonly id: string;
+  readonly userId: number;
+  readonly chatId: number;
+  readonly mode: JobMode;
+  readonly duration: Duration;
+  readonly quality: Quality;
+  readonly cost: number;
+  readonly fileId: string;
+  readonly updateId?: number | undefined;
+  readonly locale: string;
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+function optional<T>(value: SQLOutputValue | undefined, f: (v: SQLOutputValue) => T): T | undefined {
+  return value === null || value === undefined ? undefined : f(value);
+}
+
+function toJob(row: Row): Job {
+  return {
+    id: String(row.id),
+    userId: Number(row.user_id),
+    chatId: Number(row.chat_id),
+    state: String(row.state) as JobState,
+    mode: row.mode === "wizard" ? "wizard" : "quick",
+    duration: parseDuration(Number(row.duration)) ?? 10,
+    quality: parseQuality(row.quality) ?? "medium",
+    cost: Number(row.cost),
+    fileId: String(row.file_id),
+    updateId: optional(row.update_id, Number),
+    locale: String(row.locale),
+    progressMessageId: optional(row.progress_message_id, Number),
+    promptId: optional(row.prompt_id, String),
+    error: optional(row.error, String),
+    createdAt: String(row.created_at),
+  };
+}
+
+/**
+ * Jobs and their money. Creating a job holds its cost, completing it
+ * captures the hold, failing it releases the hold: each in one transaction
+ * with the job's state change, so a crash can never leave them disagreeing.
+ */
+export class JobStore {
+  readonly #db: DatabaseSync;
+  readonly #ledger: Ledger;
+  readonly #clock: Clock;
+
+  constructor(db: DatabaseSync, ledger: Ledger, clock: Clock) {
+    this.#db = db;
+    this.#ledger = ledger;
+    this.#clock = clock;
+  }
+
+  /**
+   * Records a queued job and holds its cost.
+   * @throws {InsufficientTokensError} when the user cannot afford it.
+   */
+  create(job: NewJob): Job {
+    return transaction(this.#db, () => {
+      const now = sqlTime(this.#clock.now());
+      this.#db.prepare(
+        `INSERT INTO jobs (id, user_id, chat_id, state, mode, duration,
+           quality, cost, file_id, update_id, locale, created_at, updated_at)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        job.id,
+        job.userId,
+        job.chatId,
+        job.mode,
+        job.duration,
+        job.quality,
+        job.cost,
+        job.fileId,
+        job.updateId ?? null,
+        job.locale,
+        now,
+        now,
+      );
+      this.#ledger.hold(job.userId, job.cost, {
+        idemKey: `hold:${job.id}`,
+        jobId: job.id,
+      });
+      return this.#require(job.id);
+    });
+  }
+
+  /** The job with this id. */
+  get(id: string): Job | undefined {
+    const row = this.#db.prepare("SELECT * FROM jobs WHERE id = ?").get(id);
+    return row === undefined ? undefined : toJob(row);
+  }
+
+  /** The job started by a Telegram update, if any. */
+  byUpdate(updateId: number): Job | undefined {
+    const row = this.#db.prepare("SELECT * FROM jobs WHERE update_id = ?")
+      .get(updateId);
+    return row === undefined ? undefined : toJob(row);
+  }
+
+  /** Moves an unfinished job to a new non-final state. */
+  advance(
+    id: string,
+    state: Exclude<JobState, "done" | "failed" | "cancelled" | "refunded">,
+    fields: { promptId?: string; progressMessageId?: number } = {},
+  ): void {
+    this.#db.prepare(
+      `UPDATE jobs SET state = ?, updated_at = ?,
+         prompt_id = COALESCE(?, prompt_id),
+         progress_message_id = COALESCE(?, progress_message_id)
+       WHERE id = ? AND state NOT IN ('done', 'failed', 'cancelled', 'refunded')`,
+    ).run(
+      state,
+      sqlTime(this.#clock.now()),
+      fields.promptId ?? null,
+      fields.progressMessageId ?? null,
+      id,
+    );
+  }
+
+  /** Marks the job done, spends its hold and counts the video. */
+  complete(
+    id: string,
+    result: { videoFileId?: string; renderSeconds: number },
+  ): Job {
+    return transaction(this.#db, () => {
+      const job = this.#require(id);
+      if (FINAL_STATES.has(job.state)) return job;
+      this.#ledger.capture(job.userId, job.cost, {
+        idemKey: `capture:${id}`,
+        jobId: id,
+      });
+      this.#ledger.countVideo(job.userId);
+      this.#finish(id, "done", {
+        video_file_id: result.videoFileId ?? null,
+        render_seconds: result.renderSeconds,
+      });
+      return this.#require(id);
+    });
+  }
+
+  /** Ends the job without a video and gives the hold back. */
+  fail(id: string, error: string, state: "failed" | "cancelled" = "failed"): Job {
+    return transaction(this.#db, () => {
+      const job = this.#require(id);
+      if (FINAL_STATES.has(job.state)) return job;
+      this.#ledger.release(job.userId, job.cost, {
+        idemKey: `release:${id}`,
+        jobId: id,
+      });
+      this.#finish(id, state, { error: error.slice(0, 500) });
+      return this.#require(id);
+    });
+  }
+
+  /** Jobs that have not reached a final state, oldest first. */
+  unfinished(): Job[] {
+    return this.#db.prepare(
+      `SELECT * FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled',
+         'refunded') ORDER BY created_at, rowid`,
+    ).all().map(toJob);
+  }
+
+  /** How many unfinished jobs a user has. */
+  activeCount(userId: number): number {
+    const row = this.#db.prepare(
+      `SELECT COUNT(*) AS n FROM jobs WHERE user_id = ? AND state NOT IN
+         ('done', 'failed', 'cancelled', 'refunded')`,
+    ).get(userId);
+    return Number(row?.n);
+  }
+
+  #finish(
+    id: string,
+    state: JobState,
+    extra: Record<string, string | number | null>,
+  ): void {
+    const now = sqlTime(this.#clock.now());
+    const columns = Object.keys(extra).map((c) => `, ${c} = ?`).join("");
+    this.#db.prepare(
+      `UPDATE jobs SET state = ?, updated_at = ?, finished_at = ?${columns}
+       WHERE id = ?`,
+    ).run(state, now, now, ...Object.values(extra), id);
+  }
+
+  #require(id: string): Job {
+    const job = this.get(id);
+    if (job === undefined) throw new Error(`Unknown job "${id}"`);
+    return job;
+  }
+}

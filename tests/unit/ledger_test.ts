@@ -1,0 +1,242 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import type { Clock } from "../../lib/clock.ts";
+import { migrate, openDatabase } from "../../lib/db/mod.ts";
+import { JobStore } from "../../lib/jobs/store.ts";
+import {
+  InsufficientTokensError,
+  Ledger,
+} from "../../lib/ledger/mod.ts";
+import { silentLogger } from "../../lib/log.ts";
+import { openStore } from "../../lib/store.ts";
+
+const clock: Clock = {
+  now: () => Date.UTC(2026, 10, 26, 12, 0, 0),
+  sleep: () => Promise.resolve(),
+};
+
+function fresh(defaultTokens = 100) {
+  const db = new DatabaseSync(":memory:");
+  migrate(db);
+  const ledger = new Ledger(db, { clock, defaultTokens });
+  return { db, ledger, jobs: new JobStore(db, ledger, clock) };
+}
+
+function replay(db: DatabaseSync, userId: number) {
+  const row = db.prepare(
+    `SELECT SUM(amount) AS tokens, SUM(held_delta) AS held,
+       SUM(CASE WHEN kind = 'capture' THEN -held_delta ELSE 0 END) AS spent
+     FROM journal WHERE user_id = ?`,
+  ).get(userId);
+  return {
+    tokens: Number(row?.tokens),
+    held: Number(row?.held),
+    spent: Number(row?.spent),
+  };
+}
+
+Deno.test("Ledger.ensureUser() grants DEFAULT_TOKENS once, journaled", () => {
+  const { db, ledger } = fresh();
+  const first = ledger.ensureUser({ id: 7, firstName: "Ann" });
+  assert.equal(first.created, true);
+  assert.equal(first.account.tokens, 100);
+  const again = ledger.ensureUser({ id: 7, firstName: "Anna", username: "ann" });
+  assert.equal(again.created, false);
+  assert.equal(again.account.tokens, 100);
+  assert.equal(again.account.firstName, "Anna");
+  assert.equal(again.account.username, "ann");
+  assert.deepEqual(replay(db, 7), { tokens: 100, held: 0, spent: 0 });
+  assert.equal(ledger.journal(7).length, 1);
+});
+
+Deno.test("hold, capture and release move tokens and journal each step", () => {
+  const { db, ledger } = fresh();
+  ledger.ensureUser({ id: 1 });
+  let account = ledger.hold(1, 10, { idemKey: "hold:a", jobId: "a" });
+  assert.deepEqual([account.tokens, account.held], [90, 10]);
+  account = ledger.capture(1, 10, { idemKey: "capture:a", jobId: "a" });
+  assert.deepEqual([account.tokens, account.held, account.spent], [90, 0, 10]);
+  ledger.hold(1, 15, { idemKey: "hold:b", jobId: "b" });
+  account = ledger.release(1, 15, { idemKey: "release:b", jobId: "b" });
+  assert.deepEqual([account.tokens, account.held, account.spent], [90, 0, 10]);
+  assert.deepEqual(replay(db, 1), { tokens: 90, held: 0, spent: 10 });
+  assert.deepEqual(
+    ledger.journal(1).map((e) => e.kind),
+    ["release", "hold", "capture", "hold", "grant"],
+  );
+});
+
+Deno.test("a repeated idempotency key moves nothing the second time", () => {
+  const { ledger } = fresh();
+  ledger.ensureUser({ id: 1 });
+  ledger.hold(1, 10, { idemKey: "hold:x" });
+  const again = ledger.hold(1, 10, { idemKey: "hold:x" });
+  assert.equal(again.tokens, 90);
+  assert.equal(again.held, 10);
+  assert.throws(() => ledger.release(1, 10, { idemKey: "hold:x" }), /was used/);
+});
+
+Deno.test("a hold beyond the balance fails and changes nothing", () => {
+  const { db, ledger } = fresh(5);
+  ledger.ensureUser({ id: 1 });
+  assert.throws(
+    () => ledger.hold(1, 10, { idemKey: "hold:big" }),
+    (e: unknown) =>
+      e instanceof InsufficientTokensError && e.needed === 10 &&
+      e.available === 5,
+  );
+  assert.equal(ledger.account(1)?.tokens, 5);
+  assert.equal(ledger.journal(1).length, 1);
+  // The CHECK constraint backs the conditional update.
+  assert.throws(() => db.exec("UPDATE balances SET tokens = -1"), /CHECK/);
+});
+
+Deno.test("Ledger.adjust() never takes a balance below zero", () => {
+  const { ledger } = fresh(30);
+  ledger.ensureUser({ id: 1 });
+  const result = ledger.adjust(1, -50, { idemKey: "adj:1" });
+  assert.equal(result.applied, -30);
+  assert.equal(result.account.tokens, 0);
+  assert.equal(ledger.adjust(1, 25, { idemKey: "adj:2" }).account.tokens, 25);
+});
+
+Deno.test("JobStore: a job holds on create, captures once on complete", () => {
+  const { db, ledger, jobs } = fresh();
+  ledger.ensureUser({ id: 1 });
+  const job = jobs.create({
+    id: "telegram_1_1",
+    userId: 1,
+    chatId: 1,
+    mode: "quick",
+    duration: 10,
+    quality: "medium",
+    cost: 10,
+    fileId: "f",
+    updateId: 55,
+    locale: "ru",
+  });
+  assert.equal(job.state, "queued");
+  assert.equal(ledger.account(1)?.held, 10);
+  assert.equal(jobs.byUpdate(55)?.id, job.id);
+  assert.equal(jobs.activeCount(1), 1);
+  jobs.complete(job.id, { renderSeconds: 3 });
+  jobs.complete(job.id, { renderSeconds: 3 });
+  jobs.fail(job.id, "too late");
+  const account = ledger.account(1);
+  assert.deepEqual(
+    [account?.tokens, account?.held, account?.spent, account?.videosCreated],
+    [90, 0, 10, 1],
+  );
+  assert.equal(jobs.get(job.id)?.state, "done");
+  assert.deepEqual(replay(db, 1), { tokens: 90, held: 0, spent: 10 });
+});
+
+Deno.test("JobStore: a failed job gives its hold back", () => {
+  const { ledger, jobs } = fresh();
+  ledger.ensureUser({ id: 2 });
+  const job = jobs.create({
+    id: "telegram_2_1",
+    userId: 2,
+    chatId: 2,
+    mode: "quick",
+    duration: 15,
+    quality: "high",
+    cost: 15,
+    fileId: "f",
+    locale: "en",
+  });
+  assert.equal(ledger.account(2)?.tokens, 85);
+  jobs.fail(job.id, "ComfyUI down");
+  assert.deepEqual(
+    [ledger.account(2)?.tokens, ledger.account(2)?.held],
+    [100, 0],
+  );
+  assert.equal(jobs.get(job.id)?.state, "failed");
+  assert.equal(jobs.unfinished().length, 0);
+});
+
+// The schema documented in the old bot's README, before first_name,
+// last_name and videos_created were added by its own migrations.
+const OLDEST_SCHEMA = `CREATE TABLE balances (
+  user_id INTEGER PRIMARY KEY, tokens INTEGER NOT NULL, username TEXT,
+  created_at TIMESTAMP, updated_at TIMESTAMP)`;
+const OLD_SCHEMA = `CREATE TABLE balances (
+  user_id INTEGER PRIMARY KEY, tokens INTEGER NOT NULL, username TEXT,
+  first_name TEXT, last_name TEXT, videos_created INTEGER DEFAULT 0,
+  created_at TIMESTAMP, updated_at TIMESTAMP)`;
+
+for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
+  Deno.test(`openStore() upgrades the ${name} bot's balances.db in place`, async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const old = new DatabaseSync(`${dir}/balances.db`);
+      old.exec(schema ?? "");
+      const full = schema === OLD_SCHEMA;
+      old.prepare(
+        full
+          ? `INSERT INTO balances VALUES (423721043, 170, 'serge_k', 'Sergey',
+             'Zheleznov', 5, '2025-10-21 10:00:00.123456', '2025-10-22 11:00:00')`
+          : `INSERT INTO balances VALUES (423721043, 170, 'serge_k',
+             '2025-10-21 10:00:00.123456', '2025-10-22 11:00:00')`,
+      ).run();
+      old.prepare(
+        "INSERT INTO balances (user_id, tokens) VALUES (2, 0)",
+      ).run();
+      old.close();
+
+      const store = await openStore(dir, {
+        clock,
+        log: silentLogger,
+        defaultTokens: 100,
+      });
+      const account = store.ledger.account(423721043);
+      assert.equal(account?.tokens, 170);
+      assert.equal(account?.username, "serge_k");
+      assert.equal(account?.firstName, full ? "Sergey" : undefined);
+      assert.equal(account?.videosCreated, full ? 5 : 0);
+      assert.equal(account?.createdAt, "2025-10-21 10:00:00.123456");
+      assert.equal(store.ledger.account(2)?.tokens, 0);
+      // Old users are not greeted as newcomers and keep their balance.
+      assert.equal(store.ledger.markWelcomed(423721043), false);
+      assert.deepEqual(replay(store.db, 423721043), {
+        tokens: 170,
+        held: 0,
+        spent: 0,
+      });
+      // The old README's sqlite3 queries keep working.
+      const top = store.db.prepare(
+        "SELECT username, tokens FROM balances ORDER BY tokens DESC LIMIT 5",
+      ).all();
+      assert.deepEqual({ ...top[0] }, { username: "serge_k", tokens: 170 });
+      store.db.close();
+
+      const backups = [...Deno.readDirSync(dir)].filter((e) =>
+        e.name.startsWith("balances.db.backup-v0-")
+      );
+      assert.equal(backups.length, 1);
+      const copy = openDatabase(`${dir}/${backups[0]?.name}`);
+      assert.equal(
+        copy.prepare("SELECT tokens FROM balances WHERE user_id = 423721043")
+          .get()?.tokens,
+        170,
+      );
+      copy.close();
+
+      // A second start changes nothing and makes no new backup.
+      const again = await openStore(dir, {
+        clock,
+        log: silentLogger,
+        defaultTokens: 100,
+      });
+      assert.equal(again.ledger.account(423721043)?.tokens, 170);
+      again.db.close();
+      assert.equal(
+        [...Deno.readDirSync(dir)].filter((e) => e.name.includes("backup"))
+          .length,
+        1,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

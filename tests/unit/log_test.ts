@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { createLogger, describeError, redact } from "../../lib/log.ts";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+Deno.test("createLogger() masks the token in messages, fields and causes", () => {
+  const lines: string[] = [];
+  const log = createLogger({
+    level: "debug",
+    secrets: [TOKEN],
+    sink: (line) => lines.push(line),
+  });
+  const cause = new TypeError(
+    `error sending request for url (https://api.telegram.org/bot${TOKEN}/getUpdates)`,
+  );
+  log.error(`failed ${TOKEN}`, {
+    error: new Error("Network request for 'getUpdates' failed!", { cause }),
+    url: `https://api.telegram.org/file/bot${TOKEN}/photos/1.jpg`,
+  });
+  assert.equal(lines.length, 1);
+  assert.ok(!lines[0]?.includes(TOKEN), lines[0]);
+  assert.ok(!lines[0]?.includes("AAHdqTcvCH1v"), lines[0]);
+  assert.match(lines[0] ?? "", /<redacted>/);
+  assert.match(lines[0] ?? "", /getUpdates/);
+});
+
+Deno.test("createLogger() drops lines below its level and adds context", () => {
+  const lines: string[] = [];
+  const log = createLogger({ level: "info", sink: (l) => lines.push(l) })
+    .with({ job: "telegram_1_2" });
+  log.debug("hidden");
+  log.info("shown", { user: 1 });
+  assert.deepEqual(lines, ["INFO shown job=telegram_1_2 user=1"]);
+});
+
+Deno.test("describeError() follows the cause chain", () => {
+  const error = new Error("outer", { cause: new RangeError("inner") });
+  assert.equal(describeError(error), "Error: outer <- RangeError: inner");
+  assert.equal(redact("a-secret-b", ["secret"]), "a-<redacted>-b");
+});
