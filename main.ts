@@ -9,7 +9,12 @@
 
 import { startApp } from "./lib/app.ts";
 import { ConfigError, loadConfig } from "./lib/config.ts";
-import { createLogger, describeError, fileSink, stderrSink } from "./lib/log.ts";
+import {
+  createLogger,
+  describeError,
+  fileSink,
+  stderrSink,
+} from "./lib/log.ts";
 
 const USAGE = "usage: lora-bot [start]";
 

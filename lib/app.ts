@@ -8,7 +8,7 @@
 
 import type { Bot } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
-import { createBot, type BotContext } from "./bot/mod.ts";
+import { type BotContext, createBot } from "./bot/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ConnectClient, type Renderer } from "./comfy/mod.ts";
 import type { Config } from "./config.ts";
@@ -49,12 +49,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   if (token === undefined) throw new Error("BOT_TOKEN is required to start");
   const { log } = deps;
   const clock = deps.clock ?? systemClock;
-  const store = await openStore(config.dataDir, { clock, log, defaultTokens: config.defaultTokens });
-  const times = await openTimeBook(`${config.dataDir}/processing_stats.json`, log);
-  let runner: JobRunner | undefined;
+  const store = await openStore(config.dataDir, {
+    clock,
+    log,
+    defaultTokens: config.defaultTokens,
+  });
+  const times = await openTimeBook(
+    `${config.dataDir}/processing_stats.json`,
+    log,
+  );
+  // The runner needs the bot's API and username, the bot needs the runner.
+  const late: { runner?: JobRunner } = {};
   const bot = createBot(token, {
     ledger: store.ledger,
-    jobs: { start: (request) => (runner as JobRunner).start(request) },
+    jobs: { start: (request) => (late.runner as JobRunner).start(request) },
     times: times.stats,
     log,
     tokensPerVideo: config.tokensPerVideo,
@@ -70,7 +78,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     store.db.close();
     throw error;
   }
-  runner = new JobRunner({
+  const runner = new JobRunner({
     api: bot.api,
     renderer: deps.renderer ?? new ConnectClient({
       baseUrl: config.comfyuiUrl,
@@ -99,8 +107,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     concurrency: config.comfyuiConcurrency,
     progressIntervalMs: config.progressIntervalMs,
   });
+  late.runner = runner;
   await recoverJobs({ api: bot.api, jobs: store.jobs, log });
-  await bot.api.setMyCommands([{ command: "start", description: "Menu / Меню" }])
+  await bot.api.setMyCommands([{
+    command: "start",
+    description: "Menu / Меню",
+  }])
     .catch((error) => log.warn("cannot register commands", { error }));
   const polling = bot.start({
     drop_pending_updates: false,
@@ -112,7 +124,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     stopping ??= (async () => {
       log.info("stopping: no new updates, waiting for running jobs");
       await bot.stop();
-      await (runner as JobRunner).stop(config.shutdownGraceMs);
+      await runner.stop(config.shutdownGraceMs);
       store.db.close();
       log.info("stopped");
     })();

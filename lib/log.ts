@@ -72,7 +72,7 @@ function formatValue(value: unknown): string {
 }
 
 /** Writes lines to standard error, which systemd sends to the journal. */
-export const stderrSink: LogSink = (line) => {
+export const stderrSink: LogSink = (line: string): void => {
   Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
 };
 

@@ -7,7 +7,9 @@ import type { BotContext } from "./context.ts";
  * The error boundary: logs what failed (the logger masks the token, which
  * grammY's HttpError may carry in its cause) and apologises to the user.
  */
-export function errorHandler(log: Logger) {
+export function errorHandler(
+  log: Logger,
+): (err: BotError<BotContext>) => Promise<void> {
   return async (err: BotError<BotContext>): Promise<void> => {
     const ctx = err.ctx;
     const fields = {

@@ -9,7 +9,7 @@ import { InlineKeyboard } from "grammy";
 import type { Messages } from "../i18n/mod.ts";
 import { encodeCallback, type MenuAction } from "./callback_data.ts";
 
-function menuButton(t: Messages, action: MenuAction, label: string) {
+function menuButton(action: MenuAction, label: string) {
   return InlineKeyboard.text(label, encodeCallback({ kind: "menu", action }));
 }
 
@@ -17,10 +17,10 @@ function menuButton(t: Messages, action: MenuAction, label: string) {
 export function mainMenu(t: Messages): InlineKeyboard {
   const b = t.buttons;
   return InlineKeyboard.from([
-    [menuButton(t, "create", b.create)],
-    [menuButton(t, "quick", b.quick)],
-    [menuButton(t, "balance", b.balance), menuButton(t, "stats", b.stats)],
-    [menuButton(t, "help", b.help)],
+    [menuButton("create", b.create)],
+    [menuButton("quick", b.quick)],
+    [menuButton("balance", b.balance), menuButton("stats", b.stats)],
+    [menuButton("help", b.help)],
   ]);
 }
 
@@ -28,12 +28,12 @@ export function mainMenu(t: Messages): InlineKeyboard {
 export function afterVideo(t: Messages): InlineKeyboard {
   const b = t.buttons;
   return InlineKeyboard.from([
-    [menuButton(t, "create", b.createMore), menuButton(t, "quick", b.quick)],
-    [menuButton(t, "menu", b.menu)],
+    [menuButton("create", b.createMore), menuButton("quick", b.quick)],
+    [menuButton("menu", b.menu)],
   ]);
 }
 
 /** A single "main menu" button, for screens that lead back. */
 export function backToMenu(t: Messages): InlineKeyboard {
-  return InlineKeyboard.from([[menuButton(t, "menu", t.buttons.menu)]]);
+  return InlineKeyboard.from([[menuButton("menu", t.buttons.menu)]]);
 }

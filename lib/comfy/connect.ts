@@ -75,10 +75,15 @@ export class ConnectClient implements Renderer {
     const answer = await this.#submit(request);
     if (answer !== undefined) {
       const video = firstOutput(answer);
-      if (video !== undefined) return { video: checkVideo(video), via: "direct" };
+      if (video !== undefined) {
+        return { video: checkVideo(video), via: "direct" };
+      }
     }
     const entry = await this.#awaitHistory(request);
-    return { video: await this.#download(entry, request.signal), via: "history" };
+    return {
+      video: await this.#download(entry, request.signal),
+      via: "history",
+    };
   }
 
   // Returns the parsed answer, or undefined when the request timed out and
@@ -199,7 +204,9 @@ function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ComfyOutputError(`ComfyUI sent something that is not JSON for "${path}"`);
+    throw new ComfyOutputError(
+      `ComfyUI sent something that is not JSON for "${path}"`,
+    );
   }
 }
 
@@ -220,7 +227,9 @@ function firstOutput(answer: unknown): Uint8Array | undefined {
   }
   const { status, result } = answer as Record<string, unknown>;
   if (status !== "success") {
-    throw new ComfyJobError(`ComfyUI-Connect answered status "${String(status)}"`);
+    throw new ComfyJobError(
+      `ComfyUI-Connect answered status "${String(status)}"`,
+    );
   }
   const outputs = typeof result === "object" && result !== null
     ? Object.values(result as Record<string, unknown>)
@@ -232,7 +241,9 @@ function firstOutput(answer: unknown): Uint8Array | undefined {
       try {
         return decodeBase64(first);
       } catch {
-        throw new ComfyOutputError("ComfyUI-Connect sent output that is not base64");
+        throw new ComfyOutputError(
+          "ComfyUI-Connect sent output that is not base64",
+        );
       }
     }
   }

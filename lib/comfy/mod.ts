@@ -9,8 +9,8 @@ export {
   ConnectClient,
   type ConnectClientOptions,
   inputFileName,
-  type RenderRequest,
   type Renderer,
+  type RenderRequest,
   type RenderResult,
 } from "./connect.ts";
 export {

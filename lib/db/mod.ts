@@ -40,7 +40,10 @@ export function hasTables(db: DatabaseSync): boolean {
  * online backup API (Deno's SQLite refuses `VACUUM INTO`: it allows no
  * attached databases).
  */
-export async function backupTo(db: DatabaseSync, target: string): Promise<void> {
+export async function backupTo(
+  db: DatabaseSync,
+  target: string,
+): Promise<void> {
   await backup(db, target);
 }
 

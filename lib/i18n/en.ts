@@ -69,15 +69,19 @@ export const en: Messages = {
     bad_output: "The render server returned a broken video.",
     no_result: "The render server returned no result.",
     photo: "Could not download the photo from Telegram.",
+    not_image: "The file is not an image we can read (JPEG, PNG or WebP).",
     send: "Telegram did not accept the finished video.",
     restarted: "The bot restarted while your video was being made.",
     internal: "An internal error in the bot.",
   },
-  notImage: `🤔 That does not look like a photo. Send a JPEG, PNG or WebP image.`,
+  notImage:
+    `🤔 That does not look like a photo. Send a JPEG, PNG or WebP image.`,
   tooBig: (p) => `📦 The file is too big. Send a photo under ${p.limit} MB.`,
   balance: (p) =>
     `💰 Your balance: ${tokens(p.balance)}` +
-    (p.held > 0 ? `\n⏳ Reserved for videos in progress: ${tokens(p.held)}` : "") +
+    (p.held > 0
+      ? `\n⏳ Reserved for videos in progress: ${tokens(p.held)}`
+      : "") +
     `\n\nThat is enough for:\n${p.options}`,
   balanceLine: (p) =>
     `• ${videos(p.count)} of ${p.duration} s (${tokens(p.cost)} each)`,
@@ -94,7 +98,9 @@ export const en: Messages = {
     `📊 Statistics\n\nYou have created: ${videos(p.videos)}\n\n` +
     `Average processing time:\n${p.lines}\nOverall: ${p.overall}`,
   statsLine: (p) =>
-    `• ${p.duration} s, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${videos(p.count)})`,
+    `• ${p.duration} s, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${
+      videos(p.count)
+    })`,
   statsEmpty: "• no data yet",
   statsNone: "no data",
   unknown: `I understand photos and buttons. Send /start to open the menu.`,

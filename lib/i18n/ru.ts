@@ -72,16 +72,20 @@ export const ru = {
     bad_output: "Сервер вернул повреждённое видео.",
     no_result: "Сервер не вернул результат.",
     photo: "Не удалось загрузить фотографию из Telegram.",
+    not_image: "Файл не похож на изображение (нужен JPEG, PNG или WebP).",
     send: "Telegram не принял готовое видео.",
     restarted: "Бот перезапускался во время обработки.",
     internal: "Внутренняя ошибка бота.",
   },
-  notImage: `🤔 Это не похоже на фотографию. Пришлите фото (JPEG, PNG или WebP).`,
+  notImage:
+    `🤔 Это не похоже на фотографию. Пришлите фото (JPEG, PNG или WebP).`,
   tooBig: (p: { limit: number }) =>
     `📦 Файл слишком большой. Пришлите фото до ${p.limit} МБ.`,
   balance: (p: { balance: number; held: number; options: string }) =>
     `💰 Ваш баланс: ${tokens(p.balance)}` +
-    (p.held > 0 ? `\n⏳ Зарезервировано под видео в работе: ${tokens(p.held)}` : "") +
+    (p.held > 0
+      ? `\n⏳ Зарезервировано под видео в работе: ${tokens(p.held)}`
+      : "") +
     `\n\nЭтого хватит на:\n${p.options}`,
   balanceLine: (p: { duration: number; count: number; cost: number }) =>
     `• ${videos(p.count)} по ${p.duration} сек (${tokens(p.cost)} за видео)`,
@@ -98,14 +102,21 @@ export const ru = {
   statsScreen: (p: { videos: number; lines: string; overall: string }) =>
     `📊 Статистика\n\nВы создали: ${videos(p.videos)}\n\n` +
     `Среднее время обработки:\n${p.lines}\nВ целом: ${p.overall}`,
-  statsLine: (p: { duration: number; quality: string; time: string; count: number }) =>
-    `• ${p.duration} сек, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${videos(p.count)})`,
+  statsLine: (
+    p: { duration: number; quality: string; time: string; count: number },
+  ) =>
+    `• ${p.duration} сек, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${
+      videos(p.count)
+    })`,
   statsEmpty: "• пока нет данных",
   statsNone: "нет данных",
-  unknown: `Я понимаю только фотографии и кнопки. Нажмите /start, чтобы открыть меню.`,
+  unknown:
+    `Я понимаю только фотографии и кнопки. Нажмите /start, чтобы открыть меню.`,
   stale: "Эта кнопка устарела.",
   busy: (p: { limit: number }) =>
-    `⏳ У вас уже ${p.limit} ${pluralRu(p.limit, "видео", "видео", "видео")} в работе. ` +
+    `⏳ У вас уже ${p.limit} ${
+      pluralRu(p.limit, "видео", "видео", "видео")
+    } в работе. ` +
     `Дождитесь их, и пришлите фото снова.`,
   sorry: `😔 Что-то пошло не так. Попробуйте ещё раз чуть позже.`,
   durationUnit: (n: number) => `${n} сек`,

@@ -6,7 +6,12 @@ import { formatWait, type Locale, messages } from "../i18n/mod.ts";
 import { InsufficientTokensError, type Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import { detectImage } from "../media.ts";
-import { priceOf, QUALITIES, settingsKey, type VideoSettings } from "../pricing.ts";
+import {
+  priceOf,
+  QUALITIES,
+  settingsKey,
+  type VideoSettings,
+} from "../pricing.ts";
 import { PhotoDownloadError, type PhotoSource } from "../telegram/files.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
 import { FifoLimiter } from "./semaphore.ts";
@@ -50,13 +55,21 @@ export interface StartRequest {
 export type StartOutcome =
   | { readonly kind: "started"; readonly job: Job }
   | { readonly kind: "duplicate"; readonly job: Job }
-  | { readonly kind: "insufficient"; readonly needed: number; readonly balance: number }
+  | {
+    readonly kind: "insufficient";
+    readonly needed: number;
+    readonly balance: number;
+  }
   | { readonly kind: "busy"; readonly limit: number };
 
 /** Failures that are the user's photo, not the render server. */
 class JobInputError extends Error {
-  readonly reason: "photo" | "send";
-  constructor(reason: "photo" | "send", message: string, options?: ErrorOptions) {
+  readonly reason: "photo" | "not_image" | "send";
+  constructor(
+    reason: "photo" | "not_image" | "send",
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "JobInputError";
     this.reason = reason;
@@ -87,7 +100,9 @@ export class JobRunner {
       if (seen !== undefined) return { kind: "duplicate", job: seen };
     }
     const limit = this.#deps.maxActivePerUser ?? 2;
-    if (store.activeCount(request.userId) >= limit) return { kind: "busy", limit };
+    if (store.activeCount(request.userId) >= limit) {
+      return { kind: "busy", limit };
+    }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
     let job: Job;
     try {
@@ -157,7 +172,9 @@ export class JobRunner {
     try {
       const messageId = await progress.open(t.starting);
       if (messageId !== undefined) {
-        this.#deps.store.advance(job.id, "queued", { progressMessageId: messageId });
+        this.#deps.store.advance(job.id, "queued", {
+          progressMessageId: messageId,
+        });
       }
       await this.#waitForSlot(job, progress, signal);
       try {
@@ -172,26 +189,43 @@ export class JobRunner {
     }
   }
 
-  async #waitForSlot(job: Job, progress: ProgressReporter, signal: AbortSignal) {
+  async #waitForSlot(
+    job: Job,
+    progress: ProgressReporter,
+    signal: AbortSignal,
+  ) {
     const waiting = this.#limiter.acquire(job.id, signal);
     const position = this.#limiter.position(job.id);
     if (position > 0) {
       const t = messages(job.locale as Locale);
       const each = this.#deps.times.predictSeconds(settingsKey(job));
-      const eta = formatWait(job.locale as Locale, each * position / Math.max(1, this.#deps.concurrency));
+      const eta = formatWait(
+        job.locale as Locale,
+        each * position / Math.max(1, this.#deps.concurrency),
+      );
       await progress.show(t.queued({ position, eta }));
     }
     await waiting;
   }
 
-  async #render(job: Job, progress: ProgressReporter, log: Logger, signal: AbortSignal) {
+  async #render(
+    job: Job,
+    progress: ProgressReporter,
+    log: Logger,
+    signal: AbortSignal,
+  ) {
     const { store, renderer, photos, clock, times } = this.#deps;
     store.advance(job.id, "submitted");
     const image = await photos.download(job.fileId, signal).catch((error) => {
-      throw new JobInputError("photo", "Cannot download the photo", { cause: error });
+      throw new JobInputError("photo", "Cannot download the photo", {
+        cause: error,
+      });
     });
     if (detectImage(image) === undefined) {
-      throw new JobInputError("photo", "The file is not a JPEG, PNG or WebP image");
+      throw new JobInputError(
+        "not_image",
+        "The file is not a JPEG, PNG or WebP image",
+      );
     }
     const key = settingsKey(job);
     const started = clock.now();
@@ -206,17 +240,26 @@ export class JobRunner {
     });
     const seconds = (clock.now() - started) / 1000;
     progress.stopTicking();
-    log.info("render finished", { via: result.via, seconds, bytes: result.video.length });
+    log.info("render finished", {
+      via: result.via,
+      seconds,
+      bytes: result.video.length,
+    });
     store.advance(job.id, "delivering");
     await progress.show(messages(job.locale as Locale).uploading);
     const videoFileId = await this.#deliver(job, result.video);
-    const done = store.complete(job.id, { renderSeconds: seconds, ...(videoFileId ? { videoFileId } : {}) });
+    const done = store.complete(job.id, {
+      renderSeconds: seconds,
+      ...(videoFileId ? { videoFileId } : {}),
+    });
     log.info("job done", { cost: job.cost, state: done.state });
     await times.record(key, seconds).catch((error) =>
       log.warn("cannot save processing stats", { error })
     );
     const balance = this.#deps.ledger.account(job.userId)?.tokens ?? 0;
-    await progress.show(messages(job.locale as Locale).doneNote({ cost: job.cost, balance }));
+    await progress.show(
+      messages(job.locale as Locale).doneNote({ cost: job.cost, balance }),
+    );
   }
 
   async #deliver(job: Job, video: Uint8Array): Promise<string | undefined> {
@@ -224,38 +267,56 @@ export class JobRunner {
     const t = messages(job.locale as Locale);
     await api.sendChatAction(job.chatId, "upload_video").catch(() => {});
     try {
-      const message = await api.sendVideo(job.chatId, new InputFile(video, "video.mp4"), {
-        caption: t.caption({
+      const message = await api.sendVideo(
+        job.chatId,
+        new InputFile(video, "video.mp4"),
+        {
+          caption: t.caption({
+            duration: job.duration,
+            quality: job.quality,
+            link: `https://t.me/${botUsername}`,
+          }),
+          supports_streaming: true,
           duration: job.duration,
-          quality: job.quality,
-          link: `https://t.me/${botUsername}`,
-        }),
-        supports_streaming: true,
-        duration: job.duration,
-        reply_markup: afterVideo(t),
-      });
+          reply_markup: afterVideo(t),
+        },
+      );
       return message.video?.file_id;
     } catch (error) {
-      throw new JobInputError("send", "Telegram refused the video", { cause: error });
+      throw new JobInputError("send", "Telegram refused the video", {
+        cause: error,
+      });
     }
   }
 
-  async #fail(job: Job, error: unknown, progress: ProgressReporter, log: Logger) {
+  async #fail(
+    job: Job,
+    error: unknown,
+    progress: ProgressReporter,
+    log: Logger,
+  ) {
     const cancelled = this.#stop.signal.aborted;
     const reason = reasonOf(error);
     log.error("job failed", { reason, error, cancelled });
     try {
-      this.#deps.store.fail(job.id, `${reason}: ${String(error instanceof Error ? error.message : error)}`);
+      this.#deps.store.fail(
+        job.id,
+        `${reason}: ${String(error instanceof Error ? error.message : error)}`,
+      );
     } catch (ledgerError) {
       log.error("cannot release the hold", { error: ledgerError });
       return;
     }
     const t = messages(job.locale as Locale);
-    await progress.show(t.failed({ reason: t.reasons[reason] }), { fallbackToNew: true });
+    await progress.show(t.failed({ reason: t.reasons[reason] }), {
+      fallbackToNew: true,
+    });
   }
 }
 
-function reasonOf(error: unknown): keyof ReturnType<typeof messages>["reasons"] {
+function reasonOf(
+  error: unknown,
+): keyof ReturnType<typeof messages>["reasons"] {
   if (error instanceof ComfyError) return error.kind;
   if (error instanceof JobInputError) return error.reason;
   if (error instanceof PhotoDownloadError) return "photo";

@@ -66,7 +66,10 @@ export interface NewJob {
 
 type Row = Record<string, SQLOutputValue>;
 
-function optional<T>(value: SQLOutputValue | undefined, f: (v: SQLOutputValue) => T): T | undefined {
+function optional<T>(
+  value: SQLOutputValue | undefined,
+  f: (v: SQLOutputValue) => T,
+): T | undefined {
   return value === null || value === undefined ? undefined : f(value);
 }
 
@@ -194,7 +197,11 @@ export class JobStore {
   }
 
   /** Ends the job without a video and gives the hold back. */
-  fail(id: string, error: string, state: "failed" | "cancelled" = "failed"): Job {
+  fail(
+    id: string,
+    error: string,
+    state: "failed" | "cancelled" = "failed",
+  ): Job {
     return transaction(this.#db, () => {
       const job = this.#require(id);
       if (FINAL_STATES.has(job.state)) return job;

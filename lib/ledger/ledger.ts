@@ -64,7 +64,10 @@ export class Ledger {
   readonly #clock: Clock;
   readonly #defaultTokens: number;
 
-  constructor(db: DatabaseSync, options: { clock: Clock; defaultTokens: number }) {
+  constructor(
+    db: DatabaseSync,
+    options: { clock: Clock; defaultTokens: number },
+  ) {
     this.#db = db;
     this.#clock = options.clock;
     this.#defaultTokens = options.defaultTokens;

@@ -13,7 +13,10 @@ export interface TimeBook {
 }
 
 /** Loads `processing_stats.json` (the old bot's file) and keeps it saved. */
-export async function openTimeBook(path: string, log: Logger): Promise<TimeBook> {
+export async function openTimeBook(
+  path: string,
+  log: Logger,
+): Promise<TimeBook> {
   const { stats, warning } = await loadProcessingStats(path);
   if (warning !== undefined) log.warn(warning);
   // Saves run one after another so an older snapshot never overwrites a newer.
@@ -23,7 +26,9 @@ export async function openTimeBook(path: string, log: Logger): Promise<TimeBook>
     predictSeconds: (key) => stats.predictSeconds(key),
     record(key, seconds) {
       stats.record(key, seconds);
-      saving = saving.catch(() => {}).then(() => saveProcessingStats(path, stats));
+      saving = saving.catch(() => {}).then(() =>
+        saveProcessingStats(path, stats)
+      );
       return saving;
     },
   };

@@ -100,7 +100,10 @@ async function readLimited(
   for await (const chunk of response.body ?? []) {
     size += chunk.length;
     if (size > limit) {
-      throw new PhotoDownloadError("too_big", `"${path}" exceeds ${limit} bytes`);
+      throw new PhotoDownloadError(
+        "too_big",
+        `"${path}" exceeds ${limit} bytes`,
+      );
     }
     chunks.push(chunk);
   }

@@ -42,8 +42,14 @@ Deno.test("loadConfig() reads ADMIN_USER_IDS and the old ADMIN_USER_ID", () => {
 });
 
 Deno.test("loadConfig() maps DEBUG=true to the debug level", () => {
-  assert.equal(loadConfig({ BOT_TOKEN: TOKEN, DEBUG: "true" }).logLevel, "debug");
-  assert.equal(loadConfig({ BOT_TOKEN: TOKEN, LOG_LEVEL: "WARN" }).logLevel, "warn");
+  assert.equal(
+    loadConfig({ BOT_TOKEN: TOKEN, DEBUG: "true" }).logLevel,
+    "debug",
+  );
+  assert.equal(
+    loadConfig({ BOT_TOKEN: TOKEN, LOG_LEVEL: "WARN" }).logLevel,
+    "warn",
+  );
 });
 
 Deno.test("loadConfig() names the variable with a bad value", () => {

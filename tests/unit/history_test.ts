@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { findByInput, pickVideo } from "../../lib/comfy/mod.ts";
 
 const entry = (input: string, outputs: unknown, status = "success") => ({
-  prompt: [1, "id", { "10": { class_type: "LoadImage", inputs: { image: input } } }, {}, ["9"]],
+  prompt: [
+    1,
+    "id",
+    { "10": { class_type: "LoadImage", inputs: { image: input } } },
+    {},
+    ["9"],
+  ],
   outputs,
   status: {
     status_str: status,
@@ -31,7 +37,12 @@ Deno.test("pickVideo() finds videos under gifs, images or videos", () => {
     { filename: "AnimateDiff_00001.mp4", subfolder: "video", type: "output" },
   );
   assert.equal(
-    pickVideo({ "9": { images: [{ filename: "x.mp4", subfolder: "", type: "output" }], animated: [true] } })
+    pickVideo({
+      "9": {
+        images: [{ filename: "x.mp4", subfolder: "", type: "output" }],
+        animated: [true],
+      },
+    })
       ?.filename,
     "x.mp4",
   );
@@ -44,16 +55,26 @@ Deno.test("pickVideo() finds videos under gifs, images or videos", () => {
     })?.filename,
     "final.mp4",
   );
-  assert.equal(pickVideo({ "9": { images: [{ filename: "a.png" }] } }), undefined);
+  assert.equal(
+    pickVideo({ "9": { images: [{ filename: "a.png" }] } }),
+    undefined,
+  );
   assert.equal(pickVideo("garbage"), undefined);
 });
 
 Deno.test("findByInput() picks the entry that loaded our input file only", () => {
   const history = {
-    a: entry("input_telegram_1_100.jpg", { "9": { gifs: [{ filename: "a.mp4", type: "output" }] } }),
-    b: entry("input_telegram_2_200.jpg", { "9": { gifs: [{ filename: "b.mp4", type: "output" }] } }),
+    a: entry("input_telegram_1_100.jpg", {
+      "9": { gifs: [{ filename: "a.mp4", type: "output" }] },
+    }),
+    b: entry("input_telegram_2_200.jpg", {
+      "9": { gifs: [{ filename: "b.mp4", type: "output" }] },
+    }),
   };
-  assert.equal(findByInput(history, "input_telegram_2_200.jpg")?.video?.filename, "b.mp4");
+  assert.equal(
+    findByInput(history, "input_telegram_2_200.jpg")?.video?.filename,
+    "b.mp4",
+  );
   assert.equal(findByInput(history, "input_telegram_2_20.jpg"), undefined);
   assert.equal(findByInput(null, "x"), undefined);
 });

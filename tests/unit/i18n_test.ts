@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {
-  LOCALES,
   localeFor,
+  LOCALES,
   messages,
   pluralEn,
   pluralRu,

@@ -3,10 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../lib/clock.ts";
 import { migrate, openDatabase } from "../../lib/db/mod.ts";
 import { JobStore } from "../../lib/jobs/store.ts";
-import {
-  InsufficientTokensError,
-  Ledger,
-} from "../../lib/ledger/mod.ts";
+import { InsufficientTokensError, Ledger } from "../../lib/ledger/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { openStore } from "../../lib/store.ts";
 
@@ -40,7 +37,11 @@ Deno.test("Ledger.ensureUser() grants DEFAULT_TOKENS once, journaled", () => {
   const first = ledger.ensureUser({ id: 7, firstName: "Ann" });
   assert.equal(first.created, true);
   assert.equal(first.account.tokens, 100);
-  const again = ledger.ensureUser({ id: 7, firstName: "Anna", username: "ann" });
+  const again = ledger.ensureUser({
+    id: 7,
+    firstName: "Anna",
+    username: "ann",
+  });
   assert.equal(again.created, false);
   assert.equal(again.account.tokens, 100);
   assert.equal(again.account.firstName, "Anna");
@@ -210,7 +211,7 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
       assert.deepEqual({ ...top[0] }, { username: "serge_k", tokens: 170 });
       store.db.close();
 
-      const backups = [...Deno.readDirSync(dir)].filter((e) =>
+      const backups = (await Array.fromAsync(Deno.readDir(dir))).filter((e) =>
         e.name.startsWith("balances.db.backup-v0-")
       );
       assert.equal(backups.length, 1);
@@ -231,7 +232,9 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
       assert.equal(again.ledger.account(423721043)?.tokens, 170);
       again.db.close();
       assert.equal(
-        [...Deno.readDirSync(dir)].filter((e) => e.name.includes("backup"))
+        (await Array.fromAsync(Deno.readDir(dir))).filter((e) =>
+          e.name.includes("backup")
+        )
           .length,
         1,
       );

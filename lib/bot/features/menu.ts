@@ -38,7 +38,11 @@ function screen(
         t.balanceLine({
           duration,
           cost: priceOf(duration, deps.tokensPerVideo),
-          count: videosAffordable(account.tokens, duration, deps.tokensPerVideo),
+          count: videosAffordable(
+            account.tokens,
+            duration,
+            deps.tokensPerVideo,
+          ),
         })
       ).join("\n");
       return [
@@ -52,7 +56,10 @@ function screen(
       const prices = DURATIONS.map((duration) =>
         t.priceLine({ duration, cost: priceOf(duration, deps.tokensPerVideo) })
       ).join("\n");
-      return [t.help({ prices, admin: deps.adminContact ?? "" }), backToMenu(t)];
+      return [
+        t.help({ prices, admin: deps.adminContact ?? "" }),
+        backToMenu(t),
+      ];
     }
   }
 }
@@ -73,7 +80,9 @@ function statsText(ctx: BotContext, deps: BotDeps): string {
   return t.statsScreen({
     videos: ctx.account.videosCreated,
     lines: lines.length > 0 ? lines.join("\n") : t.statsEmpty,
-    overall: overall === undefined ? t.statsNone : formatWait(ctx.locale, overall),
+    overall: overall === undefined
+      ? t.statsNone
+      : formatWait(ctx.locale, overall),
   });
 }
 

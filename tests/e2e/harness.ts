@@ -1,0 +1,87 @@
+/**
+ * End-to-end harness: the real app (`startApp`: ledger, job runner, grammY
+ * bot, ComfyUI client) against the fake Telegram and fake ComfyUI servers,
+ * with a temporary DATA_DIR. Disposing it stops everything and checks that
+ * no log line ever contained the bot token.
+ */
+
+import assert from "node:assert/strict";
+import { type App, startApp } from "../../lib/app.ts";
+import { loadConfig } from "../../lib/config.ts";
+import { createLogger } from "../../lib/log.ts";
+import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui.ts";
+import { FakeTelegram } from "../fakes/telegram.ts";
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  readonly comfy?: FakeComfyOptions;
+  /** Extra environment, as an operator would write it. */
+  readonly env?: Record<string, string>;
+}
+
+/** A running bot with its fakes. */
+export interface Harness extends AsyncDisposable {
+  readonly telegram: FakeTelegram;
+  readonly comfy: FakeComfy;
+  readonly app: App;
+  readonly dataDir: string;
+  readonly logs: string[];
+}
+
+/** Starts both fakes and the bot. */
+export async function startHarness(
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const telegram = await FakeTelegram.start();
+  const comfy = await FakeComfy.start({ renderMs: 20, ...options.comfy });
+  const dataDir = await Deno.makeTempDir({ prefix: "lora-e2e-" });
+  const logs: string[] = [];
+  const config = loadConfig({
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    COMFYUI_URL: comfy.url,
+    DATA_DIR: dataDir,
+    PROGRESS_INTERVAL: "0.02",
+    COMFYUI_HISTORY_INTERVAL: "0.02",
+    SHUTDOWN_GRACE: "5",
+    ...options.env,
+  });
+  const log = createLogger({
+    level: "debug",
+    secrets: [telegram.token],
+    sink: (line) => logs.push(line),
+  });
+  let app: App;
+  try {
+    app = await startApp(config, { log });
+  } catch (error) {
+    await comfy.close();
+    await telegram.close();
+    await Deno.remove(dataDir, { recursive: true });
+    throw error;
+  }
+  return {
+    telegram,
+    comfy,
+    app,
+    dataDir,
+    logs,
+    async [Symbol.asyncDispose]() {
+      try {
+        await app.stop();
+      } finally {
+        await comfy.close();
+        await telegram.close();
+        await Deno.remove(dataDir, { recursive: true });
+      }
+      const secret = telegram.token.split(":")[1] ?? telegram.token;
+      const leaked = logs.filter((line) => line.includes(secret));
+      assert.deepEqual(leaked, [], "a log line contains the bot token");
+    },
+  };
+}
+
+/** The journal kinds of a user, oldest first. */
+export function journalKinds(app: App, userId: number): string[] {
+  return app.ledger.journal(userId, 100).map((e) => e.kind).reverse();
+}

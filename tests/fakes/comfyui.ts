@@ -1,0 +1,372 @@
+/**
+ * A fake ComfyUI server with the ComfyUI-Connect plugin, on 127.0.0.1 and a
+ * free port, for tests. It answers the way the real servers do (see
+ * /work/shared/comfyui-contract.md §1, §3 and §6): every route also lives
+ * under `/api`, Connect errors are aiohttp's 500 text/plain page, runtime
+ * failures are still "success", and finished jobs land in `/history`.
+ *
+ * ```ts
+ * await using comfy = await FakeComfy.start({ mode: "history" });
+ * const res = await fetch(`${comfy.url}/api/connect/workflows/api-video`, {...});
+ * ```
+ *
+ * @module
+ */
+
+import { SAMPLE_MP4 } from "../fixtures/media.ts";
+import {
+  buildGraph,
+  type ConnectMode,
+  ConnectPluginError,
+  type ConnectRequest,
+  connectSuccess,
+  DEFAULT_TAGS,
+  OUTPUT_NODE,
+  type OutputStyle,
+  parseConnectBody,
+  type ParsedConnect,
+  redactBody,
+  workflowInfo,
+} from "./comfyui_connect.ts";
+import {
+  connectionDrop,
+  coreRoutes,
+  dispatch,
+  json,
+  normalizePath,
+  plainError,
+  RecordLog,
+  type Route,
+} from "./comfyui_core.ts";
+import {
+  FileStore,
+  HistoryStore,
+  type QueueItem,
+  RenderQueue,
+} from "./comfyui_history.ts";
+import { finishJob } from "./comfyui_render.ts";
+
+export type { ConnectMode, ConnectRequest } from "./comfyui_connect.ts";
+export type { HistoryEntry, QueueItem } from "./comfyui_history.ts";
+
+/** Options of {@linkcode FakeComfy.start}. */
+export interface FakeComfyOptions {
+  /** How Connect runs answer; default "direct". Mutable later via `mode`. */
+  mode?: ConnectMode;
+  /** How long each job "renders" (jobs run one at a time); default 30. */
+  renderMs?: number;
+  /** Bytes of the rendered video; default SAMPLE_MP4. */
+  video?: Uint8Array;
+  /** Saved Connect workflow names; default ["api-video"]. */
+  workflows?: string[];
+  /** Exposed tag → input names; default image/duration/size. */
+  tags?: Record<string, string[]>;
+  /** History size before FIFO eviction; default 10000. */
+  historyCap?: number;
+}
+
+/** A recorded `GET /view` query (raw values; defaults "" and "output"). */
+export interface ViewRequest {
+  filename: string;
+  subfolder: string;
+  type: string;
+}
+
+/** One HTTP request the fake answered. */
+export interface CallRecord {
+  method: string;
+  /** Path and query exactly as requested (with any `/api` prefix). */
+  path: string;
+  status: number;
+}
+
+interface Failure {
+  status: number;
+  remaining: number;
+}
+
+/** Fake ComfyUI + ComfyUI-Connect; dispose with `await using` or `close()`. */
+export class FakeComfy implements AsyncDisposable {
+  /** Base URL, `"http://127.0.0.1:<port>"`, no trailing slash. */
+  readonly url: string;
+  /** Mode for the next Connect requests (each request keeps its own). */
+  mode: ConnectMode;
+  /** Render time for the next Connect requests. */
+  renderMs: number;
+  /** Every Connect run request that reached the plugin, in arrival order. */
+  readonly requests: ConnectRequest[];
+  /** Every `GET /view`, including rejected ones. */
+  readonly viewRequests: ViewRequest[] = [];
+  /** Count of `GET /history` and `GET /history/<id>`. */
+  historyRequests = 0;
+  /** Every HTTP request with the status it got (hanging ones once answered). */
+  readonly calls: CallRecord[] = [];
+  /** Exceptions thrown inside the fake itself (a bug here; answered 500). */
+  readonly errors: unknown[] = [];
+  /** Prompt history (readable/editable by tests). */
+  readonly history: HistoryStore;
+  /** The server's output/input/temp files; they survive `restart()`. */
+  readonly files: FileStore = new FileStore();
+
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  readonly #queue = new RenderQueue();
+  readonly #routes: Route[];
+  readonly #video: Uint8Array<ArrayBuffer>;
+  readonly #workflows: Set<string>;
+  readonly #tags: Record<string, string[]>;
+  readonly #failures = new Map<string, Failure>();
+  readonly #log = new RecordLog<ConnectRequest>();
+  readonly #drops = new Set<() => void>();
+  #pluginClientId = crypto.randomUUID();
+  #promptNumber = 0;
+  #closed: Promise<void> | undefined;
+
+  private constructor(options: FakeComfyOptions) {
+    this.requests = this.#log.items;
+    this.mode = options.mode ?? "direct";
+    this.renderMs = options.renderMs ?? 30;
+    this.#video = (options.video ?? SAMPLE_MP4).slice();
+    this.#workflows = new Set(options.workflows ?? ["api-video"]);
+    this.#tags = structuredClone(
+      options.tags ?? (DEFAULT_TAGS as Record<string, string[]>),
+    );
+    this.history = new HistoryStore(options.historyCap ?? 10_000);
+    this.#routes = [
+      ...coreRoutes({
+        history: this.history,
+        files: this.files,
+        queue: this.#queue,
+        onHistoryRequest: () => void this.historyRequests++,
+        onViewRequest: (request) => void this.viewRequests.push(request),
+      }),
+      {
+        method: "GET",
+        pattern: /^\/connect\/workflows\/([^/]+)$/,
+        handler: (_req, [name = ""]) =>
+          this.#workflows.has(name)
+            ? json(workflowInfo(name, this.#tags))
+            : plainError(500),
+      },
+      {
+        method: "POST",
+        pattern: /^\/connect\/workflows\/([^/]+)$/,
+        handler: (req, [name = ""]) => this.#runWorkflow(req, name),
+      },
+    ];
+    this.#server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen() {},
+      // Silent: connectionDrop() bodies end up here (bugs go to `errors`).
+      onError: () => plainError(500),
+    }, (req) => this.#handle(req));
+    this.url = `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  /** Starts a fake on a free port of 127.0.0.1. */
+  static start(options: FakeComfyOptions = {}): Promise<FakeComfy> {
+    return Promise.resolve(new FakeComfy(options));
+  }
+
+  /**
+   * Resolves with the first Connect request whose `id` is greater than
+   * `after` (default 0: the first one), already recorded or still to come.
+   * Rejects after `timeoutMs` (default 5000) or on close.
+   */
+  waitForRequest(
+    opts: { after?: number; timeoutMs?: number } = {},
+  ): Promise<ConnectRequest> {
+    return this.#log.waitFor(opts.after ?? 0, opts.timeoutMs ?? 5000);
+  }
+
+  /**
+   * Answers the next `times` (default 1) requests to `path` with `status`
+   * before any other handling. `path` is compared without the `/api` prefix
+   * and also covers sub-paths: "/history" fails "/api/history/<id>" too.
+   */
+  failNext(path: string, status: number, times = 1): void {
+    this.#failures.set(normalizePath(path), { status, remaining: times });
+  }
+
+  /**
+   * Simulates a ComfyUI restart: queue and history are forgotten, jobs in
+   * flight never finish, their open Connect requests are dropped, the
+   * plugin gets a new client id. Files on disk and file counters stay.
+   */
+  restart(): void {
+    this.#queue.dropAll();
+    this.#dropConnections();
+    this.history.clear();
+    this.#pluginClientId = crypto.randomUUID();
+  }
+
+  /** Drops open requests, clears timers and stops the server. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#queue.dropAll();
+      this.#dropConnections();
+      this.#log.close(new Error("FakeComfy closed"));
+      await this.#server.shutdown();
+    })();
+    return this.#closed;
+  }
+
+  /** Same as {@linkcode FakeComfy.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const failure = this.#takeFailure(normalizePath(url.pathname));
+    let res: Response;
+    try {
+      res = failure !== undefined
+        ? plainError(failure)
+        : await dispatch(this.#routes, req, url);
+    } catch (error) {
+      this.errors.push(error);
+      res = plainError(500);
+    }
+    this.calls.push({
+      method: req.method,
+      path: url.pathname + url.search,
+      status: res.status,
+    });
+    return res;
+  }
+
+  #takeFailure(path: string): number | undefined {
+    for (const [prefix, failure] of this.#failures) {
+      if (path !== prefix && !path.startsWith(`${prefix}/`)) continue;
+      if (--failure.remaining <= 0) this.#failures.delete(prefix);
+      return failure.status;
+    }
+    return undefined;
+  }
+
+  #dropConnections(): void {
+    for (const drop of [...this.#drops]) drop();
+    this.#drops.clear();
+  }
+
+  #record(request: Omit<ConnectRequest, "id">): void {
+    this.#log.push({ id: this.requests.length + 1, ...request });
+  }
+
+  /** Reads and validates a run request like the plugin; a Response means 500. */
+  async #readRun(
+    req: Request,
+    workflow: string,
+    base: Omit<ConnectRequest, "id">,
+  ): Promise<ParsedConnect | Response> {
+    let body: unknown;
+    try {
+      body = await req.json();
+    } catch {
+      this.#record({ ...base, rejected: "Invalid JSON body" });
+      return plainError(500);
+    }
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+      base.body = redactBody(body as Record<string, unknown>);
+      base.clientIdField = (body as Record<string, unknown>)["client_id"];
+    }
+    if (!this.#workflows.has(workflow)) {
+      this.#record({ ...base, rejected: `Workflow '${workflow}' not found` });
+      return plainError(500);
+    }
+    try {
+      return parseConnectBody(body, this.#tags);
+    } catch (error) {
+      if (!(error instanceof ConnectPluginError)) throw error;
+      this.#record({ ...base, rejected: error.message });
+      return plainError(500);
+    }
+  }
+
+  async #runWorkflow(req: Request, workflow: string): Promise<Response> {
+    const mode = this.mode;
+    const renderMs = this.renderMs;
+    const base: Omit<ConnectRequest, "id"> = {
+      workflow,
+      body: {},
+      imageName: undefined,
+      imageBytes: undefined,
+      inputs: {},
+      clientIdField: undefined,
+      promptId: "",
+      at: Date.now(),
+      mode,
+      bypassed: [],
+      rejected: undefined,
+    };
+    const parsed = await this.#readRun(req, workflow, base);
+    if (parsed instanceof Response) return parsed;
+    const { values, inputs, imageName, imageBytes, bypassed } = parsed;
+    const recorded = { ...base, inputs, imageName, imageBytes, bypassed };
+    if (imageBytes && imageName !== undefined) {
+      const ref = {
+        filename: imageName,
+        subfolder: "",
+        type: "input",
+      } as const;
+      this.files.put(ref, imageBytes); // written before /prompt, like the plugin
+    }
+    if (mode === "error500") {
+      // A /prompt validation 400 surfaces as KeyError 'prompt_id' → 500.
+      this.#record({ ...recorded, rejected: "KeyError: 'prompt_id'" });
+      return plainError(500);
+    }
+    if (this.#closed) return connectionDrop();
+    const style: OutputStyle = mode === "direct" || mode === "bad_output"
+      ? "images"
+      : "gifs";
+    const item: QueueItem = [
+      this.#promptNumber++,
+      crypto.randomUUID(),
+      buildGraph(this.#tags, values, style),
+      { "client_id": this.#pluginClientId },
+      [OUTPUT_NODE],
+    ];
+    this.#record({ ...recorded, promptId: item[1] });
+    const result = await this.#render(item, mode, renderMs);
+    if (result === "dropped") return connectionDrop();
+    if (mode === "hang") {
+      await this.#untilDropped();
+      return connectionDrop();
+    }
+    return json(connectSuccess(workflow, result));
+  }
+
+  /** Queues the job; resolves with Connect's `output` list, or "dropped". */
+  #render(
+    item: QueueItem,
+    mode: ConnectMode,
+    renderMs: number,
+  ): Promise<string[] | "dropped"> {
+    return new Promise((resolve) => {
+      let output: string[] = [];
+      this.#queue.enqueue({
+        item,
+        renderMs,
+        finish: () => {
+          output = finishJob(
+            { history: this.history, files: this.files, video: this.#video },
+            { item, mode, startedAt: Date.now() - renderMs },
+          );
+        },
+        settle: (outcome) => resolve(outcome === "done" ? output : outcome),
+      });
+    });
+  }
+
+  /**
+   * Parks a hanging handler until restart()/close(). Client aborts are not
+   * observed: touching `request.signal` makes Deno 2.9 print a legacy-abort
+   * warning, and the parked handler costs nothing until then.
+   */
+  #untilDropped(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#drops.add(resolve));
+  }
+}
