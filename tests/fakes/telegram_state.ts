@@ -328,13 +328,14 @@ export class FakeStore {
     sender?: User,
   ): Message {
     const chat = this.chat(chatId);
+    const { from: _ignored, ...content } = fields;
     const message: Message = {
       "message_id": ++chat.lastMessageId,
+      from: sender ?? this.botUser(),
       date: Math.floor(Date.now() / 1000),
       chat: chat.chat,
-      ...fields,
+      ...content,
     };
-    message.from = sender ?? this.botUser();
     chat.messages.set(message.message_id, {
       from,
       message,

@@ -1,0 +1,97 @@
+/**
+ * The real `lora-bot` process (`deno run main.ts`), as systemd runs it:
+ * configuration errors, a whole quick-mode video, and a clean SIGTERM.
+ */
+
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { FakeComfy } from "../fakes/comfyui.ts";
+import { FakeTelegram } from "../fakes/telegram.ts";
+import { SAMPLE_JPEG } from "../fixtures/media.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+function botProcess(env: Record<string, string>, args = ["start"]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      MAIN,
+      ...args,
+    ],
+    env: { NO_COLOR: "1", ...env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function runToEnd(env: Record<string, string>) {
+  const output = await botProcess(env).output();
+  return {
+    code: output.code,
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+Deno.test("a bad setting stops the bot with exit code 2 and one line", async () => {
+  const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+  const bad = await runToEnd({ BOT_TOKEN: token, TOKENS_PER_VIDEO: "ten" });
+  assert.equal(bad.code, 2);
+  assert.equal(
+    bad.stderr.trim(),
+    'lora-bot: TOKENS_PER_VIDEO: "ten" is not a whole number',
+  );
+  const missing = await runToEnd({});
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^lora-bot: BOT_TOKEN: is required/);
+  const malformed = await runToEnd({ BOT_TOKEN: "42:not a token SECRETPART" });
+  assert.equal(malformed.code, 2);
+  assert.ok(!malformed.stderr.includes("SECRETPART"), malformed.stderr);
+});
+
+Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async () => {
+  await using telegram = await FakeTelegram.start();
+  await using comfy = await FakeComfy.start({ renderMs: 50 });
+  const dataDir = await Deno.makeTempDir({ prefix: "lora-process-" });
+  const child = botProcess({
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    COMFYUI_URL: comfy.url,
+    DATA_DIR: dataDir,
+    PROGRESS_INTERVAL: "0.05",
+    LOG_LEVEL: "debug",
+  }).spawn();
+  try {
+    const user = telegram.user(77, { first_name: "Ivan", language_code: "ru" });
+    telegram.sendPhoto(user, SAMPLE_JPEG);
+    const video = await telegram.waitForCall("sendVideo", { timeoutMs: 30_000 });
+    assert.match(String(video.params.caption), /t\.me\/lora_test_bot/);
+    await telegram.waitForCall("editMessageText", {
+      where: (c) => /Списано/.test(String(c.params.text)),
+    });
+  } finally {
+    child.kill("SIGTERM");
+  }
+  const output = await child.output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.match(stderr, /signal received signal=SIGTERM/);
+  assert.match(stderr, /INFO stopped/);
+  assert.ok(!stderr.includes(telegram.token.split(":")[1] ?? "?"), "token in log");
+  const db = new DatabaseSync(`${dataDir}/balances.db`);
+  try {
+    const row = db.prepare(
+      "SELECT tokens, held, videos_created FROM balances WHERE user_id = 77",
+    ).get();
+    assert.deepEqual({ ...row }, { tokens: 90, held: 0, videos_created: 1 });
+  } finally {
+    db.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
