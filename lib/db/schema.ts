@@ -111,6 +111,25 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_user_state ON jobs (user_id, state);
 CREATE INDEX jobs_state ON jobs (state);
+
+-- The create-video wizard of each user, so a restart does not lose it.
+CREATE TABLE wizard (
+  user_id INTEGER PRIMARY KEY REFERENCES balances(user_id),
+  step TEXT NOT NULL,
+  file_id TEXT,
+  duration INTEGER,
+  quality TEXT,
+  message_id INTEGER,
+  nonce TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+-- Telegram update ids already handled: a re-delivered update is skipped.
+CREATE TABLE updates (
+  update_id INTEGER PRIMARY KEY,
+  user_id INTEGER,
+  received_at TEXT NOT NULL
+);
 `;
 
 function columnsOf(db: DatabaseSync, table: string): Set<string> {

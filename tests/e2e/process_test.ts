@@ -70,7 +70,9 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
   try {
     const user = telegram.user(77, { first_name: "Ivan", language_code: "ru" });
     telegram.sendPhoto(user, SAMPLE_JPEG);
-    const video = await telegram.waitForCall("sendVideo", { timeoutMs: 30_000 });
+    const video = await telegram.waitForCall("sendVideo", {
+      timeoutMs: 30_000,
+    });
     assert.match(String(video.params.caption), /t\.me\/lora_test_bot/);
     await telegram.waitForCall("editMessageText", {
       where: (c) => /Списано/.test(String(c.params.text)),
@@ -83,7 +85,10 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
   assert.equal(output.code, 0, stderr);
   assert.match(stderr, /signal received signal=SIGTERM/);
   assert.match(stderr, /INFO stopped/);
-  assert.ok(!stderr.includes(telegram.token.split(":")[1] ?? "?"), "token in log");
+  assert.ok(
+    !stderr.includes(telegram.token.split(":")[1] ?? "?"),
+    "token in log",
+  );
   const db = new DatabaseSync(`${dataDir}/balances.db`);
   try {
     const row = db.prepare(

@@ -155,7 +155,12 @@ export async function decodeRequest(
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw badRequest("JSON object expected");
     }
-    Object.assign(params, body);
+    for (const [key, value] of Object.entries(body)) {
+      // Some clients send nested objects as JSON strings even in JSON bodies.
+      params[key] = typeof value === "string" && JSON_PARAMS.has(key)
+        ? normaliseFormValue(key, value)
+        : value;
+    }
   } else if (
     type.startsWith("multipart/form-data") ||
     type.startsWith("application/x-www-form-urlencoded")
