@@ -19,7 +19,6 @@ import type { Ledger } from "./ledger/mod.ts";
 import type { Logger } from "./log.ts";
 import { openTimeBook } from "./stats/time_book.ts";
 import { telegramPhotos } from "./telegram/files.ts";
-import { recoverJobs } from "./jobs/recover.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -106,9 +105,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     tokensPerVideo: config.tokensPerVideo,
     concurrency: config.comfyuiConcurrency,
     progressIntervalMs: config.progressIntervalMs,
+    maxActivePerUser: config.maxActiveJobsPerUser,
+    resubmits: config.jobResubmits,
   });
   late.runner = runner;
-  await recoverJobs({ api: bot.api, jobs: store.jobs, log });
+  const resumed = runner.resume();
+  if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
   await bot.api.setMyCommands([{
     command: "start",
     description: "Menu / Меню",

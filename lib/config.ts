@@ -32,6 +32,10 @@ export interface Config {
   readonly historyIntervalMs: number;
   readonly historyAttempts: number;
   readonly comfyuiConcurrency: number;
+  /** Unfinished jobs one user may have at once. */
+  readonly maxActiveJobsPerUser: number;
+  /** How often a job ComfyUI lost (a restart) is submitted again. */
+  readonly jobResubmits: number;
   readonly progressIntervalMs: number;
   /** How long SIGTERM waits for deliveries in progress. */
   readonly shutdownGraceMs: number;
@@ -68,6 +72,8 @@ export const DEFAULTS = {
   COMFYUI_HISTORY_INTERVAL: "3",
   COMFYUI_HISTORY_ATTEMPTS: "20",
   COMFYUI_CONCURRENCY: "1",
+  MAX_ACTIVE_JOBS_PER_USER: "2",
+  JOB_RESUBMITS: "1",
   PROGRESS_INTERVAL: "2",
   SHUTDOWN_GRACE: "30",
   DATA_DIR: "./data",
@@ -116,6 +122,13 @@ export function loadConfig(env: Env, requireToken = true): Config {
       1,
       64,
     ),
+    maxActiveJobsPerUser: int(
+      "MAX_ACTIVE_JOBS_PER_USER",
+      get("MAX_ACTIVE_JOBS_PER_USER"),
+      1,
+      100,
+    ),
+    jobResubmits: int("JOB_RESUBMITS", get("JOB_RESUBMITS"), 0, 10),
     progressIntervalMs: seconds("PROGRESS_INTERVAL", get("PROGRESS_INTERVAL")),
     shutdownGraceMs: seconds("SHUTDOWN_GRACE", get("SHUTDOWN_GRACE")),
     dataDir: get("DATA_DIR"),

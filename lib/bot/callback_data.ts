@@ -1,12 +1,24 @@
 /**
  * Callback data of inline buttons. Telegram hands it back verbatim from any
  * client, so it is parsed strictly: anything not produced by
- * {@link encodeCallback} is rejected.
+ * {@link encodeCallback} is rejected, and nothing here throws.
+ *
+ * | kind   | data                          | example                       |
+ * | ------ | ----------------------------- | ----------------------------- |
+ * | menu   | `m:<action>`                  | `m:balance`                   |
+ * | wizard | `w:<nonce>:<button>`          | `w:k3x9a0qz:d:10`, `w:…:ok`   |
+ * | job    | `j:c:<jobId>`                 | `j:c:telegram_42_1729545678123` |
+ * | users  | `u:<page>`                    | `u:2`                         |
+ * | lang   | `l:<locale>`                  | `l:en`                        |
  *
  * @module
  */
 
-/** The screens and actions a button can ask for. */
+import type { Locale } from "../i18n/mod.ts";
+import { parseDuration, parseQuality } from "../pricing.ts";
+import type { WizardButton } from "../wizard/mod.ts";
+
+/** The screens and actions a menu button can ask for. */
 export const MENU_ACTIONS = [
   "menu",
   "create",
@@ -20,14 +32,75 @@ export const MENU_ACTIONS = [
 export type MenuAction = typeof MENU_ACTIONS[number];
 
 /** Parsed callback data. */
-export type Callback = { readonly kind: "menu"; readonly action: MenuAction };
+export type Callback =
+  | { readonly kind: "menu"; readonly action: MenuAction }
+  | {
+    readonly kind: "wizard";
+    readonly nonce: string;
+    readonly button: WizardButton;
+  }
+  | { readonly kind: "job"; readonly action: "cancel"; readonly jobId: string }
+  | { readonly kind: "users"; readonly page: number }
+  | { readonly kind: "lang"; readonly locale: Locale };
 
-/** Telegram's limit for callback_data. */
+/** Telegram's limit for callback_data, in bytes. */
 export const CALLBACK_DATA_MAX_BYTES = 64;
+
+/** Job ids as the runner makes them: `telegram_<user>_<ms>`. */
+export const JOB_ID_PATTERN = /^telegram_[1-9]\d{0,19}_\d{1,16}$/;
+
+/** Wizard nonces, as `randomNonce()` of lib/wizard makes them. */
+export const NONCE_PATTERN = /^[a-z0-9]{8}$/;
+
+/** The highest page number of the admin's user list a button may carry. */
+export const MAX_PAGE = 99_999;
+
+function encodeWizardButton(button: WizardButton): string {
+  switch (button.type) {
+    case "duration":
+      return `d:${button.duration}`;
+    case "quality":
+      return `q:${button.quality}`;
+    case "back":
+      return "back";
+    case "cancel":
+      return "x";
+    case "confirm":
+      return "ok";
+  }
+}
 
 /** Encodes a callback for an inline button. */
 export function encodeCallback(callback: Callback): string {
-  return `m:${callback.action}`;
+  switch (callback.kind) {
+    case "menu":
+      return `m:${callback.action}`;
+    case "wizard":
+      return `w:${callback.nonce}:${encodeWizardButton(callback.button)}`;
+    case "job":
+      return `j:c:${callback.jobId}`;
+    case "users":
+      return `u:${callback.page}`;
+    case "lang":
+      return `l:${callback.locale}`;
+  }
+}
+
+function parseWizardButton(text: string): WizardButton | undefined {
+  if (text === "back") return { type: "back" };
+  if (text === "x") return { type: "cancel" };
+  if (text === "ok") return { type: "confirm" };
+  const [field, value, extra] = text.split(":");
+  if (extra !== undefined) return undefined;
+  if (field === "d") {
+    const duration = parseDuration(value);
+    return duration === undefined ? undefined : { type: "duration", duration };
+  }
+  if (field === "q") {
+    const quality = parseQuality(value);
+    return quality === undefined ? undefined : { type: "quality", quality };
+  }
+  return undefined;
 }
 
 /** Parses callback data, or returns undefined for anything unknown. */
@@ -35,7 +108,38 @@ export function parseCallback(data: unknown): Callback | undefined {
   if (typeof data !== "string" || data.length > CALLBACK_DATA_MAX_BYTES) {
     return undefined;
   }
-  const match = /^m:([a-z]+)$/.exec(data);
-  const action = MENU_ACTIONS.find((a) => a === match?.[1]);
-  return action === undefined ? undefined : { kind: "menu", action };
+  const colon = data.indexOf(":");
+  const prefix = data.slice(0, colon);
+  const rest = data.slice(colon + 1);
+  switch (colon === -1 ? "" : prefix) {
+    case "m": {
+      const action = MENU_ACTIONS.find((a) => a === rest);
+      return action === undefined ? undefined : { kind: "menu", action };
+    }
+    case "w": {
+      const nonce = rest.slice(0, 8);
+      const button = rest[8] === ":"
+        ? parseWizardButton(rest.slice(9))
+        : undefined;
+      return button === undefined || !NONCE_PATTERN.test(nonce)
+        ? undefined
+        : { kind: "wizard", nonce, button };
+    }
+    case "j": {
+      const jobId = rest.startsWith("c:") ? rest.slice(2) : "";
+      return JOB_ID_PATTERN.test(jobId)
+        ? { kind: "job", action: "cancel", jobId }
+        : undefined;
+    }
+    case "u": {
+      if (!/^(0|[1-9]\d{0,4})$/.test(rest)) return undefined;
+      return { kind: "users", page: Number(rest) };
+    }
+    case "l":
+      return rest === "ru" || rest === "en"
+        ? { kind: "lang", locale: rest }
+        : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -10,7 +10,12 @@ import {
   ComfyTimeoutError,
   ComfyUnreachableError,
 } from "./errors.ts";
-import { findByInput, type HistoryEntry, type OutputFile } from "./history.ts";
+import {
+  findByInput,
+  findInQueue,
+  type HistoryEntry,
+  type OutputFile,
+} from "./history.ts";
 
 /** One image-to-video job as the bot asks for it. */
 export interface RenderRequest {
@@ -30,9 +35,23 @@ export interface RenderResult {
   readonly via: "direct" | "history";
 }
 
+/** Finds a job again after the bot restarted. */
+export interface RecoverRequest {
+  readonly clientId: string;
+  readonly signal?: AbortSignal;
+}
+
 /** Anything that turns a photo into a video. */
 export interface Renderer {
+  /** Renders one video, or throws a {@link ComfyError}. */
   render(request: RenderRequest): Promise<RenderResult>;
+  /**
+   * The video of a job submitted before a restart: waits while ComfyUI
+   * still has it queued; `"lost"` when ComfyUI no longer knows it.
+   */
+  recover(request: RecoverRequest): Promise<RenderResult | "lost">;
+  /** Best effort: removes the job from ComfyUI's queue or interrupts it. */
+  cancel(clientId: string): Promise<void>;
 }
 
 /** Options of {@link ConnectClient}. */
@@ -84,6 +103,81 @@ export class ConnectClient implements Renderer {
       video: await this.#download(entry, request.signal),
       via: "history",
     };
+  }
+
+  /** Finds a job submitted before a restart by its input file name. */
+  async recover(request: RecoverRequest): Promise<RenderResult | "lost"> {
+    const { timeoutMs, historyIntervalMs, historyAttempts, clock } =
+      this.#options;
+    const name = inputFileName(request.clientId);
+    // Bounded like a fresh render: the request timeout plus the checks.
+    const rounds = Math.ceil(timeoutMs / historyIntervalMs) + historyAttempts;
+    for (let round = 0; round <= rounds; round++) {
+      if (round > 0) await clock.sleep(historyIntervalMs, request.signal);
+      const entry = await this.#historyEntry(name, request.signal);
+      if (entry !== undefined) {
+        return {
+          video: await this.#download(entry, request.signal),
+          via: "history",
+        };
+      }
+      const queue = await this.#getJson("/queue", request.signal);
+      if (findInQueue(queue, name) !== undefined) continue;
+      // It may have left the queue for the history between the two reads.
+      const late = await this.#historyEntry(name, request.signal);
+      if (late === undefined) return "lost";
+      return {
+        video: await this.#download(late, request.signal),
+        via: "history",
+      };
+    }
+    throw new ComfyTimeoutError(
+      `"${name}" is still queued in ComfyUI after ${rounds} checks`,
+    );
+  }
+
+  /** Removes the job from ComfyUI's queue, or interrupts it if running. */
+  async cancel(clientId: string): Promise<void> {
+    const queue = await this.#getJson("/queue", undefined);
+    const found = findInQueue(queue, inputFileName(clientId));
+    if (found === undefined) return;
+    const [path, body] = found.running
+      ? ["/interrupt", { "prompt_id": found.promptId }]
+      : ["/queue", { delete: [found.promptId] }];
+    try {
+      const response = await this.#fetch(this.#options.baseUrl + path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      await response.body?.cancel();
+      if (!response.ok) throw new ComfyHttpError(response.status, path, "");
+    } catch (error) {
+      throw wrapFetchError(error, path, undefined);
+    }
+  }
+
+  // A finished entry with a video, or undefined while there is none yet;
+  // throws when ComfyUI recorded a failure.
+  async #historyEntry(
+    name: string,
+    signal: AbortSignal | undefined,
+  ): Promise<HistoryEntry | undefined> {
+    const history = await this.#getJson("/history?max_items=256", signal);
+    const entry = findByInput(history, name);
+    if (entry?.error !== undefined) {
+      throw new ComfyJobError(
+        `The workflow failed in ComfyUI: ${entry.error}`,
+        entry.promptId,
+      );
+    }
+    if (entry?.video !== undefined) return entry;
+    if (entry?.completed) {
+      throw new ComfyOutputError(
+        `ComfyUI finished prompt "${entry.promptId}" without a video output`,
+      );
+    }
+    return undefined;
   }
 
   // Returns the parsed answer, or undefined when the request timed out and
@@ -141,37 +235,28 @@ export class ConnectClient implements Renderer {
     const name = inputFileName(request.clientId);
     for (let attempt = 1; attempt <= historyAttempts; attempt++) {
       await clock.sleep(historyIntervalMs, request.signal);
-      const history = await this.#getJson("/history?max_items=256", request);
-      const entry = findByInput(history, name);
-      if (entry?.error !== undefined) {
-        throw new ComfyJobError(
-          `The workflow failed in ComfyUI: ${entry.error}`,
-          entry.promptId,
-        );
-      }
-      if (entry?.video !== undefined) return entry;
-      if (entry?.completed) {
-        throw new ComfyOutputError(
-          `ComfyUI finished prompt "${entry.promptId}" without a video output`,
-        );
-      }
+      const entry = await this.#historyEntry(name, request.signal);
+      if (entry !== undefined) return entry;
     }
     throw new ComfyTimeoutError(
       `No result for "${name}" in ComfyUI's history after ${historyAttempts} checks`,
     );
   }
 
-  async #getJson(path: string, request: RenderRequest): Promise<unknown> {
+  async #getJson(
+    path: string,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     try {
       const response = await this.#fetch(this.#options.baseUrl + path, {
-        signal: request.signal ?? null,
+        signal: signal ?? null,
       });
       if (!response.ok) {
         throw new ComfyHttpError(response.status, path, await response.text());
       }
       return parseJson(await response.text(), path);
     } catch (error) {
-      throw wrapFetchError(error, path, request.signal);
+      throw wrapFetchError(error, path, signal);
     }
   }
 

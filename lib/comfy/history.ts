@@ -96,12 +96,40 @@ export function parseEntry(promptId: string, value: unknown): HistoryEntry {
   };
 }
 
-function graphUses(graph: unknown, value: string): boolean {
+/** Whether an API-format graph has a node input equal to `value`. */
+export function graphUses(graph: unknown, value: string): boolean {
   if (!isRecord(graph)) return false;
   return Object.values(graph).some((node) =>
     isRecord(node) && isRecord(node.inputs) &&
     Object.values(node.inputs).some((input) => input === value)
   );
+}
+
+/** Where a prompt stands in ComfyUI's `/queue`. */
+export interface QueuedPrompt {
+  readonly promptId: string;
+  readonly running: boolean;
+}
+
+/** Finds the queued prompt whose graph loads `inputName`. */
+export function findInQueue(
+  queue: unknown,
+  inputName: string,
+): QueuedPrompt | undefined {
+  if (!isRecord(queue)) return undefined;
+  for (
+    const [key, running] of [["queue_running", true], [
+      "queue_pending",
+      false,
+    ]] as const
+  ) {
+    const items = Array.isArray(queue[key]) ? queue[key] : [];
+    for (const item of items) {
+      if (!Array.isArray(item) || typeof item[1] !== "string") continue;
+      if (graphUses(item[2], inputName)) return { promptId: item[1], running };
+    }
+  }
+  return undefined;
 }
 
 /**

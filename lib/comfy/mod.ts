@@ -9,6 +9,7 @@ export {
   ConnectClient,
   type ConnectClientOptions,
   inputFileName,
+  type RecoverRequest,
   type Renderer,
   type RenderRequest,
   type RenderResult,
@@ -24,9 +25,12 @@ export {
 } from "./errors.ts";
 export {
   findByInput,
+  findInQueue,
+  graphUses,
   type HistoryEntry,
   type OutputFile,
   parseEntry,
   pickVideo,
+  type QueuedPrompt,
 } from "./history.ts";
 export { decodeBase64, encodeBase64 } from "./base64.ts";

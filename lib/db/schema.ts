@@ -105,6 +105,7 @@ CREATE TABLE jobs (
   error TEXT,
   video_file_id TEXT,
   render_seconds REAL,
+  attempts INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   finished_at TEXT

@@ -51,6 +51,11 @@ export const en: Messages = {
   progressOverdue: (p) =>
     `${p.spinner} Creating your video...\n\n${p.bar} ${p.percent}%\n` +
     `⏱ Taking longer than usual, almost there.`,
+  resumed:
+    `🔄 The bot restarted: carrying on with your video, your tokens are safe.`,
+  paused:
+    `⏸ The bot is restarting. Your video is not lost: I will carry on when I am back.`,
+  cancelled: (p) => `✖ Video cancelled. Tokens returned: ${tokens(p.cost)}.`,
   starting: `⏳ Got your photo, starting...`,
   uploading: `📤 The video is ready, sending...`,
   caption: (p) =>
@@ -68,7 +73,11 @@ export const en: Messages = {
     job_failed: "The render failed on the server.",
     bad_output: "The render server returned a broken video.",
     no_result: "The render server returned no result.",
+    lost: "The render server lost the job when it restarted.",
     photo: "Could not download the photo from Telegram.",
+    too_small:
+      "The photo is too small: it needs at least 64 pixels on its short side.",
+    too_large: "The photo's resolution is too high (over 40 megapixels).",
     not_image: "The file is not an image we can read (JPEG, PNG or WebP).",
     send: "Telegram did not accept the finished video.",
     restarted: "The bot restarted while your video was being made.",

@@ -1,4 +1,4 @@
-import type { Api } from "grammy";
+import type { Api, InlineKeyboard } from "grammy";
 import type { Clock } from "../clock.ts";
 import { formatWait, type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
@@ -12,6 +12,10 @@ export interface ProgressReporterOptions {
   readonly chatId: number;
   readonly locale: Locale;
   readonly intervalMs: number;
+  /** The message of an earlier run of the job (after a restart). */
+  readonly messageId?: number | undefined;
+  /** Buttons shown under the message until {@link setKeyboard} changes them. */
+  readonly keyboard?: InlineKeyboard | undefined;
 }
 
 /**
@@ -23,7 +27,8 @@ export interface ProgressReporterOptions {
 export class ProgressReporter {
   readonly #o: ProgressReporterOptions;
   #messageId: number | undefined;
-  #lastText = "";
+  #keyboard: InlineKeyboard | undefined;
+  #lastShown = "";
   #ticker: AbortController | undefined;
   #tickLoop: Promise<void> | undefined;
   // Edits are chained so that a tick never overtakes a later final text.
@@ -31,14 +36,28 @@ export class ProgressReporter {
 
   constructor(options: ProgressReporterOptions) {
     this.#o = options;
+    this.#messageId = options.messageId;
+    this.#keyboard = options.keyboard;
+  }
+
+  /** The progress message, once sent. */
+  get messageId(): number | undefined {
+    return this.#messageId;
+  }
+
+  /** Changes the buttons for the following texts (undefined: none). */
+  setKeyboard(keyboard: InlineKeyboard | undefined): void {
+    this.#keyboard = keyboard;
   }
 
   /** Sends the message; returns its id, or undefined if Telegram refused. */
   async open(text: string): Promise<number | undefined> {
     try {
-      const message = await this.#o.api.sendMessage(this.#o.chatId, text);
+      const message = await this.#o.api.sendMessage(this.#o.chatId, text, {
+        ...this.#markup(),
+      });
       this.#messageId = message.message_id;
-      this.#lastText = text;
+      this.#lastShown = this.#fingerprint(text);
     } catch (error) {
       this.#o.log.warn("cannot send the progress message", { error });
     }
@@ -99,20 +118,30 @@ export class ProgressReporter {
     }
   }
 
+  #markup(): { reply_markup?: InlineKeyboard } {
+    return this.#keyboard ? { reply_markup: this.#keyboard } : {};
+  }
+
+  // Text and buttons: Telegram refuses an edit that changes neither.
+  #fingerprint(text: string): string {
+    return `${text}\u0000${JSON.stringify(this.#keyboard ?? null)}`;
+  }
+
   async #edit(text: string, options: { fallbackToNew?: boolean }) {
-    if (text === this.#lastText) return;
+    const shown = this.#fingerprint(text);
+    if (shown === this.#lastShown) return;
     const { api, chatId, log } = this.#o;
     try {
       if (this.#messageId === undefined) throw new Error("no progress message");
-      await api.editMessageText(chatId, this.#messageId, text);
-      this.#lastText = text;
+      await api.editMessageText(chatId, this.#messageId, text, this.#markup());
+      this.#lastShown = shown;
     } catch (error) {
       log.debug("cannot edit the progress message", { error });
       if (!options.fallbackToNew) return;
       try {
-        const message = await api.sendMessage(chatId, text);
+        const message = await api.sendMessage(chatId, text, this.#markup());
         this.#messageId = message.message_id;
-        this.#lastText = text;
+        this.#lastShown = shown;
       } catch (sendError) {
         log.warn("cannot tell the user", { error: sendError });
       }

@@ -1,21 +1,27 @@
-import { type Api, InputFile } from "grammy";
+import { type Api, InlineKeyboard, InputFile } from "grammy";
 import { afterVideo } from "../bot/keyboards.ts";
 import type { Clock } from "../clock.ts";
-import { ComfyError, type Renderer } from "../comfy/mod.ts";
+import type { Renderer, RenderResult } from "../comfy/mod.ts";
 import { formatWait, type Locale, messages } from "../i18n/mod.ts";
 import { InsufficientTokensError, type Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
-import { detectImage } from "../media.ts";
+import { checkDimensions, imageDimensions } from "../media.ts";
 import {
   priceOf,
   QUALITIES,
   settingsKey,
   type VideoSettings,
 } from "../pricing.ts";
-import { PhotoDownloadError, type PhotoSource } from "../telegram/files.ts";
+import type { PhotoSource } from "../telegram/files.ts";
+import { JobError, reasonOf } from "./errors.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
 import { FifoLimiter } from "./semaphore.ts";
-import type { Job, JobMode, JobStore } from "./store.ts";
+import {
+  FINAL_STATES,
+  type Job,
+  type JobMode,
+  type JobStore,
+} from "./store.ts";
 
 /** Predicts and learns render times (processing_stats.json). */
 export interface TimeBook {
@@ -37,7 +43,8 @@ export interface JobRunnerDeps {
   readonly tokensPerVideo: number;
   readonly concurrency: number;
   readonly progressIntervalMs: number;
-  readonly maxActivePerUser?: number;
+  readonly maxActivePerUser: number;
+  readonly resubmits: number;
 }
 
 /** A user's request for a video. */
@@ -62,44 +69,45 @@ export type StartOutcome =
   }
   | { readonly kind: "busy"; readonly limit: number };
 
-/** Failures that are the user's photo, not the render server. */
-class JobInputError extends Error {
-  readonly reason: "photo" | "not_image" | "send";
-  constructor(
-    reason: "photo" | "not_image" | "send",
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = "JobInputError";
-    this.reason = reason;
-  }
+/** What became of a cancel request. */
+export type CancelOutcome = "cancelled" | "not_found" | "too_late";
+
+/** Encodes the callback data of a job's cancel button. */
+export function cancelData(jobId: string): string {
+  return `j:c:${jobId}`;
+}
+
+interface Running {
+  readonly job: Job;
+  readonly controller: AbortController;
+  done: Promise<void>;
 }
 
 /**
  * Runs jobs: holds the price, downloads the photo, renders it, shows live
- * progress, sends the video, and only then spends the hold. Any failure
- * gives the hold back and tells the user why.
+ * progress, sends the video, and only then spends the hold. A failure or a
+ * cancel gives the hold back. A stop leaves unfinished jobs persisted; the
+ * next start resumes them ({@link JobRunner.resume}).
  */
 export class JobRunner {
   readonly #deps: JobRunnerDeps;
   readonly #limiter: FifoLimiter;
-  readonly #running = new Map<string, Promise<void>>();
-  readonly #stop = new AbortController();
+  readonly #running = new Map<string, Running>();
+  readonly #shutdown = new AbortController();
 
   constructor(deps: JobRunnerDeps) {
     this.#deps = deps;
     this.#limiter = new FifoLimiter(deps.concurrency);
   }
 
-  /** Accepts a job and starts it in the background. */
+  /** Accepts a job (holding its price) and starts it in the background. */
   start(request: StartRequest): StartOutcome {
     const { store, ledger, clock } = this.#deps;
     if (request.updateId !== undefined) {
       const seen = store.byUpdate(request.updateId);
       if (seen !== undefined) return { kind: "duplicate", job: seen };
     }
-    const limit = this.#deps.maxActivePerUser ?? 2;
+    const limit = this.#deps.maxActivePerUser;
     if (store.activeCount(request.userId) >= limit) {
       return { kind: "busy", limit };
     }
@@ -123,14 +131,42 @@ export class JobRunner {
       const balance = ledger.account(request.userId)?.tokens ?? 0;
       return { kind: "insufficient", needed: cost, balance };
     }
-    this.#launch(job);
+    this.#launch(job, false);
     return { kind: "started", job };
+  }
+
+  /** Picks up every job a previous process left unfinished. */
+  resume(): number {
+    const jobs = this.#deps.store.unfinished()
+      .filter((job) => !this.#running.has(job.id));
+    for (const job of jobs) this.#launch(job, true);
+    return jobs.length;
+  }
+
+  /**
+   * Cancels a job of `userId`: the hold is given back at once and ComfyUI is
+   * asked to drop or interrupt the render. A job already being sent is not.
+   */
+  cancel(jobId: string, userId: number): CancelOutcome {
+    const { store, renderer, log } = this.#deps;
+    const job = store.get(jobId);
+    if (job === undefined || job.userId !== userId) return "not_found";
+    if (FINAL_STATES.has(job.state)) return "not_found";
+    if (job.state === "delivering") return "too_late";
+    store.fail(jobId, "cancelled by the user", "cancelled");
+    this.#running.get(jobId)?.controller.abort(new JobError("cancelled"));
+    if (job.state !== "queued") {
+      renderer.cancel(jobId).catch((error) =>
+        log.warn("cannot cancel in ComfyUI", { job: jobId, error })
+      );
+    }
+    return "cancelled";
   }
 
   /** Resolves when no job is running (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) {
-      await Promise.allSettled([...this.#running.values()]);
+    for (let round = 0; round < 1000 && this.#running.size > 0; round++) {
+      await Promise.allSettled([...this.#running.values()].map((r) => r.done));
     }
   }
 
@@ -140,72 +176,140 @@ export class JobRunner {
   }
 
   /**
-   * Stops taking new work: waits up to `graceMs` for running jobs, then
-   * aborts the rest, which release their holds.
+   * Stops: renders in progress are let go (ComfyUI keeps them and the next
+   * start picks them up); videos being sent get up to `graceMs` to finish.
    */
   async stop(graceMs: number): Promise<void> {
-    const timer = setTimeout(() => this.#stop.abort(), graceMs);
+    this.#shutdown.abort(new JobError("shutdown"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
     try {
-      await this.idle();
+      await Promise.race([this.idle(), grace]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  #launch(job: Job): void {
-    const run = this.#run(job).finally(() => this.#running.delete(job.id));
-    this.#running.set(job.id, run);
+  #launch(job: Job, resumed: boolean): void {
+    const controller = new AbortController();
+    const entry: Running = { job, controller, done: Promise.resolve() };
+    this.#running.set(job.id, entry);
+    entry.done = this.#run(job, resumed, controller.signal)
+      .finally(() => this.#running.delete(job.id));
   }
 
-  async #run(job: Job): Promise<void> {
+  async #run(job: Job, resumed: boolean, cancel: AbortSignal): Promise<void> {
     const log = this.#deps.log.with({ job: job.id, user: job.userId });
+    const progress = this.#reporter(job, log);
+    const signal = AbortSignal.any([cancel, this.#shutdown.signal]);
+    try {
+      await this.#announce(job, progress, resumed);
+      const result = await this.#withSlot(
+        job,
+        progress,
+        signal,
+        () => this.#obtain(job, resumed, progress, log, signal),
+      );
+      await this.#finish(job, result, progress, log);
+    } catch (error) {
+      await this.#handleFailure(job, error, progress, log, cancel);
+    } finally {
+      progress.close();
+    }
+  }
+
+  #reporter(job: Job, log: Logger): ProgressReporter {
     const t = messages(job.locale as Locale);
-    const progress = new ProgressReporter({
+    return new ProgressReporter({
       api: this.#deps.api,
       clock: this.#deps.clock,
       log,
       chatId: job.chatId,
       locale: job.locale as Locale,
       intervalMs: this.#deps.progressIntervalMs,
+      messageId: job.progressMessageId,
+      keyboard: new InlineKeyboard().text(t.buttons.cancel, cancelData(job.id)),
     });
-    const signal = this.#stop.signal;
-    try {
-      const messageId = await progress.open(t.starting);
-      if (messageId !== undefined) {
-        this.#deps.store.advance(job.id, "queued", {
-          progressMessageId: messageId,
-        });
-      }
-      await this.#waitForSlot(job, progress, signal);
-      try {
-        await this.#render(job, progress, log, signal);
-      } finally {
-        this.#limiter.release();
-      }
-    } catch (error) {
-      await this.#fail(job, error, progress, log);
-    } finally {
-      progress.close();
+  }
+
+  async #announce(job: Job, progress: ProgressReporter, resumed: boolean) {
+    const t = messages(job.locale as Locale);
+    if (resumed) {
+      await progress.show(t.resumed, { fallbackToNew: true });
+    } else {
+      await progress.open(t.starting);
+    }
+    const messageId = progress.messageId;
+    if (messageId !== undefined && messageId !== job.progressMessageId) {
+      this.#deps.store.remember(job.id, { progressMessageId: messageId });
     }
   }
 
-  async #waitForSlot(
+  // Waits for a ComfyUI slot (showing the queue position), runs `fn` in it.
+  async #withSlot<T>(
     job: Job,
     progress: ProgressReporter,
     signal: AbortSignal,
-  ) {
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const waiting = this.#limiter.acquire(job.id, signal);
-    const position = this.#limiter.position(job.id);
-    if (position > 0) {
-      const t = messages(job.locale as Locale);
-      const each = this.#deps.times.predictSeconds(settingsKey(job));
-      const eta = formatWait(
-        job.locale as Locale,
-        each * position / Math.max(1, this.#deps.concurrency),
-      );
-      await progress.show(t.queued({ position, eta }));
+    let acquired = false;
+    waiting.then(() => acquired = true, () => {});
+    const { clock, progressIntervalMs } = this.#deps;
+    for (
+      let round = 0;
+      !acquired && round < 86_400_000 / progressIntervalMs;
+      round++
+    ) {
+      const position = this.#limiter.position(job.id);
+      if (position > 0) await progress.show(this.#queueText(job, position));
+      await Promise.race([
+        waiting,
+        clock.sleep(progressIntervalMs, signal).catch(() => {}),
+      ]);
     }
     await waiting;
+    try {
+      return await fn();
+    } finally {
+      this.#limiter.release(job.id);
+    }
+  }
+
+  #queueText(job: Job, position: number): string {
+    const t = messages(job.locale as Locale);
+    const ahead = this.#limiter.ahead(job.id)
+      .map((id) => this.#running.get(id)?.job ?? job);
+    const seconds = [...ahead, job]
+      .map((j) => this.#deps.times.predictSeconds(settingsKey(j)))
+      .reduce((a, b) => a + b, 0) / Math.max(1, this.#deps.concurrency);
+    return t.queued({
+      position,
+      eta: formatWait(job.locale as Locale, seconds),
+    });
+  }
+
+  // The video of the job: found again after a restart, or rendered afresh.
+  async #obtain(
+    job: Job,
+    resumed: boolean,
+    progress: ProgressReporter,
+    log: Logger,
+    signal: AbortSignal,
+  ): Promise<RenderResult & { seconds?: number }> {
+    const { store, renderer } = this.#deps;
+    if (resumed && job.state !== "queued") {
+      const found = await renderer.recover({ clientId: job.id, signal });
+      if (found !== "lost") return found;
+      if (job.attempts >= this.#deps.resubmits) {
+        throw new JobError("lost", "ComfyUI no longer knows the job");
+      }
+      store.countAttempt(job.id);
+      log.warn("ComfyUI lost the job; submitting it again");
+    }
+    return await this.#render(job, progress, log, signal);
   }
 
   async #render(
@@ -213,20 +317,24 @@ export class JobRunner {
     progress: ProgressReporter,
     log: Logger,
     signal: AbortSignal,
-  ) {
+  ): Promise<RenderResult & { seconds: number }> {
     const { store, renderer, photos, clock, times } = this.#deps;
-    store.advance(job.id, "submitted");
     const image = await photos.download(job.fileId, signal).catch((error) => {
-      throw new JobInputError("photo", "Cannot download the photo", {
+      if (signal.aborted) throw error;
+      throw new JobError("photo", "Cannot download the photo", {
         cause: error,
       });
     });
-    if (detectImage(image) === undefined) {
-      throw new JobInputError(
-        "not_image",
-        "The file is not a JPEG, PNG or WebP image",
-      );
+    const size = imageDimensions(image);
+    if (size === undefined) {
+      throw new JobError("not_image", "Not a readable JPEG, PNG or WebP image");
     }
+    const problem = checkDimensions(size);
+    if (problem !== undefined) {
+      throw new JobError(problem, `Image ${size.width}x${size.height}`);
+    }
+    // Persisted before the request leaves, so a restart knows to look for it.
+    store.advance(job.id, "submitted");
     const key = settingsKey(job);
     const started = clock.now();
     progress.startTicking(started, times.predictSeconds(key) * 1000);
@@ -238,28 +346,40 @@ export class JobRunner {
       sizePx: QUALITIES[job.quality],
       signal,
     });
-    const seconds = (clock.now() - started) / 1000;
     progress.stopTicking();
+    return { ...result, seconds: (clock.now() - started) / 1000 };
+  }
+
+  async #finish(
+    job: Job,
+    result: RenderResult & { seconds?: number },
+    progress: ProgressReporter,
+    log: Logger,
+  ): Promise<void> {
+    const { store, times, ledger } = this.#deps;
+    const t = messages(job.locale as Locale);
     log.info("render finished", {
       via: result.via,
-      seconds,
+      seconds: result.seconds,
       bytes: result.video.length,
     });
     store.advance(job.id, "delivering");
-    await progress.show(messages(job.locale as Locale).uploading);
+    progress.setKeyboard(undefined);
+    await progress.show(t.uploading);
     const videoFileId = await this.#deliver(job, result.video);
+    const seconds = result.seconds;
     const done = store.complete(job.id, {
-      renderSeconds: seconds,
+      renderSeconds: seconds ?? 0,
       ...(videoFileId ? { videoFileId } : {}),
     });
     log.info("job done", { cost: job.cost, state: done.state });
-    await times.record(key, seconds).catch((error) =>
-      log.warn("cannot save processing stats", { error })
-    );
-    const balance = this.#deps.ledger.account(job.userId)?.tokens ?? 0;
-    await progress.show(
-      messages(job.locale as Locale).doneNote({ cost: job.cost, balance }),
-    );
+    if (seconds !== undefined) {
+      await times.record(settingsKey(job), seconds).catch((error) =>
+        log.warn("cannot save processing stats", { error })
+      );
+    }
+    const balance = ledger.account(job.userId)?.tokens ?? 0;
+    await progress.show(t.doneNote({ cost: job.cost, balance }));
   }
 
   async #deliver(job: Job, video: Uint8Array): Promise<string | undefined> {
@@ -283,42 +403,48 @@ export class JobRunner {
       );
       return message.video?.file_id;
     } catch (error) {
-      throw new JobInputError("send", "Telegram refused the video", {
+      throw new JobError("send", "Telegram refused the video", {
         cause: error,
       });
     }
   }
 
-  async #fail(
+  async #handleFailure(
     job: Job,
     error: unknown,
     progress: ProgressReporter,
     log: Logger,
-  ) {
-    const cancelled = this.#stop.signal.aborted;
+    cancel: AbortSignal,
+  ): Promise<void> {
+    const t = messages(job.locale as Locale);
+    progress.setKeyboard(undefined);
+    if (cancel.aborted) {
+      log.info("job cancelled by the user");
+      await progress.show(t.cancelled({ cost: job.cost }), {
+        fallbackToNew: true,
+      });
+      return;
+    }
+    if (this.#shutdown.signal.aborted) {
+      log.info("job left for the next start", {
+        state: this.#deps.store.get(job.id)?.state,
+      });
+      await progress.show(t.paused);
+      return;
+    }
     const reason = reasonOf(error);
-    log.error("job failed", { reason, error, cancelled });
+    log.error("job failed", { reason, error });
     try {
       this.#deps.store.fail(
         job.id,
-        `${reason}: ${String(error instanceof Error ? error.message : error)}`,
+        `${reason}: ${error instanceof Error ? error.message : String(error)}`,
       );
     } catch (ledgerError) {
       log.error("cannot release the hold", { error: ledgerError });
       return;
     }
-    const t = messages(job.locale as Locale);
     await progress.show(t.failed({ reason: t.reasons[reason] }), {
       fallbackToNew: true,
     });
   }
-}
-
-function reasonOf(
-  error: unknown,
-): keyof ReturnType<typeof messages>["reasons"] {
-  if (error instanceof ComfyError) return error.kind;
-  if (error instanceof JobInputError) return error.reason;
-  if (error instanceof PhotoDownloadError) return "photo";
-  return "internal";
 }

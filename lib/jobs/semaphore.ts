@@ -4,7 +4,7 @@
  */
 export class FifoLimiter {
   readonly #capacity: number;
-  #running = 0;
+  readonly #running = new Set<string>();
   readonly #waiting: { id: string; start: () => void }[] = [];
 
   constructor(capacity: number) {
@@ -21,10 +21,17 @@ export class FifoLimiter {
     return this.#waiting.findIndex((w) => w.id === id) + 1;
   }
 
+  /** The jobs running and those waiting before `id`. */
+  ahead(id: string): string[] {
+    const before = this.#waiting.slice(0, Math.max(0, this.position(id) - 1));
+    return [...this.#running, ...before.map((w) => w.id)];
+  }
+
   /** Resolves when `id` may run; rejects if `signal` aborts first. */
   acquire(id: string, signal?: AbortSignal): Promise<void> {
-    if (this.#running < this.#capacity && this.#waiting.length === 0) {
-      this.#running++;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#running.size < this.#capacity && this.#waiting.length === 0) {
+      this.#running.add(id);
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
@@ -32,6 +39,7 @@ export class FifoLimiter {
         id,
         start: () => {
           signal?.removeEventListener("abort", onAbort);
+          this.#running.add(id);
           resolve();
         },
       };
@@ -40,22 +48,18 @@ export class FifoLimiter {
         if (index >= 0) this.#waiting.splice(index, 1);
         reject(signal?.reason);
       };
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiting.push(entry);
     });
   }
 
-  /** Frees a slot and starts the next waiting job. */
-  release(): void {
-    const next = this.#waiting.shift();
-    if (next !== undefined) {
+  /** Frees the slot of `id` and starts the next waiting job. */
+  release(id: string): void {
+    this.#running.delete(id);
+    while (this.#running.size < this.#capacity) {
+      const next = this.#waiting.shift();
+      if (next === undefined) return;
       next.start();
-    } else {
-      this.#running = Math.max(0, this.#running - 1);
     }
   }
 }

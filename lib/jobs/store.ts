@@ -47,6 +47,8 @@ export interface Job {
   readonly progressMessageId: number | undefined;
   readonly promptId: string | undefined;
   readonly error: string | undefined;
+  /** Resubmissions after ComfyUI lost the job. */
+  readonly attempts: number;
   readonly createdAt: string;
 }
 
@@ -89,6 +91,7 @@ function toJob(row: Row): Job {
     progressMessageId: optional(row.progress_message_id, Number),
     promptId: optional(row.prompt_id, String),
     error: optional(row.error, String),
+    attempts: Number(row.attempts ?? 0),
     createdAt: String(row.created_at),
   };
 }
@@ -173,6 +176,18 @@ export class JobStore {
       fields.progressMessageId ?? null,
       id,
     );
+  }
+
+  /** Remembers the job's progress message, whatever its state. */
+  remember(id: string, fields: { progressMessageId: number }): void {
+    this.#db.prepare("UPDATE jobs SET progress_message_id = ? WHERE id = ?")
+      .run(fields.progressMessageId, id);
+  }
+
+  /** Counts a resubmission (ComfyUI forgot the job across a restart). */
+  countAttempt(id: string): void {
+    this.#db.prepare("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?")
+      .run(id);
   }
 
   /** Marks the job done, spends its hold and counts the video. */

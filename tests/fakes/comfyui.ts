@@ -44,7 +44,7 @@ import {
   type QueueItem,
   RenderQueue,
 } from "./comfyui_history.ts";
-import { finishJob } from "./comfyui_render.ts";
+import { finishJob, interruptedEntry } from "./comfyui_render.ts";
 
 export type { ConnectMode, ConnectRequest } from "./comfyui_connect.ts";
 export type { HistoryEntry, QueueItem } from "./comfyui_history.ts";
@@ -63,6 +63,11 @@ export interface FakeComfyOptions {
   tags?: Record<string, string[]>;
   /** History size before FIFO eviction; default 10000. */
   historyCap?: number;
+  /**
+   * Makes the video of each job from its input image (default: `video` for
+   * all), so a test can tell whose photo a delivered video was made from.
+   */
+  videoFor?: (image: Uint8Array) => Uint8Array;
 }
 
 /** A recorded `GET /view` query (raw values; defaults "" and "output"). */
@@ -99,6 +104,8 @@ export class FakeComfy implements AsyncDisposable {
   readonly viewRequests: ViewRequest[] = [];
   /** Count of `GET /history` and `GET /history/<id>`. */
   historyRequests = 0;
+  /** `POST /interrupt` calls, with the prompt id each named (if any). */
+  readonly interrupts: (string | undefined)[] = [];
   /** Every HTTP request with the status it got (hanging ones once answered). */
   readonly calls: CallRecord[] = [];
   /** Exceptions thrown inside the fake itself (a bug here; answered 500). */
@@ -112,6 +119,7 @@ export class FakeComfy implements AsyncDisposable {
   readonly #queue = new RenderQueue();
   readonly #routes: Route[];
   readonly #video: Uint8Array<ArrayBuffer>;
+  readonly #videoFor: ((image: Uint8Array) => Uint8Array) | undefined;
   readonly #workflows: Set<string>;
   readonly #tags: Record<string, string[]>;
   readonly #failures = new Map<string, Failure>();
@@ -126,6 +134,7 @@ export class FakeComfy implements AsyncDisposable {
     this.mode = options.mode ?? "direct";
     this.renderMs = options.renderMs ?? 30;
     this.#video = (options.video ?? SAMPLE_MP4).slice();
+    this.#videoFor = options.videoFor;
     this.#workflows = new Set(options.workflows ?? ["api-video"]);
     this.#tags = structuredClone(
       options.tags ?? (DEFAULT_TAGS as Record<string, string[]>),
@@ -137,6 +146,7 @@ export class FakeComfy implements AsyncDisposable {
         files: this.files,
         queue: this.#queue,
         onHistoryRequest: () => void this.historyRequests++,
+        onInterrupt: (id) => void this.interrupts.push(id),
         onViewRequest: (request) => void this.viewRequests.push(request),
       }),
       {
@@ -329,7 +339,10 @@ export class FakeComfy implements AsyncDisposable {
       [OUTPUT_NODE],
     ];
     this.#record({ ...recorded, promptId: item[1] });
-    const result = await this.#render(item, mode, renderMs);
+    const video = imageBytes && this.#videoFor
+      ? this.#videoFor(imageBytes).slice()
+      : this.#video;
+    const result = await this.#render(item, mode, renderMs, video);
     if (result === "dropped") return connectionDrop();
     if (mode === "hang") {
       await this.#untilDropped();
@@ -343,6 +356,7 @@ export class FakeComfy implements AsyncDisposable {
     item: QueueItem,
     mode: ConnectMode,
     renderMs: number,
+    video: Uint8Array<ArrayBuffer>,
   ): Promise<string[] | "dropped"> {
     return new Promise((resolve) => {
       let output: string[] = [];
@@ -351,8 +365,14 @@ export class FakeComfy implements AsyncDisposable {
         renderMs,
         finish: () => {
           output = finishJob(
-            { history: this.history, files: this.files, video: this.#video },
+            { history: this.history, files: this.files, video },
             { item, mode, startedAt: Date.now() - renderMs },
+          );
+        },
+        interrupt: () => {
+          this.history.put(
+            item[1],
+            interruptedEntry(item, Date.now() - renderMs),
           );
         },
         settle: (outcome) => resolve(outcome === "done" ? output : outcome),

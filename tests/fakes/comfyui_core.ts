@@ -180,6 +180,8 @@ export interface CoreState {
   files: FileStore;
   queue: RenderQueue;
   onHistoryRequest(): void;
+  /** Called after `POST /interrupt` (with the prompt id, if one was given). */
+  onInterrupt?(promptId: string | undefined): void;
   onViewRequest(
     request: { filename: string; subfolder: string; type: string },
   ): void;
@@ -324,6 +326,33 @@ export function coreRoutes(state: CoreState): Route[] {
           "queue_running": state.queue.running,
           "queue_pending": state.queue.pending,
         }),
+    },
+    {
+      method: "POST",
+      pattern: /^\/queue$/,
+      handler: async (req) => {
+        const body = await req.json().catch(() => ({}));
+        if (body?.clear === true) {
+          state.queue.remove(state.queue.pending.map((i) => i[1]));
+        }
+        if (Array.isArray(body?.delete)) {
+          state.queue.remove(body.delete.map(String));
+        }
+        return empty(200);
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/interrupt$/,
+      handler: async (req) => {
+        const body = await req.json().catch(() => ({}));
+        const id = typeof body?.["prompt_id"] === "string"
+          ? body["prompt_id"]
+          : undefined;
+        state.queue.interrupt(id);
+        state.onInterrupt?.(id);
+        return empty(200);
+      },
     },
     {
       method: "GET",

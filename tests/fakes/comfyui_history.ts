@@ -149,6 +149,8 @@ export interface RenderJob {
   renderMs: number;
   /** Called when rendering ends, before `settle("done")`: write history here. */
   finish(): void;
+  /** Called instead of `finish` when interrupted: write the error entry. */
+  interrupt(): void;
   /** Called exactly once: "done" after `finish`, "dropped" on restart/close. */
   settle(outcome: "done" | "dropped"): void;
 }
@@ -190,6 +192,26 @@ export class RenderQueue {
     this.#running = undefined;
     this.#pending = [];
     for (const job of jobs) job.settle("dropped");
+  }
+
+  /** `POST /queue {delete}`: drops pending prompts (never running ones). */
+  remove(promptIds: readonly string[]): void {
+    const drop = this.#pending.filter((job) => promptIds.includes(job.item[1]));
+    this.#pending = this.#pending.filter((job) => !drop.includes(job));
+    for (const job of drop) job.settle("dropped");
+  }
+
+  /** `POST /interrupt`: stops the running prompt (only `promptId`, if given). */
+  interrupt(promptId?: string): void {
+    const job = this.#running;
+    if (job === undefined) return;
+    if (promptId !== undefined && job.item[1] !== promptId) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#running = undefined;
+    job.interrupt();
+    job.settle("done");
+    this.#pump();
   }
 
   #pump(): void {

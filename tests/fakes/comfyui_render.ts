@@ -83,6 +83,33 @@ export function errorStatus(
   };
 }
 
+/** The history entry of a prompt stopped by `POST /interrupt`. */
+export function interruptedEntry(
+  item: QueueItem,
+  startedAt: number,
+): HistoryEntry {
+  const promptId = item[1];
+  return {
+    prompt: item,
+    outputs: {},
+    status: {
+      "status_str": "error",
+      completed: false,
+      messages: [
+        ["execution_start", { "prompt_id": promptId, timestamp: startedAt }],
+        ["execution_interrupted", {
+          "prompt_id": promptId,
+          "node_id": SAMPLER_NODE,
+          "node_type": "KSampler",
+          executed: [],
+          timestamp: Date.now(),
+        }],
+      ],
+    },
+    meta: {},
+  };
+}
+
 /** `meta` of newer builds: one record per output node. */
 export function outputMeta(
   nodeIds: readonly string[],
