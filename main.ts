@@ -1,41 +1,23 @@
 /**
- * lora-bot: the composition root. Reads the configuration, starts the bot
- * and stops it cleanly on SIGINT/SIGTERM (systemd's stop).
- *
- * Usage: lora-bot [start]
+ * lora-bot: the composition root. Reads the configuration, then starts the
+ * bot (stopping it cleanly on SIGINT/SIGTERM, systemd's stop) or runs one
+ * of the operator's subcommands.
  *
  * @module
  */
 
 import { startApp } from "./lib/app.ts";
-import { ConfigError, loadConfig } from "./lib/config.ts";
-import {
-  createLogger,
-  describeError,
-  fileSink,
-  stderrSink,
-} from "./lib/log.ts";
+import { runVerify } from "./lib/commands/verify.ts";
+import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
+import { createLogger, fileSink, stderrSink } from "./lib/log.ts";
 
-const USAGE = "usage: lora-bot [start]";
+const USAGE = `usage: lora-bot [command]
+  start    run the bot (the default)
+  verify   check the token ledger in DATA_DIR/balances.db`;
 
-async function main(args: string[]): Promise<number> {
-  const command = args[0] ?? "start";
-  if (command === "--help" || command === "-h" || command === "help") {
-    stderrSink(USAGE, "info");
-    return 0;
-  }
-  if (command !== "start") {
-    stderrSink(`lora-bot: unknown command "${command}"\n${USAGE}`, "error");
-    return 2;
-  }
-  let config;
-  try {
-    config = loadConfig(Deno.env.toObject());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    stderrSink(`lora-bot: ${error.message}`, "error");
-    return 2;
-  }
+const print = (line: string) => stderrSink(line, "info");
+
+async function start(config: Config): Promise<number> {
   const log = createLogger({
     level: config.logLevel,
     secrets: config.botToken ? [config.botToken] : [],
@@ -53,9 +35,31 @@ async function main(args: string[]): Promise<number> {
     await app.stop();
     return 0;
   } catch (error) {
-    log.error("lora-bot stopped on an error", { error: describeError(error) });
+    log.error("lora-bot stopped on an error", { error });
     return 1;
   }
+}
+
+async function main(args: string[]): Promise<number> {
+  const command = args[0] ?? "start";
+  if (["help", "--help", "-h"].includes(command)) {
+    print(USAGE);
+    return 0;
+  }
+  if (command !== "start" && command !== "verify") {
+    print(`lora-bot: unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(Deno.env.toObject(), command === "start");
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    print(`lora-bot: ${error.message}`);
+    return 2;
+  }
+  if (command === "verify") return runVerify(config, print, Date.now());
+  return await start(config);
 }
 
 if (import.meta.main) {

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import type { Clock } from "../../lib/clock.ts";
+import { migrate } from "../../lib/db/mod.ts";
+import { JobStore } from "../../lib/jobs/store.ts";
+import { Ledger } from "../../lib/ledger/mod.ts";
+import { verifyLedger, type VerifyRule } from "../../lib/ledger/verify.ts";
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const clock: Clock = { now: () => NOW, sleep: () => Promise.resolve() };
+const options = { now: NOW, holdTimeoutMs: 3_600_000 };
+
+// Three users: one with a delivered video, one with a failed job, one with
+// a job still rendering.
+function busyLedger(): DatabaseSync {
+  const db = new DatabaseSync(":memory:");
+  migrate(db);
+  const ledger = new Ledger(db, { clock, defaultTokens: 100 });
+  const jobs = new JobStore(db, ledger, clock);
+  const job = (n: number, user: number) =>
+    jobs.create({
+      id: `telegram_${user}_${n}`,
+      userId: user,
+      chatId: user,
+      mode: "quick",
+      duration: 10,
+      quality: "medium",
+      cost: 10,
+      fileId: "f",
+      locale: "ru",
+    });
+  for (const user of [1, 2, 3]) ledger.ensureUser({ id: user });
+  jobs.complete(job(1, 1).id, { renderSeconds: 5 });
+  jobs.fail(job(2, 2).id, "ComfyUI down");
+  job(3, 3);
+  ledger.adjust(2, 7, { idemKey: "admin:1" });
+  return db;
+}
+
+function brokenRule(db: DatabaseSync): VerifyRule | undefined {
+  return verifyLedger(db, options).broken?.rule;
+}
+
+Deno.test("verifyLedger() passes a consistent ledger and sums it up", () => {
+  const report = verifyLedger(busyLedger(), options);
+  assert.equal(report.ok, true, JSON.stringify(report.broken));
+  assert.equal(report.passed.length, 9);
+  assert.ok(report.passed.includes("conservation"));
+  assert.deepEqual(
+    { ...report.figures, jobsByState: { ...report.figures.jobsByState } },
+    {
+      users: 3,
+      available: 90 + 107 + 90,
+      held: 10,
+      spent: 10,
+      granted: 307,
+      bought: 0,
+      refunded: 0,
+      journalRows: 9,
+      jobsByState: { done: 1, failed: 1, queued: 1 },
+    },
+  );
+});
+
+Deno.test("verifyLedger() names a balance that the journal does not explain", () => {
+  const db = busyLedger();
+  db.exec("UPDATE balances SET tokens = tokens + 5 WHERE user_id = 1");
+  assert.equal(brokenRule(db), "replay");
+  const report = verifyLedger(db, options);
+  assert.match(report.broken?.detail ?? "", /user 1: balance 95\/0\/10/);
+});
+
+Deno.test("verifyLedger() catches a journal row of the wrong shape", () => {
+  const db = busyLedger();
+  db.exec(
+    "UPDATE journal SET held_delta = 0 WHERE kind = 'hold' AND user_id = 3",
+  );
+  assert.equal(brokenRule(db), "movement_shape");
+});
+
+Deno.test("verifyLedger() catches a capture that spends unheld tokens", () => {
+  const db = busyLedger();
+  // Spent grows by 5 with nothing taken from available or held.
+  db.exec(`UPDATE journal SET held_delta = -15 WHERE kind = 'capture'`);
+  db.exec(`UPDATE balances SET spent = 15 WHERE user_id = 1`);
+  assert.equal(brokenRule(db), "replay");
+});
+
+Deno.test("verifyLedger() catches a done job that was never captured", () => {
+  const db = busyLedger();
+  db.exec("UPDATE jobs SET state = 'done' WHERE id = 'telegram_2_2'");
+  assert.equal(brokenRule(db), "job_money");
+});
+
+Deno.test("verifyLedger() catches held tokens no unfinished job accounts for", () => {
+  const db = busyLedger();
+  db.exec("UPDATE jobs SET cost = 10 WHERE id = 'telegram_3_3'");
+  db.exec("DELETE FROM jobs WHERE id = 'telegram_3_3'");
+  assert.equal(brokenRule(db), "held_matches_jobs");
+});
+
+Deno.test("verifyLedger() reports SQLite's integrity first", () => {
+  const report = verifyLedger(busyLedger(), options);
+  assert.equal(report.passed[0], "integrity");
+});
