@@ -18,6 +18,8 @@ import type { JobStore } from "./jobs/store.ts";
 import type { Ledger } from "./ledger/mod.ts";
 import type { Logger } from "./log.ts";
 import { openTimeBook } from "./stats/time_book.ts";
+import { AdminQueries } from "./admin/mod.ts";
+import { WizardStore } from "./wizard/mod.ts";
 import { telegramPhotos } from "./telegram/files.ts";
 
 /** Outside things the app uses; tests replace them. */
@@ -61,8 +63,15 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const late: { runner?: JobRunner } = {};
   const bot = createBot(token, {
     ledger: store.ledger,
-    jobs: { start: (request) => (late.runner as JobRunner).start(request) },
+    jobs: {
+      start: (request) => (late.runner as JobRunner).start(request),
+      cancel: (jobId, userId) =>
+        (late.runner as JobRunner).cancel(jobId, userId),
+    },
     times: times.stats,
+    wizards: new WizardStore(store.db, { clock }),
+    admin: new AdminQueries(store.db, clock),
+    adminUserIds: config.adminUserIds,
     log,
     tokensPerVideo: config.tokensPerVideo,
     defaultTokens: config.defaultTokens,

@@ -23,7 +23,10 @@ export interface HarnessOptions {
 export interface Harness extends AsyncDisposable {
   readonly telegram: FakeTelegram;
   readonly comfy: FakeComfy;
+  /** The current app (a new one after {@link Harness.restart}). */
   readonly app: App;
+  /** Stops the app as SIGTERM does and starts a new one on the same data. */
+  restart(): Promise<App>;
   readonly dataDir: string;
   readonly logs: string[];
 }
@@ -63,7 +66,14 @@ export async function startHarness(
   return {
     telegram,
     comfy,
-    app,
+    get app() {
+      return app;
+    },
+    async restart() {
+      await app.stop();
+      app = await startApp(config, { log });
+      return app;
+    },
     dataDir,
     logs,
     async [Symbol.asyncDispose]() {
