@@ -60,8 +60,8 @@ export interface StartRequest {
 
 /** What became of a {@link StartRequest}. */
 export type StartOutcome =
-  | { readonly kind: "started"; readonly job: Job }
-  | { readonly kind: "duplicate"; readonly job: Job }
+  | { readonly kind: "started" }
+  | { readonly kind: "duplicate" }
   | {
     readonly kind: "insufficient";
     readonly needed: number;
@@ -72,9 +72,23 @@ export type StartOutcome =
 /** What became of a cancel request. */
 export type CancelOutcome = "cancelled" | "not_found" | "too_late";
 
+// What one run of a job carries through its steps.
+interface RunContext {
+  readonly progress: ProgressReporter;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly image?: Uint8Array | undefined;
+}
+
 /** Encodes the callback data of a job's cancel button. */
 export function cancelData(jobId: string): string {
   return `j:c:${jobId}`;
+}
+
+// A request whose photo is being checked; no job or hold exists yet.
+interface Admission {
+  readonly request: StartRequest;
+  readonly cost: number;
 }
 
 interface Running {
@@ -93,6 +107,8 @@ export class JobRunner {
   readonly #deps: JobRunnerDeps;
   readonly #limiter: FifoLimiter;
   readonly #running = new Map<string, Running>();
+  readonly #admitting = new Set<Admission>();
+  readonly #admissions = new Set<Promise<void>>();
   readonly #shutdown = new AbortController();
 
   constructor(deps: JobRunnerDeps) {
@@ -100,18 +116,65 @@ export class JobRunner {
     this.#limiter = new FifoLimiter(deps.concurrency);
   }
 
-  /** Accepts a job (holding its price) and starts it in the background. */
+  /**
+   * Admits a request and goes on in the background: the photo is downloaded
+   * and checked first, and only a good photo becomes a job that holds its
+   * price. A refused photo moves no token.
+   */
   start(request: StartRequest): StartOutcome {
-    const { store, ledger, clock } = this.#deps;
-    if (request.updateId !== undefined) {
-      const seen = store.byUpdate(request.updateId);
-      if (seen !== undefined) return { kind: "duplicate", job: seen };
+    const { store, ledger } = this.#deps;
+    const pending = [...this.#admitting].filter((a) =>
+      a.request.userId === request.userId
+    );
+    if (
+      request.updateId !== undefined &&
+      (store.byUpdate(request.updateId) !== undefined ||
+        pending.some((a) => a.request.updateId === request.updateId))
+    ) {
+      return { kind: "duplicate" };
     }
     const limit = this.#deps.maxActivePerUser;
-    if (store.activeCount(request.userId) >= limit) {
+    if (store.activeCount(request.userId) + pending.length >= limit) {
       return { kind: "busy", limit };
     }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
+    const reserved = pending.reduce((sum, a) => sum + a.cost, 0);
+    const balance = ledger.account(request.userId)?.tokens ?? 0;
+    if (balance - reserved < cost) {
+      return { kind: "insufficient", needed: cost, balance };
+    }
+    const admission = { request, cost };
+    this.#admitting.add(admission);
+    const done = this.#admit(admission)
+      .catch((error) => this.#deps.log.error("admission failed", { error }))
+      .finally(() => {
+        this.#admitting.delete(admission);
+        this.#admissions.delete(done);
+      });
+    this.#admissions.add(done);
+    return { kind: "started" };
+  }
+
+  // Downloads and checks the photo, then creates the job with its hold.
+  async #admit({ request, cost }: Admission): Promise<void> {
+    const { store, ledger, clock, api } = this.#deps;
+    const t = messages(request.locale);
+    let image: Uint8Array;
+    try {
+      image = await this.#fetchPhoto(request.fileId, this.#shutdown.signal);
+    } catch (error) {
+      if (this.#shutdown.signal.aborted) return;
+      const reason = reasonOf(error);
+      this.#deps.log.info("photo refused", { user: request.userId, reason });
+      await api.sendMessage(
+        request.chatId,
+        t.refused({ reason: t.reasons[reason] }),
+      )
+        .catch((e) =>
+          this.#deps.log.warn("cannot tell the user", { error: e })
+        );
+      return;
+    }
     let job: Job;
     try {
       job = store.create({
@@ -129,10 +192,34 @@ export class JobRunner {
     } catch (error) {
       if (!(error instanceof InsufficientTokensError)) throw error;
       const balance = ledger.account(request.userId)?.tokens ?? 0;
-      return { kind: "insufficient", needed: cost, balance };
+      await api.sendMessage(
+        request.chatId,
+        t.notEnough({ needed: cost, balance, admin: "" }),
+      ).catch(() => {});
+      return;
     }
-    this.#launch(job, false);
-    return { kind: "started", job };
+    this.#launch(job, false, image);
+  }
+
+  // The photo's bytes, refused unless they are a usable JPEG, PNG or WebP.
+  async #fetchPhoto(fileId: string, signal: AbortSignal): Promise<Uint8Array> {
+    const image = await this.#deps.photos.download(fileId, signal).catch(
+      (error) => {
+        if (signal.aborted) throw error;
+        throw new JobError("photo", "Cannot download the photo", {
+          cause: error,
+        });
+      },
+    );
+    const size = imageDimensions(image);
+    if (size === undefined) {
+      throw new JobError("not_image", "Not a readable JPEG, PNG or WebP image");
+    }
+    const problem = checkDimensions(size);
+    if (problem !== undefined) {
+      throw new JobError(problem, `Image ${size.width}x${size.height}`);
+    }
+    return image;
   }
 
   /** Picks up every job a previous process left unfinished. */
@@ -163,10 +250,17 @@ export class JobRunner {
     return "cancelled";
   }
 
-  /** Resolves when no job is running (tests, shutdown). */
+  /** Resolves when no job is running or being admitted (tests, shutdown). */
   async idle(): Promise<void> {
-    for (let round = 0; round < 1000 && this.#running.size > 0; round++) {
-      await Promise.allSettled([...this.#running.values()].map((r) => r.done));
+    for (
+      let round = 0;
+      round < 1000 && (this.#running.size > 0 || this.#admissions.size > 0);
+      round++
+    ) {
+      await Promise.allSettled([
+        ...this.#admissions,
+        ...[...this.#running.values()].map((r) => r.done),
+      ]);
     }
   }
 
@@ -192,15 +286,20 @@ export class JobRunner {
     }
   }
 
-  #launch(job: Job, resumed: boolean): void {
+  #launch(job: Job, resumed: boolean, image?: Uint8Array): void {
     const controller = new AbortController();
     const entry: Running = { job, controller, done: Promise.resolve() };
     this.#running.set(job.id, entry);
-    entry.done = this.#run(job, resumed, controller.signal)
+    entry.done = this.#run(job, resumed, controller.signal, image)
       .finally(() => this.#running.delete(job.id));
   }
 
-  async #run(job: Job, resumed: boolean, cancel: AbortSignal): Promise<void> {
+  async #run(
+    job: Job,
+    resumed: boolean,
+    cancel: AbortSignal,
+    image?: Uint8Array,
+  ): Promise<void> {
     const log = this.#deps.log.with({ job: job.id, user: job.userId });
     const progress = this.#reporter(job, log);
     const signal = AbortSignal.any([cancel, this.#shutdown.signal]);
@@ -210,7 +309,7 @@ export class JobRunner {
         job,
         progress,
         signal,
-        () => this.#obtain(job, resumed, progress, log, signal),
+        () => this.#obtain(job, resumed, { progress, log, signal, image }),
       );
       await this.#finish(job, result, progress, log);
     } catch (error) {
@@ -295,11 +394,10 @@ export class JobRunner {
   async #obtain(
     job: Job,
     resumed: boolean,
-    progress: ProgressReporter,
-    log: Logger,
-    signal: AbortSignal,
+    run: RunContext,
   ): Promise<RenderResult & { seconds?: number }> {
     const { store, renderer } = this.#deps;
+    const { log, signal } = run;
     if (resumed && job.state !== "queued") {
       const found = await renderer.recover({ clientId: job.id, signal });
       if (found !== "lost") return found;
@@ -309,30 +407,17 @@ export class JobRunner {
       store.countAttempt(job.id);
       log.warn("ComfyUI lost the job; submitting it again");
     }
-    return await this.#render(job, progress, log, signal);
+    return await this.#render(job, run);
   }
 
   async #render(
     job: Job,
-    progress: ProgressReporter,
-    log: Logger,
-    signal: AbortSignal,
+    run: RunContext,
   ): Promise<RenderResult & { seconds: number }> {
-    const { store, renderer, photos, clock, times } = this.#deps;
-    const image = await photos.download(job.fileId, signal).catch((error) => {
-      if (signal.aborted) throw error;
-      throw new JobError("photo", "Cannot download the photo", {
-        cause: error,
-      });
-    });
-    const size = imageDimensions(image);
-    if (size === undefined) {
-      throw new JobError("not_image", "Not a readable JPEG, PNG or WebP image");
-    }
-    const problem = checkDimensions(size);
-    if (problem !== undefined) {
-      throw new JobError(problem, `Image ${size.width}x${size.height}`);
-    }
+    const { store, renderer, clock, times } = this.#deps;
+    const { progress, log, signal } = run;
+    // A resumed job fetches its photo again (Telegram keeps it by file_id).
+    const image = run.image ?? await this.#fetchPhoto(job.fileId, signal);
     // Persisted before the request leaves, so a restart knows to look for it.
     store.advance(job.id, "submitted");
     const key = settingsKey(job);

@@ -6,7 +6,7 @@ const BUTTONS = [
   ["🎬 Создать видео"],
   ["⚡ Быстрый режим"],
   ["💰 Баланс", "📊 Статистика"],
-  ["❓ Помощь"],
+  ["❓ Помощь", "🇬🇧 English"],
 ];
 
 Deno.test("a new user's photo becomes a video, charged once", async (t) => {
@@ -220,10 +220,13 @@ Deno.test("a file that only claims to be an image is refused, no charge", async 
     fileName: "fake.jpg",
     mimeType: "image/jpeg",
   });
-  await h.telegram.waitForCall("editMessageText", {
+  const refusal = await h.telegram.waitForCall("sendMessage", {
     where: (c) => /not an image we can read/.test(String(c.params.text)),
   });
+  assert.match(String(refusal.params.text), /No tokens were charged/);
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 0);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.equal(h.app.jobs.unfinished().length, 0);
+  // Refused before any hold: the journal has only the welcome grant.
+  assert.deepEqual(journalKinds(h.app, user.id), ["grant"]);
 });
