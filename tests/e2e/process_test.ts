@@ -100,3 +100,62 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("SIGTERM mid-render leaves the job for the next start, which delivers it", async () => {
+  await using telegram = await FakeTelegram.start();
+  await using comfy = await FakeComfy.start({ renderMs: 1500 });
+  const dataDir = await Deno.makeTempDir({ prefix: "lora-process-" });
+  const env = {
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    COMFYUI_URL: comfy.url,
+    DATA_DIR: dataDir,
+    PROGRESS_INTERVAL: "0.05",
+    COMFYUI_HISTORY_INTERVAL: "0.05",
+    SHUTDOWN_GRACE: "10",
+  };
+  const readJob = () => {
+    const db = new DatabaseSync(`${dataDir}/balances.db`, { readOnly: true });
+    try {
+      const job = db.prepare("SELECT state FROM jobs").get();
+      const account = db.prepare(
+        "SELECT tokens, held FROM balances WHERE user_id = 78",
+      ).get();
+      return {
+        state: job?.state,
+        tokens: account?.tokens,
+        held: account?.held,
+      };
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    const first = botProcess(env).spawn();
+    const user = telegram.user(78, { first_name: "Olga", language_code: "ru" });
+    telegram.sendPhoto(user, SAMPLE_JPEG);
+    await comfy.waitForRequest({ timeoutMs: 30_000 });
+    const stopAsked = Date.now();
+    first.kill("SIGTERM");
+    const stopped = await first.output();
+    // It does not sit out the grace period for a render ComfyUI keeps doing.
+    assert.ok(Date.now() - stopAsked < 5000, "stopped promptly");
+    assert.equal(stopped.code, 0, new TextDecoder().decode(stopped.stderr));
+    assert.deepEqual(readJob(), { state: "submitted", tokens: 90, held: 10 });
+
+    const second = botProcess(env).spawn();
+    try {
+      await telegram.waitForCall("sendVideo", { timeoutMs: 30_000 });
+      await telegram.waitForCall("editMessageText", {
+        where: (c) => /Списано/.test(String(c.params.text)),
+      });
+    } finally {
+      second.kill("SIGTERM");
+      await second.output();
+    }
+    assert.deepEqual(readJob(), { state: "done", tokens: 90, held: 0 });
+    assert.equal(comfy.requests.length, 1, "not rendered twice");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
