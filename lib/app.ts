@@ -8,7 +8,7 @@
 
 import type { Bot } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
-import { type BotContext, createBot } from "./bot/mod.ts";
+import { type BotContext, createBot, registerCommands } from "./bot/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ConnectClient, type Renderer } from "./comfy/mod.ts";
 import type { Config } from "./config.ts";
@@ -120,11 +120,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   late.runner = runner;
   const resumed = runner.resume();
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
-  await bot.api.setMyCommands([{
-    command: "start",
-    description: "Menu / Меню",
-  }])
-    .catch((error) => log.warn("cannot register commands", { error }));
+  await registerCommands(bot.api, config.adminUserIds, log);
   const polling = bot.start({
     drop_pending_updates: false,
     allowed_updates: ["message", "callback_query"],

@@ -1,17 +1,30 @@
+import type { AdminQueries } from "../admin/mod.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import type { KeyMean } from "../stats/mod.ts";
+import type { WizardStore } from "../wizard/mod.ts";
 
-/** Starts video jobs (the job runner, or a stand-in in tests). */
+/** What became of a request to cancel a job. */
+export type CancelOutcome = "cancelled" | "not_found" | "too_late";
+
+/** Starts (and, where supported, cancels) video jobs. */
 export interface JobStarter {
   start(request: StartRequest): StartOutcome;
+  /**
+   * Cancels the user's job if it has not been delivered yet, releasing its
+   * hold. Optional until the runner supports it (#4); without it the ✖
+   * button answers "not found".
+   */
+  cancel?(jobId: string, userId: number): CancelOutcome;
 }
 
-/** Render-time statistics for the statistics screen. */
+/** Render-time statistics for the statistics and confirmation screens. */
 export interface TimeStats {
   meanByKey(): Record<string, KeyMean>;
   meanOverall(): number | undefined;
+  /** Seconds a render with these settings (e.g. "10_medium") should take. */
+  predictSeconds(key: string): number;
 }
 
 /** Everything the bot's features need. */
@@ -19,7 +32,11 @@ export interface BotDeps {
   readonly ledger: Ledger;
   readonly jobs: JobStarter;
   readonly times: TimeStats;
+  readonly wizards: WizardStore;
+  readonly admin: AdminQueries;
   readonly log: Logger;
+  /** Who may use /addtokens, /users, /user and /stats. */
+  readonly adminUserIds: readonly number[];
   readonly tokensPerVideo: number;
   readonly defaultTokens: number;
   readonly adminContact: string | undefined;

@@ -7,20 +7,26 @@
 
 import { InlineKeyboard } from "grammy";
 import type { Messages } from "../i18n/mod.ts";
+import { DURATIONS, priceOf, QUALITIES, QUALITY_NAMES } from "../pricing.ts";
+import type { WizardButton, WizardState } from "../wizard/mod.ts";
 import { encodeCallback, type MenuAction } from "./callback_data.ts";
 
 function menuButton(action: MenuAction, label: string) {
   return InlineKeyboard.text(label, encodeCallback({ kind: "menu", action }));
 }
 
-/** The main menu: create, quick mode, balance, statistics, help. */
+/** The main menu: create, quick mode, balance, statistics, help, language. */
 export function mainMenu(t: Messages): InlineKeyboard {
   const b = t.buttons;
+  const language = InlineKeyboard.text(
+    t.switchLanguage.label,
+    encodeCallback({ kind: "lang", locale: t.switchLanguage.to }),
+  );
   return InlineKeyboard.from([
     [menuButton("create", b.create)],
     [menuButton("quick", b.quick)],
     [menuButton("balance", b.balance), menuButton("stats", b.stats)],
-    [menuButton("help", b.help)],
+    [menuButton("help", b.help), language],
   ]);
 }
 
@@ -36,4 +42,71 @@ export function afterVideo(t: Messages): InlineKeyboard {
 /** A single "main menu" button, for screens that lead back. */
 export function backToMenu(t: Messages): InlineKeyboard {
   return InlineKeyboard.from([[menuButton("menu", t.buttons.menu)]]);
+}
+
+/** The buttons of the wizard's current step, stamped with its nonce. */
+export function wizardKeyboard(
+  t: Messages,
+  state: WizardState,
+  tokensPerVideo: number,
+): InlineKeyboard {
+  const b = t.buttons;
+  const button = (label: string, wizard: WizardButton) =>
+    InlineKeyboard.text(
+      label,
+      encodeCallback({ kind: "wizard", nonce: state.nonce, button: wizard }),
+    );
+  const cancel = button(b.cancel, { type: "cancel" });
+  const footer = [button(b.back, { type: "back" }), cancel];
+  switch (state.step) {
+    case "photo":
+      return InlineKeyboard.from([[cancel]]);
+    case "duration":
+      return InlineKeyboard.from([
+        ...DURATIONS.map((duration) => [
+          button(
+            b.duration({ duration, cost: priceOf(duration, tokensPerVideo) }),
+            { type: "duration", duration },
+          ),
+        ]),
+        footer,
+      ]);
+    case "quality":
+      return InlineKeyboard.from([
+        ...QUALITY_NAMES.map((quality) => [
+          button(b.quality({ quality, px: QUALITIES[quality] }), {
+            type: "quality",
+            quality,
+          }),
+        ]),
+        footer,
+      ]);
+    case "confirm":
+      return InlineKeyboard.from([
+        [button(b.confirm, { type: "confirm" })],
+        footer,
+      ]);
+  }
+}
+
+/** ◀ ▶ under a page of the admin's user list (zero-based `page`). */
+export function usersPager(
+  t: Messages,
+  page: number,
+  pages: number,
+): InlineKeyboard | undefined {
+  const row = [];
+  if (page > 0) {
+    row.push(InlineKeyboard.text(
+      t.buttons.prev,
+      encodeCallback({ kind: "users", page: page - 1 }),
+    ));
+  }
+  if (page < pages - 1) {
+    row.push(InlineKeyboard.text(
+      t.buttons.next,
+      encodeCallback({ kind: "users", page: page + 1 }),
+    ));
+  }
+  return row.length === 0 ? undefined : InlineKeyboard.from([row]);
 }

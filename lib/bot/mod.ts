@@ -12,14 +12,22 @@ import { asLocale, localeFor, messages } from "../i18n/mod.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
 import { errorHandler } from "./error_handler.ts";
+import { adminStatsFeature } from "./features/admin_stats.ts";
+import { adminTokensFeature } from "./features/admin_tokens.ts";
+import { adminUsersFeature } from "./features/admin_users.ts";
+import { jobCancelFeature } from "./features/job_cancel.ts";
+import { languageFeature } from "./features/language.ts";
 import { menuFeature } from "./features/menu.ts";
 import { photoFeature } from "./features/photo.ts";
 import { startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { wizardButtonsFeature } from "./features/wizard_buttons.ts";
+import { wizardInputFeature } from "./features/wizard_input.ts";
 
 export type { BotContext } from "./context.ts";
-export type { BotDeps, JobStarter, TimeStats } from "./deps.ts";
-export { parseCallback } from "./callback_data.ts";
+export type { BotDeps, CancelOutcome, JobStarter, TimeStats } from "./deps.ts";
+export { encodeCallback, parseCallback } from "./callback_data.ts";
+export { registerCommands } from "./commands.ts";
 
 /** How the bot reaches Telegram. */
 export interface BotOptions {
@@ -47,19 +55,29 @@ export function createBot(
   bot.use(userMiddleware(deps));
   const features = bot.errorBoundary(errorHandler(deps.log));
   features.use(startFeature(deps));
+  features.use(adminTokensFeature(deps));
+  features.use(adminUsersFeature(deps));
+  features.use(adminStatsFeature(deps));
+  features.use(languageFeature(deps));
   features.use(menuFeature(deps));
+  features.use(wizardButtonsFeature(deps));
+  features.use(jobCancelFeature(deps));
+  // The wizard takes photos and text while it is open; quick mode the rest.
+  features.use(wizardInputFeature(deps));
   features.use(photoFeature(deps));
   features.use(unhandledFeature());
   return bot;
 }
 
 // Loads (or creates, with the welcome bonus) the sender's account and picks
-// the language before any feature runs.
+// the language before any feature runs: the stored one, else the one of
+// the user's Telegram client, which is then stored so that messages sent
+// outside an update (a token grant) speak it too.
 function userMiddleware(deps: BotDeps) {
   return async (ctx: Context & Partial<BotContext>, next: NextFunction) => {
     const from = ctx.from;
     if (from === undefined || from.is_bot) return;
-    const account = deps.ledger.account(from.id) ??
+    let account = deps.ledger.account(from.id) ??
       deps.ledger.ensureUser({
         id: from.id,
         username: from.username,
@@ -67,9 +85,12 @@ function userMiddleware(deps: BotDeps) {
         lastName: from.last_name,
         language: localeFor(from.language_code),
       }).account;
-    const locale = account.language === undefined
-      ? localeFor(from.language_code)
-      : asLocale(account.language);
+    if (account.language === undefined) {
+      // Users carried over from the old bot have no language yet.
+      deps.ledger.setLanguage(from.id, localeFor(from.language_code));
+      account = { ...account, language: localeFor(from.language_code) };
+    }
+    const locale = asLocale(account.language);
     ctx.account = account;
     ctx.locale = locale;
     ctx.t = messages(locale);

@@ -1,3 +1,4 @@
+import { adminEn } from "./admin_en.ts";
 import { pluralEn } from "./plural.ts";
 import type { Messages } from "./ru.ts";
 
@@ -10,9 +11,11 @@ const QUALITY: Record<string, string> = {
   medium: "medium",
   high: "high",
 };
+const quality = (q: string) => QUALITY[q] ?? q;
 
 /** English texts. */
 export const en: Messages = {
+  switchLanguage: { to: "ru", label: "🇷🇺 Русский" },
   buttons: {
     create: "🎬 Create video",
     quick: "⚡ Quick mode",
@@ -23,14 +26,23 @@ export const en: Messages = {
     createMore: "🎬 Create another",
     back: "« Back",
     cancel: "✖ Cancel",
+    confirm: "✅ Create video",
+    prev: "◀",
+    next: "▶",
+    duration: (p) => `${p.duration} s · ${tokens(p.cost)}`,
+    quality: (p) => `${QUALITY[p.quality] ?? p.quality} · ${p.px} px`,
   },
   tokens,
-  quality: (q: string) => QUALITY[q] ?? q,
+  quality,
   welcomeNew: (p) =>
     `👋 Hi, ${p.name}!\n\n` +
-    `I turn a photo into a short animated video.\n` +
-    `🎁 You got a welcome bonus of ${tokens(p.bonus)}.\n` +
-    `That is enough for ${videos(p.videos)} of 10 seconds: just send a photo.`,
+    `🎬 I turn a photo into a short animated video.\n` +
+    (p.bonus > 0
+      ? `🎁 You got a welcome bonus of ${tokens(p.bonus)}.\n` +
+        `📸 That is enough for ${videos(p.videos)} of 10 seconds: ` +
+        `just send a photo.`
+      : `💰 To begin, ask the administrator to top up your balance.\n` +
+        `📸 Then just send a photo.`),
   menu: (p) =>
     `🎬 Main menu\n\n💰 Balance: ${tokens(p.balance)}\n\n` +
     `Send a photo and I will make a video of it (quick mode), ` +
@@ -38,6 +50,37 @@ export const en: Messages = {
   askPhotoQuick:
     `⚡ Quick mode: 10 seconds, medium quality.\n\n📸 Send a photo.`,
   askPhotoCreate: `🎬 New video\n\n📸 Send the photo to animate.`,
+  wizard: {
+    photo: `🎬 New video · step 1 of 4\n\n📸 Send the photo to animate.`,
+    duration: (p) =>
+      `🎬 New video · step 2 of 4\n\n` +
+      `⏱ Choose the length of the video.\n💰 Your balance: ${
+        tokens(p.balance)
+      }`,
+    quality: (p) =>
+      `🎬 New video · step 3 of 4\n\n` +
+      `⏱ Length: ${seconds(p.duration)}\n\n` +
+      `🖼 Choose the quality. Higher quality takes longer; ` +
+      `the price stays the same.`,
+    confirm: (p) =>
+      `🎬 New video · step 4 of 4\n\nCheck the settings:\n\n` +
+      `⏱ Length: ${seconds(p.duration)}\n` +
+      `🖼 Quality: ${quality(p.quality)} (${p.px} px)\n` +
+      `💰 Price: ${tokens(p.cost)}\n` +
+      (p.balance >= p.cost
+        ? `💳 Balance after: ${tokens(p.balance - p.cost)}\n`
+        : `💳 You have ${tokens(p.balance)}: ${
+          tokens(p.cost - p.balance)
+        } short\n`) +
+      `⏳ Estimated processing time: ${p.eta}`,
+    started: (p) =>
+      `✅ Starting: ${seconds(p.duration)}, ${quality(p.quality)} quality, ` +
+      `${tokens(p.cost)}.\n\nThe progress is in the next message.`,
+    photoReplaced: `🔄 Photo replaced, settings kept.`,
+    useButtons: `👆 Choose with the buttons below.`,
+    waitingPhoto: `📸 Waiting for the photo: send it as a photo or as a ` +
+      `file (JPEG, PNG, WebP).`,
+  },
   notEnough: (p) =>
     `😔 Not enough tokens.\n\n` +
     `Needed: ${tokens(p.needed)}, you have: ${tokens(p.balance)}.\n` +
@@ -56,11 +99,13 @@ export const en: Messages = {
   paused:
     `⏸ The bot is restarting. Your video is not lost: I will carry on when I am back.`,
   cancelled: (p) => `✖ Video cancelled. Tokens returned: ${tokens(p.cost)}.`,
+  refused: (p) =>
+    `🚫 I cannot make a video of this file.\n\n${p.reason}\n\nNo tokens were charged.`,
   starting: `⏳ Got your photo, starting...`,
   uploading: `📤 The video is ready, sending...`,
   caption: (p) =>
     `✨ Your video is ready!\n⏱ ${seconds(p.duration)} · quality: ` +
-    `${QUALITY[p.quality] ?? p.quality}\n\n🤖 Made with ${p.link}`,
+    `${quality(p.quality)}\n\n🤖 Made with ${p.link}`,
   doneNote: (p) =>
     `✅ Done! Charged: ${tokens(p.cost)}. Balance: ${tokens(p.balance)}.`,
   failed: (p) =>
@@ -73,15 +118,20 @@ export const en: Messages = {
     job_failed: "The render failed on the server.",
     bad_output: "The render server returned a broken video.",
     no_result: "The render server returned no result.",
-    lost: "The render server lost the job when it restarted.",
     photo: "Could not download the photo from Telegram.",
     too_small:
       "The photo is too small: it needs at least 64 pixels on its short side.",
     too_large: "The photo's resolution is too high (over 40 megapixels).",
+    lost: "The render server lost the job when it restarted.",
     not_image: "The file is not an image we can read (JPEG, PNG or WebP).",
     send: "Telegram did not accept the finished video.",
     restarted: "The bot restarted while your video was being made.",
     internal: "An internal error in the bot.",
+  },
+  jobCancel: {
+    cancelled: "✖ Video cancelled, tokens returned.",
+    not_found: "This video can no longer be found.",
+    too_late: "Too late to cancel: the video is ready or being sent.",
   },
   notImage:
     `🤔 That does not look like a photo. Send a JPEG, PNG or WebP image.`,
@@ -96,22 +146,23 @@ export const en: Messages = {
     `• ${videos(p.count)} of ${p.duration} s (${tokens(p.cost)} each)`,
   help: (p) =>
     `❓ How it works\n\n` +
-    `1. Send a photo and get a 10 second video (quick mode).\n` +
-    `2. Or tap "🎬 Create video" to choose the duration and quality.\n` +
+    `1. Send a photo and get a 10 second video in medium quality ` +
+    `(quick mode).\n` +
+    `2. Or tap "🎬 Create video" to choose the length (5, 10 or 15 ` +
+    `seconds) and the quality (300, 600 or 832 px).\n` +
     `3. Wait a couple of minutes: the message shows the progress.\n\n` +
     `💰 Prices:\n${p.prices}\nQuality does not change the price.\n\n` +
     `If anything goes wrong, your tokens come back automatically.` +
-    (p.admin ? `\n\n📬 Contact the administrator: ${p.admin}` : ""),
+    (p.admin ? `\n\n📬 To top up or ask a question: ${p.admin}` : ""),
   priceLine: (p) => `• ${p.duration} s: ${tokens(p.cost)}`,
   statsScreen: (p) =>
     `📊 Statistics\n\nYou have created: ${videos(p.videos)}\n\n` +
     `Average processing time:\n${p.lines}\nOverall: ${p.overall}`,
   statsLine: (p) =>
-    `• ${p.duration} s, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${
-      videos(p.count)
-    })`,
+    `• ${p.duration} s, ${quality(p.quality)}: ${p.time} (${videos(p.count)})`,
   statsEmpty: "• no data yet",
   statsNone: "no data",
+  languageSet: "Language: English",
   unknown: `I understand photos and buttons. Send /start to open the menu.`,
   stale: "This button has expired.",
   busy: (p) =>
@@ -120,4 +171,13 @@ export const en: Messages = {
   sorry: `😔 Something went wrong. Please try again a little later.`,
   durationUnit: (n) => `${n} s`,
   minutes: (p) => p.m > 0 ? `${p.m} min ${p.s} s` : `${p.s} s`,
+  date: (p) => `${p.y}-${p.m}-${p.d}`,
+  commands: {
+    start: "Main menu",
+    addtokens: "Add tokens: USER_ID AMOUNT",
+    users: "Users",
+    user: "One user: USER_ID",
+    stats: "Bot statistics",
+  },
+  admin: adminEn,
 };

@@ -1,8 +1,9 @@
+import { adminRu } from "./admin_ru.ts";
 import { pluralRu } from "./plural.ts";
 
 const tokens = (n: number) =>
   `${n} ${pluralRu(n, "токен", "токена", "токенов")}`;
-const videos = (n: number) => `${n} ${pluralRu(n, "видео", "видео", "видео")}`;
+const videos = (n: number) => `${n} видео`;
 const seconds = (n: number) =>
   `${n} ${pluralRu(n, "секунда", "секунды", "секунд")}`;
 
@@ -11,9 +12,12 @@ const QUALITY: Record<string, string> = {
   medium: "среднее",
   high: "высокое",
 };
+const quality = (q: string) => QUALITY[q] ?? q;
 
 /** Russian texts, the default locale. */
 export const ru = {
+  /** The menu button that switches to the other language. */
+  switchLanguage: { to: "en" as "ru" | "en", label: "🇬🇧 English" },
   buttons: {
     create: "🎬 Создать видео",
     quick: "⚡ Быстрый режим",
@@ -24,14 +28,25 @@ export const ru = {
     createMore: "🎬 Создать еще",
     back: "« Назад",
     cancel: "✖ Отмена",
+    confirm: "✅ Создать видео",
+    prev: "◀",
+    next: "▶",
+    duration: (p: { duration: number; cost: number }) =>
+      `${p.duration} сек · ${tokens(p.cost)}`,
+    quality: (p: { quality: string; px: number }) =>
+      `${QUALITY[p.quality] ?? p.quality} · ${p.px} px`,
   },
   tokens,
-  quality: (q: string) => QUALITY[q] ?? q,
+  quality,
   welcomeNew: (p: { name: string; bonus: number; videos: number }) =>
     `👋 Привет, ${p.name}!\n\n` +
-    `Я превращаю фотографию в короткое видео с анимацией.\n` +
-    `🎁 Вам начислен бонус: ${tokens(p.bonus)}.\n` +
-    `Этого хватит на ${videos(p.videos)} по 10 секунд — просто пришлите фото.`,
+    `🎬 Я превращаю фотографию в короткое видео с анимацией.\n` +
+    (p.bonus > 0
+      ? `🎁 Вам начислен бонус: ${tokens(p.bonus)}.\n` +
+        `📸 Этого хватит на ${videos(p.videos)} по 10 секунд — ` +
+        `просто пришлите фото.`
+      : `💰 Чтобы начать, пополните баланс у администратора.\n` +
+        `📸 Потом просто пришлите фото.`),
   menu: (p: { balance: number }) =>
     `🎬 Главное меню\n\n💰 Баланс: ${tokens(p.balance)}\n\n` +
     `Пришлите фото — и я сделаю из него видео (быстрый режим), ` +
@@ -39,6 +54,44 @@ export const ru = {
   askPhotoQuick:
     `⚡ Быстрый режим: 10 секунд, среднее качество.\n\n📸 Пришлите фотографию.`,
   askPhotoCreate: `🎬 Создание видео\n\n📸 Пришлите фотографию для анимации.`,
+  wizard: {
+    photo: `🎬 Создание видео · шаг 1 из 4\n\n` +
+      `📸 Пришлите фотографию, которую нужно оживить.`,
+    duration: (p: { balance: number }) =>
+      `🎬 Создание видео · шаг 2 из 4\n\n` +
+      `⏱ Выберите длительность видео.\n💰 Ваш баланс: ${tokens(p.balance)}`,
+    quality: (p: { duration: number }) =>
+      `🎬 Создание видео · шаг 3 из 4\n\n` +
+      `⏱ Длительность: ${seconds(p.duration)}\n\n` +
+      `🖼 Выберите качество. Чем оно выше, тем дольше обработка; ` +
+      `цена не меняется.`,
+    confirm: (
+      p: {
+        duration: number;
+        quality: string;
+        px: number;
+        cost: number;
+        balance: number;
+        eta: string;
+      },
+    ) =>
+      `🎬 Создание видео · шаг 4 из 4\n\nПроверьте настройки:\n\n` +
+      `⏱ Длительность: ${seconds(p.duration)}\n` +
+      `🖼 Качество: ${quality(p.quality)} (${p.px} px)\n` +
+      `💰 Стоимость: ${tokens(p.cost)}\n` +
+      (p.balance >= p.cost
+        ? `💳 Баланс после: ${tokens(p.balance - p.cost)}\n`
+        : `💳 На балансе ${tokens(p.balance)} — не хватает ` +
+          `${tokens(p.cost - p.balance)}\n`) +
+      `⏳ Примерное время обработки: ${p.eta}`,
+    started: (p: { duration: number; quality: string; cost: number }) =>
+      `✅ Запускаю: ${seconds(p.duration)}, ${quality(p.quality)} качество, ` +
+      `${tokens(p.cost)}.\n\nПрогресс — в следующем сообщении.`,
+    photoReplaced: `🔄 Фото заменено, настройки сохранены.`,
+    useButtons: `👆 Выберите вариант кнопками ниже.`,
+    waitingPhoto: `📸 Жду фотографию: пришлите её как фото или файлом ` +
+      `(JPEG, PNG, WebP).`,
+  },
   notEnough: (p: { needed: number; balance: number; admin: string }) =>
     `😔 Недостаточно токенов.\n\n` +
     `Нужно: ${tokens(p.needed)}, у вас: ${tokens(p.balance)}.\n` +
@@ -60,11 +113,13 @@ export const ru = {
     `⏸ Бот перезапускается. Ваше видео не потеряется: продолжу, как только вернусь.`,
   cancelled: (p: { cost: number }) =>
     `✖ Создание видео отменено. Токены возвращены: ${tokens(p.cost)}.`,
+  refused: (p: { reason: string }) =>
+    `🚫 Не могу сделать видео из этого файла.\n\n${p.reason}\n\nТокены не списаны.`,
   starting: `⏳ Принял фото, начинаю обработку...`,
   uploading: `📤 Видео готово, отправляю...`,
   caption: (p: { duration: number; quality: string; link: string }) =>
     `✨ Ваше видео готово!\n⏱ ${seconds(p.duration)} · качество: ` +
-    `${QUALITY[p.quality] ?? p.quality}\n\n🤖 Создано в ${p.link}`,
+    `${quality(p.quality)}\n\n🤖 Создано в ${p.link}`,
   doneNote: (p: { cost: number; balance: number }) =>
     `✅ Готово! Списано: ${tokens(p.cost)}. Баланс: ${tokens(p.balance)}.`,
   failed: (p: { reason: string }) =>
@@ -77,16 +132,21 @@ export const ru = {
     job_failed: "Во время обработки на сервере произошла ошибка.",
     bad_output: "Сервер вернул повреждённое видео.",
     no_result: "Сервер не вернул результат.",
-    lost: "Сервер обработки потерял задачу после перезапуска.",
     photo: "Не удалось загрузить фотографию из Telegram.",
     too_small:
       "Фотография слишком маленькая: нужна хотя бы 64 точки по меньшей стороне.",
     too_large:
       "У фотографии слишком большое разрешение (больше 40 мегапикселей).",
+    lost: "Сервер обработки потерял задачу после перезапуска.",
     not_image: "Файл не похож на изображение (нужен JPEG, PNG или WebP).",
     send: "Telegram не принял готовое видео.",
     restarted: "Бот перезапускался во время обработки.",
     internal: "Внутренняя ошибка бота.",
+  },
+  jobCancel: {
+    cancelled: "✖ Видео отменено, токены возвращены.",
+    not_found: "Это видео уже не найти.",
+    too_late: "Поздно отменять: видео уже готово или отправляется.",
   },
   notImage:
     `🤔 Это не похоже на фотографию. Пришлите фото (JPEG, PNG или WebP).`,
@@ -102,12 +162,14 @@ export const ru = {
     `• ${videos(p.count)} по ${p.duration} сек (${tokens(p.cost)} за видео)`,
   help: (p: { prices: string; admin: string }) =>
     `❓ Как это работает\n\n` +
-    `1. Пришлите фотографию — получите видео 10 секунд (быстрый режим).\n` +
-    `2. Или нажмите «🎬 Создать видео», чтобы выбрать длительность и качество.\n` +
+    `1. Пришлите фотографию — получите видео 10 секунд среднего ` +
+    `качества (быстрый режим).\n` +
+    `2. Или нажмите «🎬 Создать видео», чтобы выбрать длительность ` +
+    `(5, 10 или 15 секунд) и качество (300, 600 или 832 px).\n` +
     `3. Подождите пару минут — прогресс видно в сообщении.\n\n` +
     `💰 Цены:\n${p.prices}\nКачество на цену не влияет.\n\n` +
     `Если что-то пошло не так, токены возвращаются автоматически.` +
-    (p.admin ? `\n\n📬 Связаться с администратором: ${p.admin}` : ""),
+    (p.admin ? `\n\n📬 Пополнить баланс и задать вопрос: ${p.admin}` : ""),
   priceLine: (p: { duration: number; cost: number }) =>
     `• ${p.duration} сек — ${tokens(p.cost)}`,
   statsScreen: (p: { videos: number; lines: string; overall: string }) =>
@@ -115,24 +177,29 @@ export const ru = {
     `Среднее время обработки:\n${p.lines}\nВ целом: ${p.overall}`,
   statsLine: (
     p: { duration: number; quality: string; time: string; count: number },
-  ) =>
-    `• ${p.duration} сек, ${QUALITY[p.quality] ?? p.quality}: ${p.time} (${
-      videos(p.count)
-    })`,
+  ) => `• ${p.duration} сек, ${quality(p.quality)}: ${p.time} (${p.count} шт.)`,
   statsEmpty: "• пока нет данных",
   statsNone: "нет данных",
+  languageSet: "Язык: русский",
   unknown:
     `Я понимаю только фотографии и кнопки. Нажмите /start, чтобы открыть меню.`,
   stale: "Эта кнопка устарела.",
   busy: (p: { limit: number }) =>
-    `⏳ У вас уже ${p.limit} ${
-      pluralRu(p.limit, "видео", "видео", "видео")
-    } в работе. ` +
+    `⏳ У вас уже ${videos(p.limit)} в работе. ` +
     `Дождитесь их, и пришлите фото снова.`,
   sorry: `😔 Что-то пошло не так. Попробуйте ещё раз чуть позже.`,
   durationUnit: (n: number) => `${n} сек`,
   minutes: (p: { m: number; s: number }) =>
     p.m > 0 ? `${p.m} мин ${p.s} сек` : `${p.s} сек`,
+  date: (p: { y: string; m: string; d: string }) => `${p.d}.${p.m}.${p.y}`,
+  commands: {
+    start: "Главное меню",
+    addtokens: "Начислить токены: USER_ID AMOUNT",
+    users: "Пользователи",
+    user: "Пользователь: USER_ID",
+    stats: "Статистика бота",
+  },
+  admin: adminRu,
 };
 
 /** The shape every locale must have (checked by the type system). */

@@ -1,20 +1,33 @@
 import { Composer, type InlineKeyboard } from "grammy";
 import { DURATIONS, priceOf, videosAffordable } from "../../pricing.ts";
-import { formatWait } from "../../i18n/mod.ts";
 import { type MenuAction, parseCallback } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { backToMenu, mainMenu } from "../keyboards.ts";
+import { showScreen } from "../screen.ts";
+import { timeLines } from "../time_lines.ts";
+import { openWizard } from "../wizard_flow.ts";
 
-/** The main menu's buttons: each screen edits the message in place. */
+/**
+ * The main menu's buttons; each screen replaces the message it came from.
+ * The menu and quick mode close an open wizard: from there a photo is
+ * quick mode, as the menu says.
+ */
 export function menuFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.on("callback_query:data", async (ctx, next) => {
     const callback = parseCallback(ctx.callbackQuery.data);
     if (callback?.kind !== "menu") return next();
     await ctx.answerCallbackQuery();
+    if (callback.action === "create") {
+      await openWizard(ctx, deps);
+      return;
+    }
+    if (callback.action === "menu" || callback.action === "quick") {
+      deps.wizards.clear(ctx.account.userId);
+    }
     const [text, keyboard] = screen(ctx, deps, callback.action);
-    await show(ctx, text, keyboard);
+    await showScreen(ctx, text, keyboard);
   });
   return feature;
 }
@@ -22,34 +35,16 @@ export function menuFeature(deps: BotDeps): Composer<BotContext> {
 function screen(
   ctx: BotContext,
   deps: BotDeps,
-  action: MenuAction,
+  action: Exclude<MenuAction, "create">,
 ): [string, InlineKeyboard] {
   const t = ctx.t;
-  const account = ctx.account;
   switch (action) {
     case "menu":
-      return [t.menu({ balance: account.tokens }), mainMenu(t)];
-    case "create":
-      return [t.askPhotoCreate, backToMenu(t)];
+      return [t.menu({ balance: ctx.account.tokens }), mainMenu(t)];
     case "quick":
       return [t.askPhotoQuick, backToMenu(t)];
-    case "balance": {
-      const options = DURATIONS.map((duration) =>
-        t.balanceLine({
-          duration,
-          cost: priceOf(duration, deps.tokensPerVideo),
-          count: videosAffordable(
-            account.tokens,
-            duration,
-            deps.tokensPerVideo,
-          ),
-        })
-      ).join("\n");
-      return [
-        t.balance({ balance: account.tokens, held: account.held, options }),
-        backToMenu(t),
-      ];
-    }
+    case "balance":
+      return [balanceText(ctx, deps), backToMenu(t)];
     case "stats":
       return [statsText(ctx, deps), backToMenu(t)];
     case "help": {
@@ -64,38 +59,21 @@ function screen(
   }
 }
 
-function statsText(ctx: BotContext, deps: BotDeps): string {
-  const t = ctx.t;
-  const lines = Object.entries(deps.times.meanByKey())
-    .map(([key, { mean, count }]) => {
-      const [duration, quality] = key.split("_");
-      return t.statsLine({
-        duration: Number(duration),
-        quality: quality ?? "",
-        time: formatWait(ctx.locale, mean),
-        count,
-      });
-    });
-  const overall = deps.times.meanOverall();
-  return t.statsScreen({
-    videos: ctx.account.videosCreated,
-    lines: lines.length > 0 ? lines.join("\n") : t.statsEmpty,
-    overall: overall === undefined
-      ? t.statsNone
-      : formatWait(ctx.locale, overall),
-  });
+function balanceText(ctx: BotContext, deps: BotDeps): string {
+  const { tokens, held } = ctx.account;
+  const options = DURATIONS.map((duration) =>
+    ctx.t.balanceLine({
+      duration,
+      cost: priceOf(duration, deps.tokensPerVideo),
+      count: videosAffordable(tokens, duration, deps.tokensPerVideo),
+    })
+  ).join("\n");
+  return ctx.t.balance({ balance: tokens, held, options });
 }
 
-// Screens replace the menu message they came from; a button under a video
-// cannot be edited into text, so those get a new message.
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message?.text !== undefined) {
-    try {
-      await ctx.editMessageText(text, { reply_markup: keyboard });
-      return;
-    } catch (error) {
-      if (/message is not modified/.test(String(error))) return;
-    }
-  }
-  await ctx.reply(text, { reply_markup: keyboard });
+function statsText(ctx: BotContext, deps: BotDeps): string {
+  return ctx.t.statsScreen({
+    videos: ctx.account.videosCreated,
+    ...timeLines(ctx, deps),
+  });
 }

@@ -1,10 +1,13 @@
 import { Composer } from "grammy";
-import { priceOf } from "../../pricing.ts";
+import { videosAffordable } from "../../pricing.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { mainMenu } from "../keyboards.ts";
 
-/** `/start`: onboarding the first time, then the main menu. */
+/**
+ * `/start`: a newcomer's welcome (once), then the main menu. It refreshes
+ * the user's names and closes an open wizard: the menu starts afresh.
+ */
 export function startFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command("start", async (ctx) => {
@@ -18,12 +21,12 @@ export function startFeature(deps: BotDeps): Composer<BotContext> {
       lastName: from.last_name,
     });
     ctx.account = account;
+    deps.wizards.clear(from.id);
     if (deps.ledger.markWelcomed(from.id)) {
-      const perVideo = priceOf(10, deps.tokensPerVideo);
       await ctx.reply(ctx.t.welcomeNew({
         name: from.first_name,
         bonus: deps.defaultTokens,
-        videos: Math.floor(account.tokens / perVideo),
+        videos: videosAffordable(account.tokens, 10, deps.tokensPerVideo),
       }));
     }
     await ctx.reply(ctx.t.menu({ balance: account.tokens }), {

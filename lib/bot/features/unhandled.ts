@@ -2,7 +2,10 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { mainMenu } from "../keyboards.ts";
 
-/** Last in the chain: everything no feature took. */
+/**
+ * Last in the chain: everything no feature took, including unknown
+ * commands and admin commands from anyone but an admin.
+ */
 export function unhandledFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   // A forged or outdated button: say so instead of leaving a spinner.

@@ -1,0 +1,55 @@
+import { Composer } from "grammy";
+import { parseCallback } from "../callback_data.ts";
+import type { BotContext } from "../context.ts";
+import type { BotDeps } from "../deps.ts";
+import { isAdmin, usersText, userText } from "../admin_view.ts";
+import { usersPager } from "../keyboards.ts";
+import { showScreen } from "../screen.ts";
+
+/**
+ * `/users` (15 per page, ◀ ▶ edit the list in place) and `/user USER_ID`.
+ * For anyone but an admin the commands do not exist and the page buttons
+ * are expired.
+ */
+export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  const showPage = async (ctx: BotContext, page: number) => {
+    const users = deps.admin.users(page);
+    const pager = usersPager(ctx.t, users.page, users.pages);
+    await showScreen(ctx, usersText(ctx, users), pager);
+  };
+
+  feature.command("users", async (ctx, next) => {
+    if (!isAdmin(ctx, deps)) return next();
+    await showPage(ctx, 0);
+  });
+
+  feature.on("callback_query:data", async (ctx, next) => {
+    const callback = parseCallback(ctx.callbackQuery.data);
+    if (callback?.kind !== "users") return next();
+    if (!isAdmin(ctx, deps)) {
+      await ctx.answerCallbackQuery({ text: ctx.t.stale });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await showPage(ctx, callback.page);
+  });
+
+  feature.command("user", async (ctx, next) => {
+    if (!isAdmin(ctx, deps)) return next();
+    const arg = ctx.match.trim();
+    if (!/^\d{1,15}$/.test(arg) || Number(arg) === 0) {
+      await ctx.reply(ctx.t.admin.userUsage);
+      return;
+    }
+    const user = deps.admin.user(Number(arg));
+    await ctx.reply(
+      user === undefined
+        ? ctx.t.admin.noUser({ id: Number(arg) })
+        : userText(ctx, deps, user),
+    );
+  });
+
+  return feature;
+}

@@ -1,0 +1,113 @@
+import { Composer } from "grammy";
+import type { StartOutcome } from "../../jobs/runner.ts";
+import { priceOf, type VideoSettings } from "../../pricing.ts";
+import { advance, draftOf, type WizardState } from "../../wizard/mod.ts";
+import { parseCallback } from "../callback_data.ts";
+import type { BotContext } from "../context.ts";
+import type { BotDeps } from "../deps.ts";
+import { outcomeText } from "../job_outcome.ts";
+import { mainMenu } from "../keyboards.ts";
+import { showScreen } from "../screen.ts";
+import { stepWizard } from "../wizard_flow.ts";
+
+/**
+ * The wizard's buttons: duration, quality, « Назад, cancel and confirm.
+ * A button whose nonce is not the open wizard's (an old message, a double
+ * tap, a forged callback) only answers "this button has expired".
+ */
+export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.on("callback_query:data", async (ctx, next) => {
+    const callback = parseCallback(ctx.callbackQuery.data);
+    if (callback?.kind !== "wizard") return next();
+    const userId = ctx.account.userId;
+    const state = deps.wizards.get(userId);
+    const stale = () => ctx.answerCallbackQuery({ text: ctx.t.stale });
+    if (state === undefined || state.nonce !== callback.nonce) {
+      await stale();
+      return;
+    }
+    const outcome = advance(state, callback.button);
+    switch (outcome.kind) {
+      case "ignored":
+        await stale();
+        return;
+      case "cancel":
+        if (!deps.wizards.take(userId, state.nonce)) return void await stale();
+        await ctx.answerCallbackQuery();
+        await showScreen(
+          ctx,
+          ctx.t.menu({ balance: ctx.account.tokens }),
+          mainMenu(ctx.t),
+        );
+        return;
+      case "step":
+        if (!await stepWizard(ctx, deps, state, outcome.draft)) {
+          return void await stale();
+        }
+        await ctx.answerCallbackQuery();
+        return;
+      case "confirm":
+        await confirm(ctx, deps, state, outcome);
+    }
+  });
+  return feature;
+}
+
+// Takes the wizard first, so a second tap on the same button finds nothing
+// to confirm: one confirmation starts at most one job.
+async function confirm(
+  ctx: BotContext,
+  deps: BotDeps,
+  state: WizardState,
+  chosen: { fileId: string; settings: VideoSettings },
+): Promise<void> {
+  const userId = ctx.account.userId;
+  if (!deps.wizards.take(userId, state.nonce)) {
+    await ctx.answerCallbackQuery({ text: ctx.t.stale });
+    return;
+  }
+  let outcome: StartOutcome;
+  try {
+    outcome = deps.jobs.start({
+      userId,
+      chatId: ctx.chatId ?? userId,
+      locale: ctx.locale,
+      fileId: chosen.fileId,
+      updateId: ctx.update.update_id,
+      mode: "wizard",
+      settings: chosen.settings,
+    });
+  } catch (error) {
+    // Nothing started: give the user their wizard back to try again.
+    deps.wizards.put(draftOf(state));
+    throw error;
+  }
+  if (outcome.kind === "busy") {
+    // Keep the confirmation open: it works once a running video is done.
+    const again = deps.wizards.put(draftOf(state));
+    if (again !== undefined) {
+      await stepWizard(ctx, deps, again, draftOf(again));
+    }
+    await ctx.answerCallbackQuery({
+      text: ctx.t.busy({ limit: outcome.limit }),
+      "show_alert": true,
+    });
+    return;
+  }
+  await ctx.answerCallbackQuery();
+  const refusal = outcomeText(ctx, deps, outcome);
+  if (refusal !== undefined) {
+    await showScreen(ctx, refusal, mainMenu(ctx.t));
+    return;
+  }
+  const { duration, quality } = chosen.settings;
+  await showScreen(
+    ctx,
+    ctx.t.wizard.started({
+      duration,
+      quality,
+      cost: priceOf(duration, deps.tokensPerVideo),
+    }),
+  );
+}

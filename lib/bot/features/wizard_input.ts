@@ -1,0 +1,45 @@
+import { Composer } from "grammy";
+import { advance, draftOf } from "../../wizard/mod.ts";
+import type { BotContext } from "../context.ts";
+import type { BotDeps } from "../deps.ts";
+import { imageInput } from "../image_input.ts";
+import { moveWizard } from "../wizard_flow.ts";
+
+/**
+ * Messages while the wizard is open. A picture is the wizard's photo: at
+ * the photo step it moves on, later it replaces the photo and keeps the
+ * settings. Text where a button is expected repeats the step below it.
+ * Anything else (no wizard, a file that is not an image, a command) goes
+ * on to the next feature.
+ */
+export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.on(["message:photo", "message:document"], async (ctx, next) => {
+    const input = imageInput(ctx.message);
+    const state = deps.wizards.get(ctx.account.userId);
+    // A file that is not a usable image gets quick mode's explanation.
+    if (state === undefined || input?.kind !== "image") return next();
+    const outcome = advance(state, { type: "photo", fileId: input.fileId });
+    if (outcome.kind !== "step") return next();
+    await moveWizard(
+      ctx,
+      deps,
+      state,
+      outcome.draft,
+      state.step === "photo" ? undefined : ctx.t.wizard.photoReplaced,
+    );
+  });
+
+  feature.on("message:text", async (ctx, next) => {
+    if (ctx.message.text.startsWith("/")) return next();
+    const state = deps.wizards.get(ctx.account.userId);
+    if (state === undefined) return next();
+    const note = state.step === "photo"
+      ? ctx.t.wizard.waitingPhoto
+      : ctx.t.wizard.useButtons;
+    await moveWizard(ctx, deps, state, draftOf(state), note);
+  });
+
+  return feature;
+}

@@ -1,0 +1,36 @@
+/**
+ * What the user is told when a video was asked for and did not start
+ * (quick mode and the wizard say it the same way).
+ *
+ * @module
+ */
+
+import type { StartOutcome } from "../jobs/runner.ts";
+import type { BotContext } from "./context.ts";
+import type { BotDeps } from "./deps.ts";
+
+/** The text for an outcome that needs one; undefined when the job started. */
+export function outcomeText(
+  ctx: BotContext,
+  deps: BotDeps,
+  outcome: StartOutcome,
+): string | undefined {
+  switch (outcome.kind) {
+    case "started":
+    case "duplicate":
+      // The job's own progress message speaks from here on.
+      return undefined;
+    case "busy":
+      return ctx.t.busy({ limit: outcome.limit });
+    case "insufficient": {
+      const admin = deps.adminContact
+        ? ctx.t.adminContact({ link: deps.adminContact })
+        : "";
+      return ctx.t.notEnough({
+        needed: outcome.needed,
+        balance: outcome.balance,
+        admin,
+      });
+    }
+  }
+}

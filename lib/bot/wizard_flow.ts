@@ -1,0 +1,118 @@
+/**
+ * Showing the wizard: its screens, and the three ways a screen appears —
+ * opened from the menu, edited in place by its own buttons, or moved below
+ * the user's latest message (after a photo or stray text).
+ *
+ * @module
+ */
+
+import { formatWait } from "../i18n/mod.ts";
+import { priceOf, QUALITIES, settingsKey } from "../pricing.ts";
+import {
+  beginWizard,
+  type WizardDraft,
+  type WizardState,
+} from "../wizard/mod.ts";
+import type { BotContext } from "./context.ts";
+import type { BotDeps } from "./deps.ts";
+import { wizardKeyboard } from "./keyboards.ts";
+import { dropButtons, showScreen } from "./screen.ts";
+
+/** The text of the wizard's current step. */
+export function wizardText(
+  ctx: BotContext,
+  deps: BotDeps,
+  state: WizardState,
+): string {
+  const t = ctx.t.wizard;
+  const { duration, quality } = state;
+  switch (state.step) {
+    case "photo":
+      return t.photo;
+    case "duration":
+      return t.duration({ balance: ctx.account.tokens });
+    case "quality":
+      return t.quality({ duration: duration ?? 10 });
+    case "confirm": {
+      const settings = {
+        duration: duration ?? 10,
+        quality: quality ?? "medium",
+      } as const;
+      return t.confirm({
+        ...settings,
+        px: QUALITIES[settings.quality],
+        cost: priceOf(settings.duration, deps.tokensPerVideo),
+        balance: ctx.account.tokens,
+        eta: formatWait(
+          ctx.locale,
+          deps.times.predictSeconds(settingsKey(settings)),
+        ),
+      });
+    }
+  }
+}
+
+async function render(
+  ctx: BotContext,
+  deps: BotDeps,
+  state: WizardState,
+  options: { note?: string; fresh?: boolean } = {},
+): Promise<void> {
+  const body = wizardText(ctx, deps, state);
+  const text = options.note ? `${options.note}\n\n${body}` : body;
+  const keyboard = wizardKeyboard(ctx.t, state, deps.tokensPerVideo);
+  const messageId = options.fresh
+    ? (await ctx.reply(text, { reply_markup: keyboard })).message_id
+    : await showScreen(ctx, text, keyboard);
+  if (messageId !== state.messageId) {
+    deps.wizards.setMessage(state.userId, state.nonce, messageId);
+  }
+}
+
+/** Starts a new wizard (replacing any open one) at the photo step. */
+export async function openWizard(
+  ctx: BotContext,
+  deps: BotDeps,
+): Promise<void> {
+  const userId = ctx.account.userId;
+  const previous = deps.wizards.get(userId);
+  const state = deps.wizards.put(beginWizard(userId, undefined));
+  if (state === undefined) return;
+  if (previous?.messageId !== ctx.callbackQuery?.message?.message_id) {
+    await dropButtons(ctx, previous?.messageId);
+  }
+  await render(ctx, deps, state);
+}
+
+/**
+ * Moves the wizard to `draft`, edited into the message of the pressed
+ * button. False when the button was drawn for an older state.
+ */
+export async function stepWizard(
+  ctx: BotContext,
+  deps: BotDeps,
+  previous: WizardState,
+  draft: WizardDraft,
+): Promise<boolean> {
+  const state = deps.wizards.put(draft, previous.nonce);
+  if (state === undefined) return false;
+  await render(ctx, deps, state);
+  return true;
+}
+
+/**
+ * Shows the wizard (at `draft`) in a new message below the user's latest
+ * one, with a note on top, and takes the buttons off the old screen.
+ */
+export async function moveWizard(
+  ctx: BotContext,
+  deps: BotDeps,
+  previous: WizardState,
+  draft: WizardDraft,
+  note?: string,
+): Promise<void> {
+  const state = deps.wizards.put(draft, previous.nonce);
+  if (state === undefined) return;
+  await dropButtons(ctx, previous.messageId);
+  await render(ctx, deps, state, { fresh: true, ...(note ? { note } : {}) });
+}
