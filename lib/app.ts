@@ -121,12 +121,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const resumed = runner.resume();
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
   await registerCommands(bot.api, config.adminUserIds, log);
+  let stopping: Promise<void> | undefined;
+  // A polling failure after stop() began (grammY aborts its retry sleep) is
+  // part of stopping; any other one is fatal and reported to the caller.
   const polling = bot.start({
     drop_pending_updates: false,
     allowed_updates: ["message", "callback_query"],
     onStart: (info) => log.info("polling started", { bot: info.username }),
+  }).catch((error) => {
+    if (stopping !== undefined) {
+      log.debug("polling ended while stopping", { error });
+      return;
+    }
+    throw error;
   });
-  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       log.info("stopping: no new updates, waiting for running jobs");

@@ -190,6 +190,12 @@ export class JobRunner {
         locale: request.locale,
       });
     } catch (error) {
+      // The same update admitted twice at once (a re-delivery during the
+      // download): the database keeps one job per update.
+      if (/UNIQUE constraint failed: jobs\.update_id/.test(String(error))) {
+        this.#deps.log.info("duplicate update", { update: request.updateId });
+        return;
+      }
       if (!(error instanceof InsufficientTokensError)) throw error;
       const balance = ledger.account(request.userId)?.tokens ?? 0;
       await api.sendMessage(

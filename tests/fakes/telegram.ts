@@ -263,6 +263,11 @@ export class FakeTelegram implements AsyncDisposable {
     return this.#poll.push(update);
   }
 
+  /** Re-sends an update with its original update_id (see TelegramPoll). */
+  redeliver(update: Update): void {
+    this.#poll.redeliver(update);
+  }
+
   /** A user message with arbitrary content (message_id, date, chat, from filled in). */
   sendMessageUpdate(from: FakeUser, partial: Partial<Message>): Update {
     const sender = this.#store.telegramUser(from);

@@ -87,6 +87,18 @@ export class PollQueue {
     return structuredClone(full);
   }
 
+  /**
+   * Queues an update again with its own update_id, as Telegram re-sends an
+   * update whose offset the bot never confirmed (it died before that).
+   */
+  redeliver(update: Update): void {
+    this.store.updates.push(structuredClone(update));
+    this.store.updates.sort((a, b) => a.update_id - b.update_id);
+    // Not confirmed any more: waitForConfirmed() waits for the new copy.
+    this.#confirmedBelow = Math.min(this.#confirmedBelow, update.update_id);
+    this.#wake();
+  }
+
   /** Answers a getUpdates request (maybe after holding it). */
   getUpdates(params: Record<string, unknown>): Response | Promise<Response> {
     this.pollCount++;
