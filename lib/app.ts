@@ -20,6 +20,7 @@ import type { Logger } from "./log.ts";
 import { openTimeBook } from "./stats/time_book.ts";
 import { AdminQueries } from "./admin/mod.ts";
 import { WizardStore } from "./wizard/mod.ts";
+import { UpdateLog } from "./updates.ts";
 import { telegramPhotos } from "./telegram/files.ts";
 
 /** Outside things the app uses; tests replace them. */
@@ -59,6 +60,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     `${config.dataDir}/processing_stats.json`,
     log,
   );
+  const updates = new UpdateLog(store.db, clock);
+  updates.prune();
   // The runner needs the bot's API and username, the bot needs the runner.
   const late: { runner?: JobRunner } = {};
   const bot = createBot(token, {
@@ -70,6 +73,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     },
     times: times.stats,
     wizards: new WizardStore(store.db, { clock }),
+    updates,
     admin: new AdminQueries(store.db, clock),
     adminUserIds: config.adminUserIds,
     log,

@@ -35,6 +35,8 @@ export interface BotDeps {
   readonly wizards: WizardStore;
   readonly admin: AdminQueries;
   readonly log: Logger;
+  /** Records handled update ids, so a re-delivered update is skipped. */
+  readonly updates?: { record(updateId: number, userId?: number): boolean };
   /** Who may use /addtokens, /users, /user and /stats. */
   readonly adminUserIds: readonly number[];
   readonly tokensPerVideo: number;

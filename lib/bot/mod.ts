@@ -52,6 +52,7 @@ export function createBot(
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.catch(errorHandler(deps.log));
+  bot.use(updateMiddleware(deps));
   bot.use(userMiddleware(deps));
   const features = bot.errorBoundary(errorHandler(deps.log));
   features.use(startFeature(deps));
@@ -67,6 +68,20 @@ export function createBot(
   features.use(photoFeature(deps));
   features.use(unhandledFeature());
   return bot;
+}
+
+// Records the update before anything else; Telegram re-sends the updates
+// of a batch the bot died in, and those must not run twice.
+function updateMiddleware(deps: BotDeps) {
+  return async (ctx: Context, next: NextFunction) => {
+    if (deps.updates?.record(ctx.update.update_id, ctx.from?.id) === false) {
+      deps.log.info("skipped a re-delivered update", {
+        update: ctx.update.update_id,
+      });
+      return;
+    }
+    await next();
+  };
 }
 
 // Loads (or creates, with the welcome bonus) the sender's account and picks
