@@ -192,4 +192,9 @@ Deno.test("a re-delivered photo update never starts a second job", async () => {
     !h.logs.some((line) => line.startsWith("ERROR")),
     h.logs.join("\n"),
   );
+  assert.ok(
+    h.logs.some((line) =>
+      line.includes(`skipped a re-delivered update update=${update.update_id}`)
+    ),
+  );
 });
