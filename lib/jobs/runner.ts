@@ -1,4 +1,5 @@
 import { type Api, InlineKeyboard, InputFile } from "grammy";
+import { encodeCallback } from "../bot/callback_data.ts";
 import { afterVideo } from "../bot/keyboards.ts";
 import type { Clock } from "../clock.ts";
 import type { Renderer, RenderResult } from "../comfy/mod.ts";
@@ -78,11 +79,6 @@ interface RunContext {
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly image?: Uint8Array | undefined;
-}
-
-/** Encodes the callback data of a job's cancel button. */
-export function cancelData(jobId: string): string {
-  return `j:c:${jobId}`;
 }
 
 // A request whose photo is being checked; no job or hold exists yet.
@@ -335,7 +331,10 @@ export class JobRunner {
       locale: job.locale as Locale,
       intervalMs: this.#deps.progressIntervalMs,
       messageId: job.progressMessageId,
-      keyboard: new InlineKeyboard().text(t.buttons.cancel, cancelData(job.id)),
+      keyboard: new InlineKeyboard().text(
+        t.buttons.cancel,
+        encodeCallback({ kind: "job", action: "cancel", jobId: job.id }),
+      ),
     });
   }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Message } from "grammy/types";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { journalKinds, startHarness } from "./harness.ts";
 
@@ -136,4 +137,48 @@ Deno.test("cancel: a running job is interrupted in ComfyUI and refunded", async 
   assert.deepEqual(h.comfy.interrupts, [request.promptId]);
   assert.equal(h.telegram.callsOf("sendVideo").length, 0);
   assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+});
+
+Deno.test("the ✖ button on the progress message cancels and refunds", async () => {
+  await using h = await startHarness({ comfy: { renderMs: 2000 } });
+  const user = h.telegram.user(44, { first_name: "D", language_code: "ru" });
+  const other = h.telegram.user(45, { first_name: "E", language_code: "ru" });
+  h.telegram.sendPhoto(user, SAMPLE_JPEG);
+  await h.comfy.waitForRequest();
+  const progress = h.telegram.chat(user.id).find((e) =>
+    e.from === "bot" && (e.buttons ?? []).flat().includes("✖ Отмена")
+  );
+  assert.ok(progress, "the progress message has a cancel button");
+  const job = h.app.jobs.unfinished()[0];
+  assert.ok(job);
+  // Another user forges the same data on a message in their own chat.
+  h.telegram.sendText(other, "/start");
+  const menu = await h.telegram.waitForCall("sendMessage", {
+    where: (c) =>
+      c.params.chat_id === other.id && c.params.reply_markup !== undefined,
+  });
+  h.telegram.clickButton(
+    other,
+    (menu.result as Message).message_id,
+    `j:c:${job.id}`,
+    {
+      unchecked: true,
+    },
+  );
+  await h.telegram.waitForCall("answerCallbackQuery");
+  assert.equal(h.app.jobs.get(job.id)?.state, "submitted");
+  h.telegram.clickButton(user, progress.message_id, `j:c:${job.id}`);
+  const answer = await h.telegram.waitForCall("answerCallbackQuery", {
+    where: (c) => /отменено/i.test(String(c.params.text)),
+  });
+  assert.ok(answer);
+  await h.app.runner.idle();
+  assert.equal(h.app.jobs.get(job.id)?.state, "cancelled");
+  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.equal(h.telegram.callsOf("sendVideo").length, 0);
+  const last = h.telegram.chat(user.id).find((e) =>
+    e.message_id === progress.message_id
+  );
+  assert.match(last?.text ?? "", /Создание видео отменено/);
+  assert.deepEqual(last?.buttons ?? [], [], "the button is gone");
 });
