@@ -59,6 +59,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const times = await openTimeBook(
     `${config.dataDir}/processing_stats.json`,
     log,
+    clock,
   );
   const updates = new UpdateLog(store.db, clock);
   updates.prune();

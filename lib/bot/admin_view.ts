@@ -61,8 +61,8 @@ function journalLine(ctx: BotContext, entry: JournalEntry): string {
   return ctx.t.admin.journalLine({
     when: formatDate(ctx.locale, entry.createdAt, true) ?? entry.createdAt,
     kind: ctx.t.admin.kinds[entry.kind] ?? entry.kind,
-    // A hold or capture moves held tokens; show the side that moved.
-    amount: entry.amount !== 0 ? entry.amount : -entry.heldDelta,
+    // A capture spends held tokens and leaves `tokens` alone: show that.
+    amount: entry.amount !== 0 ? entry.amount : entry.heldDelta,
     after: entry.tokensAfter,
   });
 }

@@ -15,5 +15,6 @@ export type {
   KeyMean,
   LoadedProcessingStats,
   ProcessingStatsJSON,
+  StatsFileFormat,
   TextFiles,
 } from "./processing_stats.ts";

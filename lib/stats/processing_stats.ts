@@ -182,10 +182,18 @@ export const denoTextFiles: TextFiles = {
   },
 };
 
+/**
+ * What the file held: nothing, the current shape (`times` and
+ * `times_by_settings`), an older shape (`completion_times`, or a part
+ * missing) worth rewriting, or something unreadable.
+ */
+export type StatsFileFormat = "missing" | "current" | "old" | "corrupt";
+
 /** Result of loading: the stats plus a note the caller may want to log. */
 export interface LoadedProcessingStats {
   stats: ProcessingStats;
   warning?: string;
+  format?: StatsFileFormat;
 }
 
 /** Loads processing_stats.json; missing or corrupt files give empty stats. */
@@ -199,7 +207,9 @@ export async function loadProcessingStats(
   } catch (err) {
     throw new StatsFileError(`cannot read ${path}`, path, { cause: err });
   }
-  if (text === undefined) return { stats: new ProcessingStats() };
+  if (text === undefined) {
+    return { stats: new ProcessingStats(), format: "missing" };
+  }
   let data: unknown;
   try {
     // Some editors prepend a BOM, which JSON.parse rejects.
@@ -208,15 +218,21 @@ export async function loadProcessingStats(
     return {
       stats: new ProcessingStats(),
       warning: `${path} is corrupt (not valid JSON); starting empty`,
+      format: "corrupt",
     };
   }
   if (!isRecord(data)) {
     return {
       stats: new ProcessingStats(),
       warning: `${path} is corrupt (not a JSON object); starting empty`,
+      format: "corrupt",
     };
   }
-  return { stats: ProcessingStats.fromJSON(data) };
+  const current = Array.isArray(data.times) && isRecord(data.times_by_settings);
+  return {
+    stats: ProcessingStats.fromJSON(data),
+    format: current ? "current" : "old",
+  };
 }
 
 /** Saves stats atomically in the old bot's format (indent 2, like json.dump). */

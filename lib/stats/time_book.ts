@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import {
   loadProcessingStats,
@@ -12,13 +13,26 @@ export interface TimeBook {
   record(key: string, seconds: number): Promise<void>;
 }
 
-/** Loads `processing_stats.json` (the old bot's file) and keeps it saved. */
+/**
+ * Loads `processing_stats.json` (the old bot's file) and keeps it saved.
+ * A file in an older shape is copied to `<path>.backup-<time>` and
+ * rewritten in the current one at once; an unreadable file is copied
+ * aside before the first save replaces it.
+ */
 export async function openTimeBook(
   path: string,
   log: Logger,
+  clock: Clock = systemClock,
 ): Promise<TimeBook> {
-  const { stats, warning } = await loadProcessingStats(path);
+  const { stats, warning, format } = await loadProcessingStats(path);
   if (warning !== undefined) log.warn(warning);
+  if (format === "old" || format === "corrupt") {
+    const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, "-");
+    const backup = `${path}.backup-${stamp}`;
+    await Deno.copyFile(path, backup);
+    if (format === "old") await saveProcessingStats(path, stats);
+    log.info("kept a copy of the old processing stats", { backup, format });
+  }
   // Saves run one after another so an older snapshot never overwrites a newer.
   let saving: Promise<void> = Promise.resolve();
   return {

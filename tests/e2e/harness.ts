@@ -17,6 +17,8 @@ export interface HarnessOptions {
   readonly comfy?: FakeComfyOptions;
   /** Extra environment, as an operator would write it. */
   readonly env?: Record<string, string>;
+  /** Fills DATA_DIR before the bot starts (e.g. with the old bot's files). */
+  readonly prepare?: (dataDir: string) => Promise<void> | void;
 }
 
 /** A running bot with its fakes. */
@@ -39,6 +41,7 @@ export async function startHarness(
   const comfy = await FakeComfy.start({ renderMs: 20, ...options.comfy });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-e2e-" });
   const logs: string[] = [];
+  await options.prepare?.(dataDir);
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,

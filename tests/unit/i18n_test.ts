@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  formatDate,
   localeFor,
   LOCALES,
   messages,
@@ -64,4 +65,86 @@ Deno.test("localeFor() maps en* to English and the rest to Russian", () => {
   assert.equal(localeFor("ru"), "ru");
   assert.equal(localeFor("uk"), "ru");
   assert.equal(localeFor(undefined), "ru");
+});
+
+// Calls every text function of a locale with made-up parameters (every
+// field reads as 2) and returns what it rendered, by key.
+function renderAll(value: unknown, path = ""): [string, string][] {
+  // Also usable as a plain number: tokens(n) takes one.
+  const params = new Proxy({}, {
+    get: (_, key) => key === Symbol.toPrimitive ? () => 2 : 2,
+  });
+  if (typeof value === "function") {
+    return [[path, String(value(params))]];
+  }
+  if (typeof value === "string") return [[path, value]];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    renderAll(v, `${path}.${k}`)
+  );
+}
+
+Deno.test("every text renders in both locales without holes", () => {
+  for (const [name, locale] of Object.entries(LOCALES)) {
+    for (const [key, text] of renderAll(locale)) {
+      if (key === ".switchLanguage.to") continue;
+      assert.ok(text.trim().length > 0, `${name}${key} is empty`);
+      assert.doesNotMatch(text, /undefined|NaN|\[object/, `${name}${key}`);
+    }
+  }
+  // The two locales differ wherever there are words to translate.
+  const en = new Map(renderAll(LOCALES.en));
+  const same = renderAll(LOCALES.ru).filter(([key, text]) =>
+    en.get(key) === text && /[а-яё]/i.test(text)
+  );
+  assert.deepEqual(same, []);
+});
+
+Deno.test("texts use the right plural forms in both languages", () => {
+  const ru = messages("ru");
+  const en = messages("en");
+  assert.equal(
+    ru.balanceLine({ duration: 5, count: 1, cost: 5 }),
+    "• 1 видео по 5 сек (5 токенов за видео)",
+  );
+  assert.match(ru.notEnough({ needed: 2, balance: 1, admin: "" }), /2 токена/);
+  assert.match(ru.notEnough({ needed: 2, balance: 1, admin: "" }), /1 токен\./);
+  assert.match(ru.admin.received({ amount: 21, balance: 22 }), /21 токен!/);
+  assert.match(ru.admin.received({ amount: 21, balance: 22 }), /22 токена\./);
+  assert.equal(
+    en.balanceLine({ duration: 5, count: 1, cost: 1 }),
+    "• 1 video of 5 s (1 token each)",
+  );
+  assert.match(en.admin.received({ amount: 1, balance: 2 }), /1 token!/);
+  assert.match(
+    en.wizard.confirm({
+      duration: 15,
+      quality: "high",
+      px: 832,
+      cost: 15,
+      balance: 16,
+      eta: "1 min",
+    }),
+    /Balance after: 1 token\n/,
+  );
+  assert.match(ru.wizard.quality({ duration: 5 }), /5 секунд/);
+  assert.match(
+    ru.caption({ duration: 1, quality: "low", link: "x" }),
+    /1 секунда/,
+  );
+});
+
+Deno.test("formatDate() reads the old bot's timestamps", () => {
+  assert.equal(formatDate("ru", "2025-10-21 10:00:00.123456"), "21.10.2025");
+  assert.equal(formatDate("en", "2025-10-21 10:00:00"), "2025-10-21");
+  assert.equal(
+    formatDate("ru", "2026-11-26 06:41:00", true),
+    "26.11.2026 06:41",
+  );
+  assert.equal(
+    formatDate("ru", "2026-11-26T06:41:00.000Z", true),
+    "26.11.2026 06:41",
+  );
+  assert.equal(formatDate("ru", undefined), undefined);
+  assert.equal(formatDate("ru", "yesterday"), undefined);
 });
