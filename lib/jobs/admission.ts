@@ -1,0 +1,155 @@
+import { messages } from "../i18n/mod.ts";
+import { InsufficientTokensError } from "../ledger/mod.ts";
+import { priceOf } from "../pricing.ts";
+import { reasonOf } from "./errors.ts";
+import { fetchCheckedPhoto } from "./photo_check.ts";
+import type { Job } from "./store.ts";
+import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
+
+// A request whose photo is being checked; no job or hold exists yet.
+interface Admission {
+  readonly request: StartRequest;
+  readonly cost: number;
+}
+
+/**
+ * From a photo to a job: refuses duplicates, users over their limit or
+ * balance, and files that are not usable images, all before any token
+ * moves; a good photo becomes a job that holds its price.
+ */
+export class Admissions {
+  readonly #deps: JobRunnerDeps;
+  readonly #stop: AbortSignal;
+  readonly #onJob: (job: Job, image: Uint8Array) => void;
+  readonly #checking = new Set<Admission>();
+  readonly #tasks = new Set<Promise<void>>();
+
+  constructor(
+    deps: JobRunnerDeps,
+    stop: AbortSignal,
+    onJob: (job: Job, image: Uint8Array) => void,
+  ) {
+    this.#deps = deps;
+    this.#stop = stop;
+    this.#onJob = onJob;
+  }
+
+  /** Photos being checked right now. */
+  get pending(): number {
+    return this.#tasks.size;
+  }
+
+  /** Resolves when every check under way has ended. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#tasks]);
+  }
+
+  /**
+   * Admits a request and goes on in the background: the photo is downloaded
+   * and checked first, and only a good photo becomes a job that holds its
+   * price. A refused photo moves no token.
+   */
+  start(request: StartRequest): StartOutcome {
+    const { store, ledger } = this.#deps;
+    const pending = [...this.#checking].filter((a) =>
+      a.request.userId === request.userId
+    );
+    if (
+      request.updateId !== undefined &&
+      (store.byUpdate(request.updateId) !== undefined ||
+        pending.some((a) => a.request.updateId === request.updateId))
+    ) {
+      return { kind: "duplicate" };
+    }
+    const limit = this.#deps.maxActivePerUser;
+    if (store.activeCount(request.userId) + pending.length >= limit) {
+      return { kind: "busy", limit };
+    }
+    const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
+    const reserved = pending.reduce((sum, a) => sum + a.cost, 0);
+    const balance = ledger.account(request.userId)?.tokens ?? 0;
+    if (balance - reserved < cost) {
+      return { kind: "insufficient", needed: cost, balance };
+    }
+    const admission = { request, cost };
+    this.#checking.add(admission);
+    const done = this.#admit(admission)
+      .catch((error) => this.#deps.log.error("admission failed", { error }))
+      .finally(() => {
+        this.#checking.delete(admission);
+        this.#tasks.delete(done);
+      });
+    this.#tasks.add(done);
+    return { kind: "started" };
+  }
+
+  // Downloads and checks the photo, then creates the job with its hold.
+  async #admit({ request, cost }: Admission): Promise<void> {
+    const { store, ledger, api } = this.#deps;
+    const t = messages(request.locale);
+    let image: Uint8Array;
+    try {
+      image = await fetchCheckedPhoto(
+        this.#deps.photos,
+        request.fileId,
+        this.#stop,
+      );
+    } catch (error) {
+      if (this.#stop.aborted) return;
+      const reason = reasonOf(error);
+      this.#deps.log.info("photo refused", { user: request.userId, reason });
+      await api.sendMessage(
+        request.chatId,
+        t.refused({ reason: t.reasons[reason] }),
+      )
+        .catch((e) =>
+          this.#deps.log.warn("cannot tell the user", { error: e })
+        );
+      return;
+    }
+    let job: Job;
+    try {
+      job = store.create({
+        id: this.#newJobId(request.userId),
+        userId: request.userId,
+        chatId: request.chatId,
+        mode: request.mode,
+        duration: request.settings.duration,
+        quality: request.settings.quality,
+        cost,
+        fileId: request.fileId,
+        updateId: request.updateId,
+        locale: request.locale,
+      });
+    } catch (error) {
+      // The same update admitted twice at once (a re-delivery during the
+      // download): the database keeps one job per update.
+      if (/UNIQUE constraint failed: jobs\.update_id/.test(String(error))) {
+        this.#deps.log.info("duplicate update", { update: request.updateId });
+        return;
+      }
+      if (!(error instanceof InsufficientTokensError)) throw error;
+      const balance = ledger.account(request.userId)?.tokens ?? 0;
+      await api.sendMessage(
+        request.chatId,
+        t.notEnough({ needed: cost, balance, admin: "" }),
+      ).catch(() => {});
+      return;
+    }
+    this.#onJob(job, image);
+  }
+
+  // The old bot's client id, `telegram_<user>_<ms>`, made unique even for
+  // two photos of one user admitted in the same millisecond.
+  #newJobId(userId: number): string {
+    let ms = this.#deps.clock.now();
+    for (
+      let i = 0;
+      i < 1000 && this.#deps.store.get(`telegram_${userId}_${ms}`);
+      i++
+    ) {
+      ms++;
+    }
+    return `telegram_${userId}_${ms}`;
+  }
+}

@@ -1,0 +1,38 @@
+import { type Api, InputFile } from "grammy";
+import { afterVideo } from "../bot/keyboards.ts";
+import { type Locale, messages } from "../i18n/mod.ts";
+import { JobError } from "./errors.ts";
+import type { Job } from "./store.ts";
+
+/**
+ * Sends the finished video with its caption (the bot's link) and the
+ * "create another" buttons; returns Telegram's file_id of the video.
+ */
+export async function sendVideo(
+  api: Api,
+  job: Job,
+  video: Uint8Array,
+  botUsername: string,
+): Promise<string | undefined> {
+  const t = messages(job.locale as Locale);
+  await api.sendChatAction(job.chatId, "upload_video").catch(() => {});
+  try {
+    const message = await api.sendVideo(
+      job.chatId,
+      new InputFile(video, "video.mp4"),
+      {
+        caption: t.caption({
+          duration: job.duration,
+          quality: job.quality,
+          link: `https://t.me/${botUsername}`,
+        }),
+        supports_streaming: true,
+        duration: job.duration,
+        reply_markup: afterVideo(t),
+      },
+    );
+    return message.video?.file_id;
+  } catch (error) {
+    throw new JobError("send", "Telegram refused the video", { cause: error });
+  }
+}

@@ -1,0 +1,58 @@
+import type { Api } from "grammy";
+import type { Clock } from "../clock.ts";
+import type { Renderer } from "../comfy/mod.ts";
+import type { Locale } from "../i18n/mod.ts";
+import type { Ledger } from "../ledger/mod.ts";
+import type { Logger } from "../log.ts";
+import type { VideoSettings } from "../pricing.ts";
+import type { PhotoSource } from "../telegram/files.ts";
+import type { JobMode, JobStore } from "./store.ts";
+
+/** Predicts and learns render times (processing_stats.json). */
+export interface TimeBook {
+  predictSeconds(key: string): number;
+  record(key: string, seconds: number): Promise<void>;
+}
+
+/** Collaborators of {@link JobRunner}. */
+export interface JobRunnerDeps {
+  readonly api: Api;
+  readonly renderer: Renderer;
+  readonly photos: PhotoSource;
+  readonly store: JobStore;
+  readonly ledger: Ledger;
+  readonly times: TimeBook;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly botUsername: string;
+  readonly tokensPerVideo: number;
+  readonly concurrency: number;
+  readonly progressIntervalMs: number;
+  readonly maxActivePerUser: number;
+  readonly resubmits: number;
+}
+
+/** A user's request for a video. */
+export interface StartRequest {
+  readonly userId: number;
+  readonly chatId: number;
+  readonly locale: Locale;
+  readonly fileId: string;
+  readonly updateId?: number;
+  readonly mode: JobMode;
+  readonly settings: VideoSettings;
+}
+
+/** What became of a {@link StartRequest}. */
+export type StartOutcome =
+  | { readonly kind: "started" }
+  | { readonly kind: "duplicate" }
+  | {
+    readonly kind: "insufficient";
+    readonly needed: number;
+    readonly balance: number;
+  }
+  | { readonly kind: "busy"; readonly limit: number };
+
+/** What became of a cancel request. */
+export type CancelOutcome = "cancelled" | "not_found" | "too_late";
