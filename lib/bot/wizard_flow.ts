@@ -69,18 +69,30 @@ async function render(
   }
 }
 
+/**
+ * Closes the user's wizard, if one is open, and takes the buttons off its
+ * screen unless that screen is the message being edited right now.
+ */
+export async function closeWizard(
+  ctx: BotContext,
+  deps: BotDeps,
+): Promise<void> {
+  const previous = deps.wizards.get(ctx.account.userId);
+  if (previous === undefined) return;
+  deps.wizards.clear(ctx.account.userId);
+  if (previous.messageId !== ctx.callbackQuery?.message?.message_id) {
+    await dropButtons(ctx, previous.messageId);
+  }
+}
+
 /** Starts a new wizard (replacing any open one) at the photo step. */
 export async function openWizard(
   ctx: BotContext,
   deps: BotDeps,
 ): Promise<void> {
-  const userId = ctx.account.userId;
-  const previous = deps.wizards.get(userId);
-  const state = deps.wizards.put(beginWizard(userId, undefined));
+  await closeWizard(ctx, deps);
+  const state = deps.wizards.put(beginWizard(ctx.account.userId, undefined));
   if (state === undefined) return;
-  if (previous?.messageId !== ctx.callbackQuery?.message?.message_id) {
-    await dropButtons(ctx, previous?.messageId);
-  }
   await render(ctx, deps, state);
 }
 

@@ -187,8 +187,10 @@ Deno.test("wizard: outdated and forged buttons expire and change nothing", async
   assert.equal(h.comfy.requests.length, 0);
   assert.deepEqual(kinds(h, user.id), ["grant"]);
 
-  // Starting a new wizard makes the old one's buttons expire too.
+  // /start closes the wizard and takes its buttons away; a forged copy of
+  // them (or a client that still shows them) finds them expired.
   await say(h, user, "/start");
+  assert.equal(message(h, user.id, wizard.message_id).buttons, undefined);
   const fresh = lastBot(h, user.id).message_id;
   await press(h, user, fresh, RU.create);
   const answer = await press(

@@ -6,7 +6,7 @@ import type { BotDeps } from "../deps.ts";
 import { backToMenu, mainMenu } from "../keyboards.ts";
 import { showScreen } from "../screen.ts";
 import { timeLines } from "../time_lines.ts";
-import { openWizard } from "../wizard_flow.ts";
+import { closeWizard, openWizard } from "../wizard_flow.ts";
 
 /**
  * The main menu's buttons; each screen replaces the message it came from.
@@ -24,7 +24,7 @@ export function menuFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     if (callback.action === "menu" || callback.action === "quick") {
-      deps.wizards.clear(ctx.account.userId);
+      await closeWizard(ctx, deps);
     }
     const [text, keyboard] = screen(ctx, deps, callback.action);
     await showScreen(ctx, text, keyboard);

@@ -3,6 +3,7 @@ import { videosAffordable } from "../../pricing.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { mainMenu } from "../keyboards.ts";
+import { closeWizard } from "../wizard_flow.ts";
 
 /**
  * `/start`: a newcomer's welcome (once), then the main menu. It refreshes
@@ -21,7 +22,7 @@ export function startFeature(deps: BotDeps): Composer<BotContext> {
       lastName: from.last_name,
     });
     ctx.account = account;
-    deps.wizards.clear(from.id);
+    await closeWizard(ctx, deps);
     if (deps.ledger.markWelcomed(from.id)) {
       await ctx.reply(ctx.t.welcomeNew({
         name: from.first_name,

@@ -13,7 +13,9 @@ import { moveWizard } from "../wizard_flow.ts";
  * on to the next feature.
  */
 export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+  const composer = new Composer<BotContext>();
+  // Only the user's own chat with the bot: a group is no place for it.
+  const feature = composer.chatType("private");
 
   feature.on(["message:photo", "message:document"], async (ctx, next) => {
     const input = imageInput(ctx.message);
@@ -41,5 +43,5 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
     await moveWizard(ctx, deps, state, draftOf(state), note);
   });
 
-  return feature;
+  return composer;
 }
