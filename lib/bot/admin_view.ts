@@ -59,7 +59,8 @@ export function usersText(ctx: BotContext, page: UserPage): string {
 
 function journalLine(ctx: BotContext, entry: JournalEntry): string {
   return ctx.t.admin.journalLine({
-    when: formatDate(ctx.locale, entry.createdAt, true) ?? entry.createdAt,
+    when: formatDate(ctx.locale, entry.createdAt, { time: true }) ??
+      entry.createdAt,
     kind: ctx.t.admin.kinds[entry.kind] ?? entry.kind,
     // A capture spends held tokens and leaves `tokens` alone: show that.
     amount: entry.amount !== 0 ? entry.amount : entry.heldDelta,
@@ -78,7 +79,8 @@ export function userText(
     .map((entry) => journalLine(ctx, entry));
   const jobs = deps.admin.jobs(user.userId, 5).map((job) =>
     a.jobLine({
-      when: formatDate(ctx.locale, job.createdAt, true) ?? job.createdAt,
+      when: formatDate(ctx.locale, job.createdAt, { time: true }) ??
+        job.createdAt,
       duration: job.duration,
       quality: ctx.t.quality(job.quality),
       cost: job.cost,
@@ -99,7 +101,7 @@ export function userText(
       videos: user.videos,
       language: user.language ?? "—",
       since: formatDate(ctx.locale, user.createdAt),
-      seen: formatDate(ctx.locale, user.updatedAt, true),
+      seen: formatDate(ctx.locale, user.updatedAt, { time: true }),
     }),
     [a.journalTitle, ...(journal.length ? journal : [a.journalEmpty])]
       .join("\n"),

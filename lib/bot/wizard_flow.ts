@@ -96,35 +96,42 @@ export async function openWizard(
   await render(ctx, deps, state);
 }
 
+/** A change of the wizard: from the stored state to a new draft. */
+export interface WizardChange {
+  readonly from: WizardState;
+  readonly to: WizardDraft;
+  /** A line shown above the step (why the screen moved). */
+  readonly note?: string | undefined;
+}
+
 /**
- * Moves the wizard to `draft`, edited into the message of the pressed
+ * Moves the wizard to `change.to`, edited into the message of the pressed
  * button. False when the button was drawn for an older state.
  */
 export async function stepWizard(
   ctx: BotContext,
   deps: BotDeps,
-  previous: WizardState,
-  draft: WizardDraft,
+  change: WizardChange,
 ): Promise<boolean> {
-  const state = deps.wizards.put(draft, previous.nonce);
+  const state = deps.wizards.put(change.to, change.from.nonce);
   if (state === undefined) return false;
   await render(ctx, deps, state);
   return true;
 }
 
 /**
- * Shows the wizard (at `draft`) in a new message below the user's latest
- * one, with a note on top, and takes the buttons off the old screen.
+ * Shows the wizard (at `change.to`) in a new message below the user's
+ * latest one, with the note on top, and takes the buttons off the old
+ * screen.
  */
 export async function moveWizard(
   ctx: BotContext,
   deps: BotDeps,
-  previous: WizardState,
-  draft: WizardDraft,
-  note?: string,
+  change: WizardChange,
 ): Promise<void> {
-  const state = deps.wizards.put(draft, previous.nonce);
+  const state = deps.wizards.put(change.to, change.from.nonce);
   if (state === undefined) return;
-  await dropButtons(ctx, previous.messageId);
+  await dropButtons(ctx, change.from.messageId);
+  const note = change.note;
   await render(ctx, deps, state, { fresh: true, ...(note ? { note } : {}) });
 }

@@ -41,17 +41,17 @@ const SQL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?/;
 
 /**
  * Formats a stored time ("2025-10-21 10:00:00", as `balances.db` keeps it)
- * as a day ("21.10.2025" / "2025-10-21"), or with `withTime` also the
- * time of day (UTC, as stored). Undefined for a missing or odd value.
+ * as a day ("21.10.2025" / "2025-10-21"), with `time` also the time of day
+ * (UTC, as stored). Undefined for a missing or odd value.
  */
 export function formatDate(
   locale: Locale,
   value: string | undefined,
-  withTime = false,
+  options: { readonly time?: boolean } = {},
 ): string | undefined {
   const match = SQL_TIME.exec(value ?? "");
   if (match === null) return undefined;
   const [, y = "", m = "", d = "", hh, mm] = match;
   const day = messages(locale).date({ y, m, d });
-  return withTime && hh !== undefined ? `${day} ${hh}:${mm}` : day;
+  return options.time && hh !== undefined ? `${day} ${hh}:${mm}` : day;
 }

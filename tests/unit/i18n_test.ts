@@ -138,11 +138,11 @@ Deno.test("formatDate() reads the old bot's timestamps", () => {
   assert.equal(formatDate("ru", "2025-10-21 10:00:00.123456"), "21.10.2025");
   assert.equal(formatDate("en", "2025-10-21 10:00:00"), "2025-10-21");
   assert.equal(
-    formatDate("ru", "2026-11-26 06:41:00", true),
+    formatDate("ru", "2026-11-26 06:41:00", { time: true }),
     "26.11.2026 06:41",
   );
   assert.equal(
-    formatDate("ru", "2026-11-26T06:41:00.000Z", true),
+    formatDate("ru", "2026-11-26T06:41:00.000Z", { time: true }),
     "26.11.2026 06:41",
   );
   assert.equal(formatDate("ru", undefined), undefined);

@@ -42,7 +42,7 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
         );
         return;
       case "step":
-        if (!await stepWizard(ctx, deps, state, outcome.draft)) {
+        if (!await stepWizard(ctx, deps, { from: state, to: outcome.draft })) {
           return void await stale();
         }
         await ctx.answerCallbackQuery();
@@ -87,7 +87,7 @@ async function confirm(
     // Keep the confirmation open: it works once a running video is done.
     const again = deps.wizards.put(draftOf(state));
     if (again !== undefined) {
-      await stepWizard(ctx, deps, again, draftOf(again));
+      await stepWizard(ctx, deps, { from: again, to: draftOf(again) });
     }
     await ctx.answerCallbackQuery({
       text: ctx.t.busy({ limit: outcome.limit }),

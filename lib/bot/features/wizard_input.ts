@@ -24,13 +24,11 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
     if (state === undefined || input?.kind !== "image") return next();
     const outcome = advance(state, { type: "photo", fileId: input.fileId });
     if (outcome.kind !== "step") return next();
-    await moveWizard(
-      ctx,
-      deps,
-      state,
-      outcome.draft,
-      state.step === "photo" ? undefined : ctx.t.wizard.photoReplaced,
-    );
+    await moveWizard(ctx, deps, {
+      from: state,
+      to: outcome.draft,
+      note: state.step === "photo" ? undefined : ctx.t.wizard.photoReplaced,
+    });
   });
 
   feature.on("message:text", async (ctx, next) => {
@@ -40,7 +38,7 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
     const note = state.step === "photo"
       ? ctx.t.wizard.waitingPhoto
       : ctx.t.wizard.useButtons;
-    await moveWizard(ctx, deps, state, draftOf(state), note);
+    await moveWizard(ctx, deps, { from: state, to: draftOf(state), note });
   });
 
   return composer;
