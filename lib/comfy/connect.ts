@@ -16,43 +16,21 @@ import {
   type HistoryEntry,
   type OutputFile,
 } from "./history.ts";
+import {
+  inputFileName,
+  type RecoverRequest,
+  type Renderer,
+  type RenderRequest,
+  type RenderResult,
+} from "./types.ts";
 
-/** One image-to-video job as the bot asks for it. */
-export interface RenderRequest {
-  /** `telegram_<user id>_<ms>`: names the input file, so it finds the job. */
-  readonly clientId: string;
-  readonly image: Uint8Array;
-  readonly durationSeconds: number;
-  readonly sizePx: number;
-  /** Aborts the job on the bot's side (shutdown, cancel). */
-  readonly signal?: AbortSignal;
-}
-
-/** A finished video. */
-export interface RenderResult {
-  readonly video: Uint8Array;
-  /** `direct` when it came in Connect's answer, `history` via `/view`. */
-  readonly via: "direct" | "history";
-}
-
-/** Finds a job again after the bot restarted. */
-export interface RecoverRequest {
-  readonly clientId: string;
-  readonly signal?: AbortSignal;
-}
-
-/** Anything that turns a photo into a video. */
-export interface Renderer {
-  /** Renders one video, or throws a {@link ComfyError}. */
-  render(request: RenderRequest): Promise<RenderResult>;
-  /**
-   * The video of a job submitted before a restart: waits while ComfyUI
-   * still has it queued; `"lost"` when ComfyUI no longer knows it.
-   */
-  recover(request: RecoverRequest): Promise<RenderResult | "lost">;
-  /** Best effort: removes the job from ComfyUI's queue or interrupts it. */
-  cancel(clientId: string): Promise<void>;
-}
+export {
+  inputFileName,
+  type RecoverRequest,
+  type Renderer,
+  type RenderRequest,
+  type RenderResult,
+} from "./types.ts";
 
 /** Options of {@link ConnectClient}. */
 export interface ConnectClientOptions {
@@ -65,11 +43,6 @@ export interface ConnectClientOptions {
   readonly sizeInput?: InputRef | undefined;
   readonly clock: Clock;
   readonly fetch?: typeof fetch;
-}
-
-/** The input file name the old bot used; the history fallback looks for it. */
-export function inputFileName(clientId: string): string {
-  return `input_${clientId}.jpg`;
 }
 
 /**
