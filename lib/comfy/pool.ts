@@ -5,7 +5,7 @@ import type {
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./connect.ts";
+} from "./types.ts";
 import { ComfyUnreachableError } from "./errors.ts";
 import type { ServerSpec } from "./servers.ts";
 

@@ -12,20 +12,22 @@ export async function sendVideo(
   api: Api,
   job: Job,
   video: Uint8Array,
-  botUsername: string,
+  options: { botUsername: string; preview: boolean },
 ): Promise<string | undefined> {
   const t = messages(job.locale as Locale);
+  const caption = t.caption({
+    duration: job.duration,
+    quality: job.quality,
+    link: `https://t.me/${options.botUsername}`,
+  });
   await api.sendChatAction(job.chatId, "upload_video").catch(() => {});
   try {
     const message = await api.sendVideo(
       job.chatId,
       new InputFile(video, "video.mp4"),
       {
-        caption: t.caption({
-          duration: job.duration,
-          quality: job.quality,
-          link: `https://t.me/${botUsername}`,
-        }),
+        // A preview says so first: it is not the AI video the user pays for.
+        caption: options.preview ? `${t.previewNote}\n\n${caption}` : caption,
         supports_streaming: true,
         duration: job.duration,
         reply_markup: afterVideo(t),

@@ -10,6 +10,7 @@ export type FailureReason =
   | "not_image"
   | "send"
   | "lost"
+  | "too_big"
   | "internal";
 
 /** A job stopped for a reason of the bot's own (not ComfyUI's). */

@@ -14,6 +14,8 @@ export interface ProgressReporterOptions {
   readonly intervalMs: number;
   /** The message of an earlier run of the job (after a restart). */
   readonly messageId?: number | undefined;
+  /** Put before every text (the preview backend's "not AI" tag). */
+  readonly prefix?: string | undefined;
   /** Buttons shown under the message until {@link setKeyboard} changes them. */
   readonly keyboard?: InlineKeyboard | undefined;
 }
@@ -51,7 +53,8 @@ export class ProgressReporter {
   }
 
   /** Sends the message; returns its id, or undefined if Telegram refused. */
-  async open(text: string): Promise<number | undefined> {
+  async open(message: string): Promise<number | undefined> {
+    const text = (this.#o.prefix ?? "") + message;
     try {
       const message = await this.#o.api.sendMessage(this.#o.chatId, text, {
         ...this.#markup(),
@@ -127,7 +130,8 @@ export class ProgressReporter {
     return `${text}\u0000${JSON.stringify(this.#keyboard ?? null)}`;
   }
 
-  async #edit(text: string, options: { fallbackToNew?: boolean }) {
+  async #edit(message: string, options: { fallbackToNew?: boolean }) {
+    const text = (this.#o.prefix ?? "") + message;
     const shown = this.#fingerprint(text);
     if (shown === this.#lastShown) return;
     const { api, chatId, log } = this.#o;

@@ -179,6 +179,7 @@ export class JobRunner {
       locale: job.locale as Locale,
       intervalMs: this.#deps.progressIntervalMs,
       messageId: job.progressMessageId,
+      prefix: this.#deps.preview ? `${t.previewTag}\n\n` : undefined,
       keyboard: new InlineKeyboard().text(
         t.buttons.cancel,
         encodeCallback({ kind: "job", action: "cancel", jobId: job.id }),
@@ -258,15 +259,16 @@ export class JobRunner {
       seconds: result.seconds,
       bytes: result.video.length,
     });
+    const video = this.#deps.fitVideo
+      ? await this.#deps.fitVideo(result.video, job.duration)
+      : result.video;
     store.advance(job.id, "delivering");
     progress.setKeyboard(undefined);
     await progress.show(t.uploading);
-    const videoFileId = await sendVideo(
-      this.#deps.api,
-      job,
-      result.video,
-      this.#deps.botUsername,
-    );
+    const videoFileId = await sendVideo(this.#deps.api, job, video, {
+      botUsername: this.#deps.botUsername,
+      preview: result.preview === true,
+    });
     const seconds = result.seconds;
     const done = store.complete(job.id, {
       renderSeconds: seconds ?? 0,
@@ -319,5 +321,21 @@ export class JobRunner {
     await progress.show(t.failed({ reason: t.reasons[reason] }), {
       fallbackToNew: true,
     });
+    if (reason === "too_big") await this.#tellAdmins(job, error);
+  }
+
+  // Something only the operator can fix (the workflow's output size).
+  async #tellAdmins(job: Job, error: unknown): Promise<void> {
+    const text = `⚠️ lora-bot: job ${job.id} of user ${job.userId} could not ` +
+      `be delivered: ${
+        error instanceof Error ? error.message : String(error)
+      }. ` +
+      `The workflow makes videos over Telegram's 50 MB upload limit; install ` +
+      `ffmpeg on the bot's server to re-encode them, or lower the output size.`;
+    for (const admin of this.#deps.adminUserIds ?? []) {
+      await this.#deps.api.sendMessage(admin, text).catch((e) =>
+        this.#deps.log.warn("cannot alert the admin", { admin, error: e })
+      );
+    }
   }
 }

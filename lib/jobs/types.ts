@@ -30,6 +30,15 @@ export interface JobRunnerDeps {
   readonly progressIntervalMs: number;
   readonly maxActivePerUser: number;
   readonly resubmits: number;
+  /** Checks the video and makes it fit Telegram's upload limit. */
+  readonly fitVideo?: (
+    video: Uint8Array,
+    durationSeconds: number,
+  ) => Promise<Uint8Array>;
+  /** Told when a video cannot be delivered for a reason they can fix. */
+  readonly adminUserIds?: readonly number[];
+  /** The backend is the no-GPU preview: every text says it is not AI. */
+  readonly preview?: boolean;
 }
 
 /** A user's request for a video. */
