@@ -101,6 +101,9 @@ export const en: Messages = {
   cancelled: (p) => `✖ Video cancelled. Tokens returned: ${tokens(p.cost)}.`,
   refused: (p) =>
     `🚫 I cannot make a video of this file.\n\n${p.reason}\n\nNo tokens were charged.`,
+  previewTag: "🧪 Preview (not AI)",
+  previewNote:
+    "🧪 This is a preview, not AI: a simple animation of the photo with no neural network. Real videos come once the admin connects a ComfyUI server.",
   starting: `⏳ Got your photo, starting...`,
   uploading: `📤 The video is ready, sending...`,
   caption: (p) =>
@@ -122,6 +125,8 @@ export const en: Messages = {
     too_small:
       "The photo is too small: it needs at least 64 pixels on its short side.",
     too_large: "The photo's resolution is too high (over 40 megapixels).",
+    too_big:
+      "The finished video is over 50 MB, more than Telegram lets a bot send. The admin has been told.",
     lost: "The render server lost the job when it restarted.",
     not_image: "The file is not an image we can read (JPEG, PNG or WebP).",
     send: "Telegram did not accept the finished video.",
