@@ -5,7 +5,7 @@ import type {
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./types.ts";
+} from "./mod.ts";
 import { ComfyUnreachableError } from "./errors.ts";
 import type { ServerSpec } from "./servers.ts";
 

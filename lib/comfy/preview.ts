@@ -4,7 +4,7 @@ import type {
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./types.ts";
+} from "./mod.ts";
 import { ComfyError, ComfyOutputError } from "./errors.ts";
 
 /** Runs a program and reports how it ended. */
