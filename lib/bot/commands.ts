@@ -11,7 +11,13 @@ import { LOCALES, type Messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 
 /** The admin commands, as typed after the slash. */
-export const ADMIN_COMMANDS = ["addtokens", "users", "user", "stats"] as const;
+export const ADMIN_COMMANDS = [
+  "addtokens",
+  "users",
+  "user",
+  "stats",
+  "backends",
+] as const;
 
 function commands(t: Messages, admin: boolean): BotCommand[] {
   const names: readonly (keyof Messages["commands"])[] = admin

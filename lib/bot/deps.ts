@@ -1,6 +1,7 @@
 import type { AdminQueries } from "../admin/mod.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { Ledger } from "../ledger/mod.ts";
+import type { ServerStatus } from "../comfy/pool.ts";
 import type { Logger } from "../log.ts";
 import type { KeyMean } from "../stats/mod.ts";
 import type { WizardStore } from "../wizard/mod.ts";
@@ -35,6 +36,8 @@ export interface BotDeps {
   readonly wizards: WizardStore;
   readonly admin: AdminQueries;
   readonly log: Logger;
+  /** The render servers, for /backends (absent: the command says none). */
+  readonly backends?: { status(): readonly ServerStatus[] };
   /** Records handled update ids, so a re-delivered update is skipped. */
   readonly updates?: { record(updateId: number, userId?: number): boolean };
   /** Who may use /addtokens, /users, /user and /stats. */

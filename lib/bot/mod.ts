@@ -12,6 +12,7 @@ import { asLocale, localeFor, messages } from "../i18n/mod.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
 import { errorHandler } from "./error_handler.ts";
+import { adminBackendsFeature } from "./features/admin_backends.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
@@ -59,6 +60,7 @@ export function createBot(
   features.use(adminTokensFeature(deps));
   features.use(adminUsersFeature(deps));
   features.use(adminStatsFeature(deps));
+  features.use(adminBackendsFeature(deps));
   features.use(languageFeature(deps));
   features.use(menuFeature(deps));
   features.use(wizardButtonsFeature(deps));

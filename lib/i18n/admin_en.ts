@@ -83,4 +83,13 @@ export const adminEn: typeof adminRu = {
     (p.held > 0 ? ` (reserved: ${tokens(p.held)})` : "") +
     `\n❌ Failures: 7 days ${p.failedWeek}, all time ${p.failedAll}\n\n` +
     `⏱ Average processing time:\n${p.lines}\nOverall: ${p.overall}`,
+  backendsTitle: `🖥 Render servers:`,
+  backendLine: (p) =>
+    `${p.up ? "🟢" : "🔴"} ${p.name} (${p.kind}): ${p.up ? "up" : "down"}
+` +
+    `   jobs now: ${p.active}/${p.concurrency}, ComfyUI queue: ${p.queue}
+` +
+    `   done: ${p.done}, failures: ${p.failures}, mean time: ${p.mean}` +
+    (p.error ? `\n   last error: ${p.error}` : ""),
+  backendsNone: `No render server is configured.`,
 };

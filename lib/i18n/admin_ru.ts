@@ -131,4 +131,28 @@ export const adminRu = {
     (p.held > 0 ? ` (в резерве: ${tokens(p.held)})` : "") +
     `\n❌ Сбоев: за 7 дней ${p.failedWeek}, всего ${p.failedAll}\n\n` +
     `⏱ Среднее время обработки:\n${p.lines}\nВ целом: ${p.overall}`,
+  backendsTitle: `🖥 Серверы обработки:`,
+  backendLine: (
+    p: {
+      name: string;
+      kind: string;
+      up: boolean;
+      active: number;
+      concurrency: number;
+      queue: string;
+      done: number;
+      failures: number;
+      mean: string;
+      error: string;
+    },
+  ) =>
+    `${p.up ? "🟢" : "🔴"} ${p.name} (${p.kind}) — ${
+      p.up ? "работает" : "недоступен"
+    }
+` +
+    `   задач сейчас: ${p.active}/${p.concurrency}, очередь ComfyUI: ${p.queue}
+` +
+    `   готово: ${p.done}, сбоев: ${p.failures}, среднее время: ${p.mean}` +
+    (p.error ? `\n   последняя ошибка: ${p.error}` : ""),
+  backendsNone: `Серверы не настроены.`,
 };

@@ -183,6 +183,7 @@ export const en: Messages = {
     users: "Users",
     user: "One user: USER_ID",
     stats: "Bot statistics",
+    backends: "Render servers",
   },
   admin: adminEn,
 };

@@ -203,6 +203,7 @@ export const ru = {
     users: "Пользователи",
     user: "Пользователь: USER_ID",
     stats: "Статистика бота",
+    backends: "Серверы обработки",
   },
   admin: adminRu,
 };
