@@ -7,6 +7,7 @@
  */
 
 import { startApp } from "../lib/app.ts";
+import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
 import { FakeComfy } from "./fakes/comfyui.ts";
@@ -66,7 +67,20 @@ await Deno.writeTextFile(
 );
 
 await using telegram = await FakeTelegram.start();
-await using comfy = await FakeComfy.start({ renderMs: 3000 });
+// With ffmpeg on PATH the "render" is a real zoom-and-pan of the demo photo;
+// without it, a sample clip: the demo needs nothing installed either way.
+const video = await ffmpegAvailable()
+  ? (await new PreviewRenderer({ tempDir: `${dataDir}/tmp` }).render({
+    clientId: "demo",
+    image: SAMPLE_JPEG,
+    durationSeconds: 10,
+    sizePx: 600,
+  })).video
+  : undefined;
+await using comfy = await FakeComfy.start({
+  renderMs: 3000,
+  ...(video ? { video } : {}),
+});
 const config = loadConfig({
   BOT_TOKEN: telegram.token,
   TELEGRAM_API_ROOT: telegram.apiRoot,
