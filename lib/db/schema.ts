@@ -102,6 +102,7 @@ CREATE TABLE jobs (
   locale TEXT NOT NULL,
   progress_message_id INTEGER,
   prompt_id TEXT,
+  server TEXT,
   error TEXT,
   video_file_id TEXT,
   render_seconds REAL,

@@ -184,6 +184,21 @@ export class JobStore {
       .run(fields.progressMessageId, id);
   }
 
+  /** Records which render server the job was sent to. */
+  assignServer(id: string, server: string): void {
+    this.#db.prepare("UPDATE jobs SET server = ? WHERE id = ?").run(server, id);
+  }
+
+  /** The render server the job was sent to, if any. */
+  serverOf(id: string): string | undefined {
+    const row = this.#db.prepare("SELECT server FROM jobs WHERE id = ?").get(
+      id,
+    );
+    return row?.server === null || row?.server === undefined
+      ? undefined
+      : String(row.server);
+  }
+
   /** Counts a resubmission (ComfyUI forgot the job across a restart). */
   countAttempt(id: string): void {
     this.#db.prepare("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?")
