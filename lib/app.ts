@@ -6,12 +6,20 @@
  * @module
  */
 
-import type { Bot } from "grammy";
+import { type Bot, BotError } from "grammy";
+import type { Update } from "grammy/types";
 import type { DatabaseSync } from "node:sqlite";
 import { type BotContext, createBot, registerCommands } from "./bot/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ConnectClient, type Renderer } from "./comfy/mod.ts";
-import type { Config } from "./config.ts";
+import { type Config, DEFAULT_WEBHOOK_PORT } from "./config.ts";
+import { checkHealth } from "./http/health.ts";
+import { renderMetrics } from "./http/metrics.ts";
+import { type HttpServer, startHttpServer } from "./http/server.ts";
+import { WebhookReceiver } from "./http/webhook.ts";
+import { countingRenderer, Metrics, telegramCounter } from "./metrics.ts";
+import { retryTransformer } from "./telegram/retry.ts";
+import { throttleTransformer } from "./telegram/throttle.ts";
 import { openStore } from "./store.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import type { JobStore } from "./jobs/store.ts";
@@ -30,6 +38,8 @@ export interface AppDeps {
   readonly fetch?: typeof fetch;
   /** Replaces the ComfyUI client (tests, the preview backend later). */
   readonly renderer?: Renderer;
+  /** The counters behind /metrics (tests read them). */
+  readonly metrics?: Metrics;
 }
 
 /** A started bot. */
@@ -39,13 +49,21 @@ export interface App {
   readonly ledger: Ledger;
   readonly jobs: JobStore;
   readonly db: DatabaseSync;
-  /** Resolves when polling ends. */
+  readonly metrics: Metrics;
+  /** The port of the HTTP server, when it runs (HTTP_PORT, webhook mode). */
+  readonly httpPort: number | undefined;
+  /** Resolves when the bot stops taking updates (polling ends, or stop()). */
   readonly polling: Promise<void>;
   /** Stops polling, lets jobs finish within the grace period, closes the DB. */
   stop(): Promise<void>;
 }
 
-/** Starts the bot with long polling. */
+// What the bot asks Telegram for, in polling and webhook mode alike.
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+// A long poll returns within 30 s; no success for this long means stuck.
+const POLL_STALE_MS = 90_000;
+
+/** Starts the bot with long polling, or in webhook mode with WEBHOOK_URL. */
 export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const token = config.botToken;
   if (token === undefined) throw new Error("BOT_TOKEN is required to start");
@@ -85,6 +103,19 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     apiRoot: config.telegramApiRoot,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  const metrics = deps.metrics ?? new Metrics();
+  // Innermost first: the counter sees every attempt, each attempt waits
+  // for its turn in the throttle, the retry wraps them all.
+  bot.api.config.use(telegramCounter(metrics, () => clock.now()));
+  bot.api.config.use(throttleTransformer({
+    perSecond: config.telegramRate,
+    chatIntervalMs: config.telegramChatIntervalMs,
+    groupPerMinute: config.telegramGroupRate,
+  }));
+  bot.api.config.use(retryTransformer({
+    clock,
+    onRetry: (event) => log.warn("retrying a Bot API call", { ...event }),
+  }));
   try {
     await bot.init();
   } catch (error) {
@@ -93,17 +124,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   }
   const runner = new JobRunner({
     api: bot.api,
-    renderer: deps.renderer ?? new ConnectClient({
-      baseUrl: config.comfyuiUrl,
-      workflow: config.comfyuiWorkflow,
-      timeoutMs: config.comfyuiTimeoutMs,
-      historyIntervalMs: config.historyIntervalMs,
-      historyAttempts: config.historyAttempts,
-      durationInput: config.comfyuiDurationInput,
-      sizeInput: config.comfyuiSizeInput,
-      clock,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    }),
+    renderer: countingRenderer(
+      deps.renderer ?? new ConnectClient({
+        baseUrl: config.comfyuiUrl,
+        workflow: config.comfyuiWorkflow,
+        timeoutMs: config.comfyuiTimeoutMs,
+        historyIntervalMs: config.historyIntervalMs,
+        historyAttempts: config.historyAttempts,
+        durationInput: config.comfyuiDurationInput,
+        sizeInput: config.comfyuiSizeInput,
+        clock,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+      metrics,
+    ),
     photos: telegramPhotos({
       api: bot.api,
       apiRoot: config.telegramApiRoot,
@@ -127,23 +161,75 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
   await registerCommands(bot.api, config.adminUserIds, log);
   let stopping: Promise<void> | undefined;
-  // A polling failure after stop() began (grammY aborts its retry sleep) is
-  // part of stopping; any other one is fatal and reported to the caller.
-  const polling = bot.start({
-    drop_pending_updates: false,
-    allowed_updates: ["message", "callback_query"],
-    onStart: (info) => log.info("polling started", { bot: info.username }),
-  }).catch((error) => {
-    if (stopping !== undefined) {
-      log.debug("polling ended while stopping", { error });
-      return;
+  const webhook = config.webhookUrl === undefined
+    ? undefined
+    : new WebhookReceiver({
+      secret: config.webhookSecret ?? "",
+      handle: (update) => handleWebhookUpdate(bot, update),
+      onUpdate: () => metrics.updates.inc(),
+      log,
+    });
+  const startedAt = clock.now();
+  const pollingAlive = () =>
+    webhook !== undefined ||
+    (bot.isRunning() &&
+      clock.now() - (metrics.lastPollAt ?? startedAt) < POLL_STALE_MS);
+  let http: HttpServer | undefined;
+  if (config.httpPort !== undefined || webhook !== undefined) {
+    http = startHttpServer({
+      hostname: config.httpHost,
+      port: config.httpPort ?? DEFAULT_WEBHOOK_PORT,
+      health: () =>
+        checkHealth({
+          db: store.db,
+          comfyuiUrl: config.comfyuiUrl,
+          pollingAlive,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        }),
+      metrics: () => renderMetrics(store.db, metrics),
+      webhook,
+      log,
+    });
+  }
+  let stopped = () => {};
+  let polling: Promise<void>;
+  if (webhook !== undefined) {
+    polling = new Promise((resolve) => stopped = resolve);
+    try {
+      await bot.api.setWebhook(config.webhookUrl ?? "", {
+        secret_token: config.webhookSecret ?? "",
+        allowed_updates: ALLOWED_UPDATES,
+        drop_pending_updates: false,
+      });
+    } catch (error) {
+      await http?.close();
+      await runner.stop(0);
+      store.db.close();
+      throw error;
     }
-    throw error;
-  });
+    log.info("webhook set", { url: config.webhookUrl });
+  } else {
+    // A polling failure after stop() began (grammY aborts its retry sleep)
+    // is part of stopping; any other one is fatal and reported to the caller.
+    polling = bot.start({
+      drop_pending_updates: false,
+      allowed_updates: ALLOWED_UPDATES,
+      onStart: (info) => log.info("polling started", { bot: info.username }),
+    }).catch((error) => {
+      if (stopping !== undefined) {
+        log.debug("polling ended while stopping", { error });
+        return;
+      }
+      throw error;
+    });
+  }
   const stop = () => {
     stopping ??= (async () => {
       log.info("stopping: no new updates, waiting for running jobs");
-      await bot.stop();
+      if (webhook !== undefined) await webhook.close();
+      else await bot.stop();
+      await http?.close();
+      stopped();
       await runner.stop(config.shutdownGraceMs);
       store.db.close();
       log.info("stopped");
@@ -156,7 +242,22 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ledger: store.ledger,
     jobs: store.jobs,
     db: store.db,
+    metrics,
+    httpPort: http?.port,
     polling,
     stop,
   };
+}
+
+// What grammY's polling loop does with a failed update, for webhook mode.
+async function handleWebhookUpdate(
+  bot: Bot<BotContext>,
+  update: Update,
+): Promise<void> {
+  try {
+    await bot.handleUpdate(update);
+  } catch (error) {
+    if (!(error instanceof BotError)) throw error;
+    await bot.errorHandler(error);
+  }
 }

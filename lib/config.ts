@@ -9,6 +9,9 @@
 /** Log verbosity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
+/** How log lines are written: `key=value` text or JSON objects. */
+export type LogFormat = "text" | "json";
+
 /** A ComfyUI-Connect workflow input addressed as `tag.input`. */
 export interface InputRef {
   readonly tag: string;
@@ -43,6 +46,21 @@ export interface Config {
   readonly telegramApiRoot: string;
   readonly logLevel: LogLevel;
   readonly logFile: string | undefined;
+  readonly logFormat: LogFormat;
+  /** Messages per second to all chats together (Telegram allows ~30). */
+  readonly telegramRate: number;
+  /** Time between two messages to one chat (Telegram allows ~1 per second). */
+  readonly telegramChatIntervalMs: number;
+  /** Messages per minute to one group (Telegram allows 20). */
+  readonly telegramGroupRate: number;
+  /** Public https URL Telegram posts updates to; undefined: long polling. */
+  readonly webhookUrl: string | undefined;
+  /** Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token`. */
+  readonly webhookSecret: string | undefined;
+  /** Interface of the HTTP server (health, metrics, webhook). */
+  readonly httpHost: string;
+  /** Port of the HTTP server; undefined: no server (unless webhook mode). */
+  readonly httpPort: number | undefined;
 }
 
 /** Thrown when an environment variable holds a value the bot cannot use. */
@@ -79,12 +97,22 @@ export const DEFAULTS = {
   DATA_DIR: "./data",
   TELEGRAM_API_ROOT: "https://api.telegram.org",
   LOG_LEVEL: "info",
+  LOG_FORMAT: "text",
+  TELEGRAM_RATE: "30",
+  TELEGRAM_CHAT_INTERVAL: "1",
+  TELEGRAM_GROUP_RATE: "20",
+  HTTP_HOST: "127.0.0.1",
 } as const;
+
+/** The port the HTTP server takes in webhook mode when HTTP_PORT is unset. */
+export const DEFAULT_WEBHOOK_PORT = 8080;
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const TOKEN_SHAPE = /^\d{1,20}:[A-Za-z0-9_-]{10,}$/;
 const WORKFLOW_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const INPUT_SHAPE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+// What Telegram accepts as a webhook secret_token.
+const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Reads and validates the configuration.
@@ -135,6 +163,21 @@ export function loadConfig(env: Env, requireToken = true): Config {
     telegramApiRoot: httpUrl("TELEGRAM_API_ROOT", get("TELEGRAM_API_ROOT")),
     logLevel: parseLogLevel(env),
     logFile: nonEmpty(env.LOG_FILE),
+    logFormat: parseLogFormat(get("LOG_FORMAT")),
+    telegramRate: int("TELEGRAM_RATE", get("TELEGRAM_RATE"), 1, 100_000),
+    telegramChatIntervalMs: seconds(
+      "TELEGRAM_CHAT_INTERVAL",
+      get("TELEGRAM_CHAT_INTERVAL"),
+    ),
+    telegramGroupRate: int(
+      "TELEGRAM_GROUP_RATE",
+      get("TELEGRAM_GROUP_RATE"),
+      1,
+      100_000,
+    ),
+    ...parseWebhook(env),
+    httpHost: get("HTTP_HOST"),
+    httpPort: parsePort(env),
   };
 }
 
@@ -255,4 +298,48 @@ function parseLogLevel(env: Env): LogLevel {
     );
   }
   return level;
+}
+
+function parseLogFormat(raw: string): LogFormat {
+  const format = raw.toLowerCase();
+  if (format !== "text" && format !== "json") {
+    throw new ConfigError("LOG_FORMAT", `"${raw}" is not one of text, json`);
+  }
+  return format;
+}
+
+// Telegram only calls https URLs; the secret is what tells its requests
+// from anyone else's, so webhook mode without one is refused.
+function parseWebhook(
+  env: Env,
+): Pick<Config, "webhookUrl" | "webhookSecret"> {
+  const url = nonEmpty(env.WEBHOOK_URL);
+  const secret = nonEmpty(env.WEBHOOK_SECRET);
+  if (secret !== undefined && !SECRET_SHAPE.test(secret)) {
+    // The value is a secret: not echoed.
+    throw new ConfigError(
+      "WEBHOOK_SECRET",
+      'must be 1-256 characters of A-Z, a-z, 0-9, "_" and "-"',
+    );
+  }
+  if (url === undefined) {
+    return { webhookUrl: undefined, webhookSecret: secret };
+  }
+  const href = httpUrl("WEBHOOK_URL", url);
+  if (!href.startsWith("https://")) {
+    throw new ConfigError("WEBHOOK_URL", `"${url}" must start with https://`);
+  }
+  if (secret === undefined) {
+    throw new ConfigError(
+      "WEBHOOK_SECRET",
+      "is required when WEBHOOK_URL is set (e.g. openssl rand -hex 32)",
+    );
+  }
+  return { webhookUrl: href, webhookSecret: secret };
+}
+
+function parsePort(env: Env): number | undefined {
+  const raw = nonEmpty(env.HTTP_PORT);
+  // 0 asks the system for a free port (tests).
+  return raw === undefined ? undefined : int("HTTP_PORT", raw, 0, 65_535);
 }

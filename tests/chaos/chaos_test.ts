@@ -103,6 +103,9 @@ Deno.test("chaos: SIGKILL at random moments never loses or double-charges a toke
     COMFYUI_CONCURRENCY: "2",
     MAX_ACTIVE_JOBS_PER_USER: "5",
     SHUTDOWN_GRACE: "1",
+    // Telegram's pace is not what this test is about.
+    TELEGRAM_CHAT_INTERVAL: "0.001",
+    TELEGRAM_RATE: "10000",
   };
   const users: FakeUser[] = [];
   for (let i = 0; i < USERS; i++) {

@@ -50,6 +50,10 @@ export async function startHarness(
     PROGRESS_INTERVAL: "0.02",
     COMFYUI_HISTORY_INTERVAL: "0.02",
     SHUTDOWN_GRACE: "5",
+    // Telegram's real per-chat pace (1 s) would make the suite take minutes;
+    // tests/e2e/limits_test.ts checks the throttle at a measurable pace.
+    TELEGRAM_CHAT_INTERVAL: "0.001",
+    TELEGRAM_RATE: "10000",
     ...options.env,
   });
   const log = createLogger({

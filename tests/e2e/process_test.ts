@@ -23,7 +23,8 @@ function botProcess(env: Record<string, string>, args = ["start"]) {
       MAIN,
       ...args,
     ],
-    env: { NO_COLOR: "1", ...env },
+    // Telegram's per-chat pace would only slow these tests down.
+    env: { NO_COLOR: "1", TELEGRAM_CHAT_INTERVAL: "0.01", ...env },
     clearEnv: true,
     stdin: "null",
     stdout: "piped",

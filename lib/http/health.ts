@@ -1,0 +1,63 @@
+/**
+ * `/healthz`: is the bot able to do its work? The database answers a
+ * query, ComfyUI answers `/system_stats` in time, and updates are arriving
+ * (long polling is alive, or webhook mode).
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+
+/** The answer of one check. */
+export interface Health {
+  readonly ok: boolean;
+  readonly database: "ok" | "down";
+  readonly comfyui: "ok" | "down";
+  readonly polling: "ok" | "stale";
+}
+
+/** What {@link checkHealth} looks at. */
+export interface HealthDeps {
+  readonly db: DatabaseSync;
+  readonly comfyuiUrl: string;
+  /** Whether updates are arriving (always true in webhook mode). */
+  readonly pollingAlive: () => boolean;
+  readonly fetch?: typeof fetch;
+  /** How long ComfyUI may take to answer (default 2000 ms). */
+  readonly timeoutMs?: number;
+}
+
+/** Runs the checks; never throws. */
+export async function checkHealth(deps: HealthDeps): Promise<Health> {
+  const database = databaseOk(deps.db) ? "ok" : "down";
+  const comfyui = await comfyOk(deps) ? "ok" : "down";
+  const polling = deps.pollingAlive() ? "ok" : "stale";
+  return {
+    ok: database === "ok" && comfyui === "ok" && polling === "ok",
+    database,
+    comfyui,
+    polling,
+  };
+}
+
+function databaseOk(db: DatabaseSync): boolean {
+  try {
+    return db.prepare("SELECT COUNT(*) AS n FROM balances").get() !==
+      undefined;
+  } catch {
+    return false;
+  }
+}
+
+async function comfyOk(deps: HealthDeps): Promise<boolean> {
+  const fetchFn = deps.fetch ?? fetch;
+  try {
+    const response = await fetchFn(`${deps.comfyuiUrl}/system_stats`, {
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 2000),
+    });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `/metrics`: the job table, the token totals and render times read from
+ * the database at scrape time (so they survive restarts), plus the
+ * process's own counters, in the Prometheus text format.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import type { Metrics } from "../metrics.ts";
+import { type HistogramSeries, PrometheusText } from "./prometheus.ts";
+
+/** Upper bounds of the render time histogram, in seconds. */
+export const DURATION_BUCKETS: readonly number[] = [
+  15,
+  30,
+  60,
+  120,
+  300,
+  600,
+  1200,
+];
+
+/** Every job state, so a state with no job still shows as 0. */
+const JOB_STATES = [
+  "queued",
+  "submitted",
+  "running",
+  "delivering",
+  "done",
+  "failed",
+  "cancelled",
+  "refunded",
+] as const;
+
+/** Renders every metric; throws if the database cannot be read. */
+export function renderMetrics(db: DatabaseSync, metrics: Metrics): string {
+  const jobs = jobCounts(db);
+  const tokens = db.prepare(
+    "SELECT COALESCE(SUM(held), 0) AS held, COALESCE(SUM(spent), 0) AS spent FROM balances",
+  ).get();
+  const out = new PrometheusText()
+    .gauge(
+      "lora_jobs",
+      "Jobs in the database by state.",
+      JOB_STATES.map((state) => ({
+        labels: { state },
+        value: jobs.get(state) ?? 0,
+      })),
+    )
+    .gauge("lora_queue_length", "Jobs waiting for ComfyUI.", [
+      { value: jobs.get("queued") ?? 0 },
+    ])
+    .histogram(
+      "lora_job_duration_seconds",
+      "Render time of finished jobs by settings (duration_quality).",
+      durationSeries(db),
+    )
+    .counter(
+      "lora_comfyui_errors_total",
+      "ComfyUI failures since start, by kind.",
+      labelled(metrics.comfyuiErrors.entries(), "kind"),
+    )
+    .counter(
+      "lora_telegram_errors_total",
+      "Failed Bot API calls since start (every attempt), by kind.",
+      labelled(metrics.telegramErrors.entries(), "kind"),
+    )
+    .gauge("lora_tokens_held", "Tokens held by unfinished jobs.", [
+      { value: Number(tokens?.held ?? 0) },
+    ])
+    .gauge("lora_tokens_spent_total", "Tokens spent on delivered videos.", [
+      { value: Number(tokens?.spent ?? 0) },
+    ])
+    .counter("lora_updates_total", "Telegram updates received since start.", [
+      { value: metrics.updates.get() },
+    ]);
+  return out.toString();
+}
+
+function labelled(entries: [string, number][], name: string) {
+  return entries.map(([label, value]) => ({
+    labels: { [name]: label },
+    value,
+  }));
+}
+
+function jobCounts(db: DatabaseSync): Map<string, number> {
+  const rows = db.prepare(
+    "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state",
+  ).all();
+  return new Map(rows.map((r) => [String(r.state), Number(r.n)]));
+}
+
+// Counted in SQL: one row per settings, however many jobs there are.
+function durationSeries(db: DatabaseSync): HistogramSeries[] {
+  const buckets = DURATION_BUCKETS
+    .map((b, i) => `SUM(render_seconds <= ${b}) AS b${i}`).join(", ");
+  const rows = db.prepare(
+    `SELECT duration, quality, COUNT(*) AS n, SUM(render_seconds) AS total,
+       ${buckets}
+     FROM jobs WHERE state = 'done' AND render_seconds IS NOT NULL
+     GROUP BY duration, quality ORDER BY duration, quality`,
+  ).all();
+  return rows.map((row) => ({
+    labels: { settings: `${row.duration}_${row.quality}` },
+    bounds: DURATION_BUCKETS,
+    cumulative: DURATION_BUCKETS.map((_, i) => Number(row[`b${i}`] ?? 0)),
+    count: Number(row.n),
+    sum: Number(row.total ?? 0),
+  }));
+}

@@ -1,0 +1,79 @@
+/**
+ * The bot's HTTP server (`Deno.serve` on HTTP_HOST:HTTP_PORT): `/healthz`,
+ * `/metrics`, and in webhook mode `/telegram`. It binds to 127.0.0.1 unless
+ * told otherwise: metrics are for the machine's own Prometheus, and the
+ * webhook is meant to sit behind a TLS reverse proxy.
+ *
+ * @module
+ */
+
+import type { Logger } from "../log.ts";
+import type { Health } from "./health.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "./prometheus.ts";
+import type { WebhookReceiver } from "./webhook.ts";
+
+/** The path Telegram's webhook requests are served at. */
+export const WEBHOOK_PATH = "/telegram";
+
+/** Options of {@link startHttpServer}. */
+export interface HttpServerOptions {
+  readonly hostname: string;
+  /** 0: any free port (tests). */
+  readonly port: number;
+  readonly health: () => Promise<Health>;
+  /** The `/metrics` body; may throw (answered with 500). */
+  readonly metrics: () => string;
+  /** Set in webhook mode. */
+  readonly webhook?: WebhookReceiver | undefined;
+  readonly log: Logger;
+}
+
+/** A running server. */
+export interface HttpServer {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Stops listening; requests in flight finish. */
+  close(): Promise<void>;
+}
+
+/** Starts the server. */
+export function startHttpServer(options: HttpServerOptions): HttpServer {
+  const { log } = options;
+  const server = Deno.serve({
+    hostname: options.hostname,
+    port: options.port,
+    onListen: (addr) => log.info("http server listening", { ...addr }),
+    onError: (error) => {
+      log.error("http request failed", { error });
+      return new Response("internal error\n", { status: 500 });
+    },
+  }, (request) => route(request, options));
+  return {
+    port: server.addr.port,
+    close: () => server.shutdown(),
+  };
+}
+
+async function route(
+  request: Request,
+  options: HttpServerOptions,
+): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  if (path === WEBHOOK_PATH && options.webhook !== undefined) {
+    return await options.webhook.handle(request);
+  }
+  await request.body?.cancel();
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return new Response("method not allowed\n", { status: 405 });
+  }
+  if (path === "/healthz") {
+    const health = await options.health();
+    return Response.json(health, { status: health.ok ? 200 : 503 });
+  }
+  if (path === "/metrics") {
+    return new Response(options.metrics(), {
+      headers: { "content-type": PROMETHEUS_CONTENT_TYPE },
+    });
+  }
+  return new Response("not found\n", { status: 404 });
+}

@@ -1,0 +1,102 @@
+/**
+ * Webhook mode: Telegram POSTs each update to us. A request without the
+ * right `X-Telegram-Bot-Api-Secret-Token` gets 401 and is not looked at.
+ * A good one is answered at once and handled afterwards, one update after
+ * another as long polling would, so a slow handler never makes Telegram
+ * resend an update (it does after ~60 s without an answer).
+ *
+ * @module
+ */
+
+import type { Update } from "grammy/types";
+import type { Logger } from "../log.ts";
+
+/** The header Telegram sends the secret token in. */
+export const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+
+/** Options of {@link WebhookReceiver}. */
+export interface WebhookReceiverOptions {
+  readonly secret: string;
+  /** Handles one update (the bot's `handleUpdate` plus its error handler). */
+  readonly handle: (update: Update) => Promise<void>;
+  /** Told about each accepted update (metrics). */
+  readonly onUpdate?: () => void;
+  readonly log: Logger;
+}
+
+/** Receives webhook requests; see the module documentation. */
+export class WebhookReceiver {
+  readonly #o: WebhookReceiverOptions;
+  readonly #secret: Uint8Array;
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: WebhookReceiverOptions) {
+    this.#o = options;
+    this.#secret = new TextEncoder().encode(options.secret);
+  }
+
+  /** Answers one HTTP request to the webhook path. */
+  async handle(request: Request): Promise<Response> {
+    if (!this.#authorized(request.headers.get(SECRET_HEADER))) {
+      await request.body?.cancel();
+      this.#o.log.warn("webhook request with a wrong or missing secret");
+      return new Response("unauthorized\n", { status: 401 });
+    }
+    if (request.method !== "POST") {
+      return new Response("method not allowed\n", { status: 405 });
+    }
+    if (this.#closed) {
+      // Telegram keeps the update and sends it again after the restart.
+      await request.body?.cancel();
+      return new Response("stopping\n", { status: 503 });
+    }
+    let update: Update;
+    try {
+      update = parseUpdate(await request.json());
+    } catch {
+      return new Response("bad update\n", { status: 400 });
+    }
+    this.#o.onUpdate?.();
+    this.#queue = this.#queue.then(() => this.#run(update));
+    return new Response(null, { status: 200 });
+  }
+
+  /** Refuses new updates and resolves when the accepted ones are handled. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#queue;
+  }
+
+  async #run(update: Update): Promise<void> {
+    try {
+      await this.#o.handle(update);
+    } catch (error) {
+      this.#o.log.error("webhook update failed", {
+        update: update.update_id,
+        error,
+      });
+    }
+  }
+
+  // Compared in constant time: the answer time must not reveal the secret.
+  #authorized(given: string | null): boolean {
+    if (given === null) return false;
+    const bytes = new TextEncoder().encode(given);
+    let diff = bytes.length ^ this.#secret.length;
+    for (let i = 0; i < this.#secret.length; i++) {
+      diff |= (bytes[i] ?? 0) ^ (this.#secret[i] ?? 0);
+    }
+    return diff === 0;
+  }
+}
+
+function parseUpdate(body: unknown): Update {
+  if (
+    typeof body !== "object" || body === null ||
+    typeof (body as { update_id?: unknown }).update_id !== "number"
+  ) {
+    throw new TypeError("Not a Telegram update");
+  }
+  return body as Update;
+}

@@ -1,0 +1,61 @@
+/**
+ * The HTTP endpoints of a running bot: `/healthz` says what works and what
+ * does not, `/metrics` counts jobs, tokens and updates.
+ */
+
+import assert from "node:assert/strict";
+import { SAMPLE_JPEG } from "../fixtures/media.ts";
+import { startHarness } from "./harness.ts";
+
+Deno.test("/healthz is 200 while everything answers, 503 when ComfyUI is down", async () => {
+  await using h = await startHarness({ env: { HTTP_PORT: "0" } });
+  const base = `http://127.0.0.1:${h.app.httpPort}`;
+  await h.telegram.waitForLongPoll();
+  const healthy = await fetch(`${base}/healthz`);
+  assert.equal(healthy.status, 200);
+  assert.deepEqual(await healthy.json(), {
+    ok: true,
+    database: "ok",
+    comfyui: "ok",
+    polling: "ok",
+  });
+  await h.comfy.close();
+  const sick = await fetch(`${base}/healthz`);
+  assert.equal(sick.status, 503);
+  assert.deepEqual(await sick.json(), {
+    ok: false,
+    database: "ok",
+    comfyui: "down",
+    polling: "ok",
+  });
+  const missing = await fetch(`${base}/nothing`);
+  await missing.body?.cancel();
+  assert.equal(missing.status, 404);
+});
+
+Deno.test("/metrics counts jobs, render times, tokens and updates", async () => {
+  await using h = await startHarness({ env: { HTTP_PORT: "0" } });
+  const user = h.telegram.user(701, { first_name: "Ira", language_code: "en" });
+  h.telegram.sendPhoto(user, SAMPLE_JPEG);
+  await h.telegram.waitForCall("sendVideo");
+  await h.app.runner.idle();
+  const response = await fetch(`http://127.0.0.1:${h.app.httpPort}/metrics`);
+  assert.equal(response.status, 200);
+  assert.match(String(response.headers.get("content-type")), /version=0\.0\.4/);
+  const text = await response.text();
+  assert.match(text, /^lora_jobs\{state="done"\} 1$/m);
+  assert.match(text, /^lora_queue_length 0$/m);
+  assert.match(
+    text,
+    /^lora_job_duration_seconds_bucket\{settings="10_medium",le="\+Inf"\} 1$/m,
+  );
+  assert.match(text, /^lora_tokens_held 0$/m);
+  assert.match(text, /^lora_tokens_spent_total 10$/m);
+  assert.match(text, /^lora_updates_total [1-9]\d*$/m);
+  assert.match(text, /^# TYPE lora_telegram_errors_total counter$/m);
+});
+
+Deno.test("no HTTP_PORT, no server", async () => {
+  await using h = await startHarness();
+  assert.equal(h.app.httpPort, undefined);
+});
