@@ -72,3 +72,17 @@ export class ComfyOutputError extends ComfyError {
     this.name = "ComfyOutputError";
   }
 }
+
+/** ComfyUI no longer knows the prompt (it restarted, or the queue was cleared). */
+export class ComfyLostError extends ComfyError {
+  readonly promptId: string;
+
+  constructor(promptId: string) {
+    super(
+      "no_result",
+      `ComfyUI no longer knows prompt "${promptId}" (restarted or cleared)`,
+    );
+    this.name = "ComfyLostError";
+    this.promptId = promptId;
+  }
+}

@@ -1,24 +1,28 @@
 /**
- * ComfyUI: the ComfyUI-Connect client with its `/history` fallback, the
+ * ComfyUI: the two backends behind one {@link Renderer} interface — the
+ * ComfyUI-Connect client with its `/history` fallback, and the plain
+ * ComfyUI (core) client with workflow templates and live progress — the
  * readers for ComfyUI's untyped answers, and typed errors.
  *
  * @module
  */
 
+export { ConnectClient, type ConnectClientOptions } from "./connect.ts";
+export { CoreClient, type CoreClientOptions } from "./core.ts";
 export {
-  ConnectClient,
-  type ConnectClientOptions,
   inputFileName,
   type RecoverRequest,
   type Renderer,
+  type RenderProgress,
   type RenderRequest,
   type RenderResult,
-} from "./connect.ts";
+} from "./types.ts";
 export {
   ComfyError,
   type ComfyErrorKind,
   ComfyHttpError,
   ComfyJobError,
+  ComfyLostError,
   ComfyOutputError,
   ComfyTimeoutError,
   ComfyUnreachableError,
@@ -34,3 +38,22 @@ export {
   type QueuedPrompt,
 } from "./history.ts";
 export { decodeBase64, encodeBase64 } from "./base64.ts";
+export { promptIdFor } from "./core_wire.ts";
+export {
+  buildPrompt,
+  frameCount,
+  type Graph,
+  parseTemplate,
+  type PromptParams,
+  type Template,
+  TemplateError,
+  type TemplateMapping,
+  videoSize,
+} from "./workflow.ts";
+export {
+  BUILT_IN_TEMPLATES,
+  DEFAULT_TEMPLATE,
+  loadTemplate,
+  type ReadTextFile,
+} from "./templates/mod.ts";
+export { type WebSocketConstructor } from "./ws.ts";

@@ -46,44 +46,27 @@ import {
 } from "./comfyui_history.ts";
 import { finishJob, interruptedEntry } from "./comfyui_render.ts";
 
+import {
+  CoreApi,
+  type PromptRecord,
+  type UploadRecord,
+} from "./comfyui_prompt.ts";
+import type {
+  CallRecord,
+  FakeComfyOptions,
+  ViewRequest,
+} from "./comfyui_types.ts";
+import { WsHub } from "./comfyui_ws.ts";
+
 export type { ConnectMode, ConnectRequest } from "./comfyui_connect.ts";
+export type { PromptRecord, UploadRecord } from "./comfyui_prompt.ts";
+export type {
+  CallRecord,
+  FakeComfyOptions,
+  ViewRequest,
+} from "./comfyui_types.ts";
+export type { WsMode } from "./comfyui_ws.ts";
 export type { HistoryEntry, QueueItem } from "./comfyui_history.ts";
-
-/** Options of {@linkcode FakeComfy.start}. */
-export interface FakeComfyOptions {
-  /** How Connect runs answer; default "direct". Mutable later via `mode`. */
-  mode?: ConnectMode;
-  /** How long each job "renders" (jobs run one at a time); default 30. */
-  renderMs?: number;
-  /** Bytes of the rendered video; default SAMPLE_MP4. */
-  video?: Uint8Array;
-  /** Saved Connect workflow names; default ["api-video"]. */
-  workflows?: string[];
-  /** Exposed tag → input names; default image/duration/size. */
-  tags?: Record<string, string[]>;
-  /** History size before FIFO eviction; default 10000. */
-  historyCap?: number;
-  /**
-   * Makes the video of each job from its input image (default: `video` for
-   * all), so a test can tell whose photo a delivered video was made from.
-   */
-  videoFor?: (image: Uint8Array) => Uint8Array;
-}
-
-/** A recorded `GET /view` query (raw values; defaults "" and "output"). */
-export interface ViewRequest {
-  filename: string;
-  subfolder: string;
-  type: string;
-}
-
-/** One HTTP request the fake answered. */
-export interface CallRecord {
-  method: string;
-  /** Path and query exactly as requested (with any `/api` prefix). */
-  path: string;
-  status: number;
-}
 
 interface Failure {
   status: number;
@@ -108,6 +91,12 @@ export class FakeComfy implements AsyncDisposable {
   readonly interrupts: (string | undefined)[] = [];
   /** Every HTTP request with the status it got (hanging ones once answered). */
   readonly calls: CallRecord[] = [];
+  /** Every `POST /prompt` (core API), rejected ones too. */
+  readonly prompts: PromptRecord[];
+  /** Every `POST /upload/image` that saved a file. */
+  readonly uploads: UploadRecord[] = [];
+  /** The websocket: open sockets, sent events, `mode`. */
+  readonly ws: WsHub;
   /** Exceptions thrown inside the fake itself (a bug here; answered 500). */
   readonly errors: unknown[] = [];
   /** Prompt history (readable/editable by tests). */
@@ -115,7 +104,11 @@ export class FakeComfy implements AsyncDisposable {
   /** The server's output/input/temp files; they survive `restart()`. */
   readonly files: FileStore = new FileStore();
 
-  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  #server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  readonly #port: number;
+  readonly #auth: FakeComfyOptions["auth"];
+  readonly #core: CoreApi;
+  readonly #promptLog = new RecordLog<PromptRecord>();
   readonly #queue = new RenderQueue();
   readonly #routes: Route[];
   readonly #video: Uint8Array<ArrayBuffer>;
@@ -140,7 +133,21 @@ export class FakeComfy implements AsyncDisposable {
       options.tags ?? (DEFAULT_TAGS as Record<string, string[]>),
     );
     this.history = new HistoryStore(options.historyCap ?? 10_000);
+    this.prompts = this.#promptLog.items;
+    this.#auth = options.auth;
+    this.ws = new WsHub(
+      () => this.#queue.remaining,
+      (clientId) => this.#core.runningEvent(clientId),
+    );
+    this.ws.mode = options.wsMode ?? "ok";
+    this.#core = this.#coreApi(options);
     this.#routes = [
+      ...this.#core.routes(),
+      {
+        method: "GET",
+        pattern: /^\/ws$/,
+        handler: (req, _params, url) => this.ws.handle(req, url),
+      },
       ...coreRoutes({
         history: this.history,
         files: this.files,
@@ -163,14 +170,38 @@ export class FakeComfy implements AsyncDisposable {
         handler: (req, [name = ""]) => this.#runWorkflow(req, name),
       },
     ];
-    this.#server = Deno.serve({
+    this.#server = this.#listen(0);
+    this.#port = this.#server.addr.port;
+    this.url = `http://127.0.0.1:${this.#port}`;
+  }
+
+  #listen(port: number): Deno.HttpServer<Deno.NetAddr> {
+    return Deno.serve({
       hostname: "127.0.0.1",
-      port: 0,
+      port,
       onListen() {},
       // Silent: connectionDrop() bodies end up here (bugs go to `errors`).
       onError: () => plainError(500),
     }, (req) => this.#handle(req));
-    this.url = `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  #coreApi(options: FakeComfyOptions): CoreApi {
+    return new CoreApi({
+      history: this.history,
+      files: this.files,
+      queue: this.#queue,
+      hub: this.ws,
+      mode: () => this.mode,
+      renderMs: () => this.renderMs,
+      video: (image) =>
+        image && this.#videoFor ? this.#videoFor(image).slice() : this.#video,
+      nextNumber: () => this.#promptNumber++,
+      template: options.template,
+      models: options.models,
+      onPrompt: (r) =>
+        this.#promptLog.push({ id: this.prompts.length + 1, ...r }),
+      onUpload: (r) => void this.uploads.push(r),
+    });
   }
 
   /** Starts a fake on a free port of 127.0.0.1. */
@@ -198,12 +229,38 @@ export class FakeComfy implements AsyncDisposable {
     this.#failures.set(normalizePath(path), { status, remaining: times });
   }
 
+  /** Resolves with the first `POST /prompt` record with `id > after`. */
+  waitForPrompt(
+    opts: { after?: number; timeoutMs?: number } = {},
+  ): Promise<PromptRecord> {
+    return this.#promptLog.waitFor(opts.after ?? 0, opts.timeoutMs ?? 5000);
+  }
+
+  /**
+   * A hard crash: like {@linkcode FakeComfy.restart}, and the port refuses
+   * connections until {@linkcode FakeComfy.revive}.
+   */
+  async kill(): Promise<void> {
+    this.restart();
+    await this.ws.closeAll();
+    const server = this.#server;
+    this.#server = undefined;
+    await server?.shutdown();
+  }
+
+  /** Listens on the same port again after {@linkcode FakeComfy.kill}. */
+  revive(): void {
+    this.#server ??= this.#listen(this.#port);
+  }
+
   /**
    * Simulates a ComfyUI restart: queue and history are forgotten, jobs in
    * flight never finish, their open Connect requests are dropped, the
    * plugin gets a new client id. Files on disk and file counters stay.
    */
   restart(): void {
+    this.#core.stop();
+    void this.ws.closeAll();
     this.#queue.dropAll();
     this.#dropConnections();
     this.history.clear();
@@ -213,10 +270,13 @@ export class FakeComfy implements AsyncDisposable {
   /** Drops open requests, clears timers and stops the server. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      this.#core.stop();
       this.#queue.dropAll();
       this.#dropConnections();
       this.#log.close(new Error("FakeComfy closed"));
-      await this.#server.shutdown();
+      this.#promptLog.close(new Error("FakeComfy closed"));
+      await this.ws.closeAll();
+      await this.#server?.shutdown();
     })();
     return this.#closed;
   }
@@ -231,7 +291,9 @@ export class FakeComfy implements AsyncDisposable {
     const failure = this.#takeFailure(normalizePath(url.pathname));
     let res: Response;
     try {
-      res = failure !== undefined
+      res = !this.#authorized(req, url)
+        ? plainError(401)
+        : failure !== undefined
         ? plainError(failure)
         : await dispatch(this.#routes, req, url);
     } catch (error) {
@@ -244,6 +306,15 @@ export class FakeComfy implements AsyncDisposable {
       status: res.status,
     });
     return res;
+  }
+
+  #authorized(req: Request, url: URL): boolean {
+    const auth = this.#auth;
+    if (auth === undefined) return true;
+    const header = req.headers.get("authorization");
+    return (auth.bearer !== undefined && header === `Bearer ${auth.bearer}`) ||
+      (auth.token !== undefined &&
+        url.searchParams.get("token") === auth.token);
   }
 
   #takeFailure(path: string): number | undefined {

@@ -147,6 +147,8 @@ export class FileStore {
 export interface RenderJob {
   item: QueueItem;
   renderMs: number;
+  /** Called when the job starts running (after the previous one ended). */
+  start?(): void;
   /** Called when rendering ends, before `settle("done")`: write history here. */
   finish(): void;
   /** Called instead of `finish` when interrupted: write the error entry. */
@@ -164,6 +166,11 @@ export class RenderQueue {
   /** Items for `/queue` `queue_running`. */
   get running(): QueueItem[] {
     return this.#running ? [this.#running.item] : [];
+  }
+
+  /** The running job's prompt id, if any. */
+  get runningId(): string | undefined {
+    return this.#running?.item[1];
   }
 
   /** Items for `/queue` `queue_pending`. */
@@ -219,6 +226,7 @@ export class RenderQueue {
     const job = this.#pending.shift();
     if (!job) return;
     this.#running = job;
+    job.start?.();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#running = undefined;

@@ -193,6 +193,10 @@ export interface FinishedJob {
   item: QueueItem;
   mode: ConnectMode;
   startedAt: number;
+  /** Node that saves the video (default the Connect graph's "9"). */
+  outputNode?: string;
+  /** Node that raises in `runtime_error` mode (default "3", KSampler). */
+  samplerNode?: { id: string; type: string };
 }
 
 /**
@@ -202,6 +206,8 @@ export interface FinishedJob {
  */
 export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
   const { item, mode, startedAt } = job;
+  const outputNode = job.outputNode ?? OUTPUT_NODE;
+  const sampler = job.samplerNode ?? { id: SAMPLER_NODE, type: "KSampler" };
   const promptId = item[1];
   const endedAt = Date.now();
   if (mode === "lost") return [];
@@ -215,8 +221,8 @@ export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
       prompt: item,
       outputs: {},
       status: errorStatus(promptId, { startedAt, endedAt }, {
-        nodeId: SAMPLER_NODE,
-        nodeType: "KSampler",
+        nodeId: sampler.id,
+        nodeType: sampler.type,
         executed,
         exceptionType: "torch.OutOfMemoryError",
         exceptionMessage: OOM_MESSAGE,
@@ -232,9 +238,9 @@ export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
     : saveVhsOutputs(target.files, bytes);
   const entry: HistoryEntry = {
     prompt: item,
-    outputs: { [OUTPUT_NODE]: outputs },
+    outputs: { [outputNode]: outputs },
     status: successStatus(promptId, startedAt, endedAt),
-    meta: outputMeta([OUTPUT_NODE]),
+    meta: outputMeta([outputNode]),
   };
   target.history.put(promptId, entry);
   return images ? [encodeBase64(bytes)] : [];

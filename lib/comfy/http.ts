@@ -1,0 +1,220 @@
+/**
+ * HTTP to plain ComfyUI with the deployment's auth: extra headers (a
+ * reverse proxy's `Authorization: Bearer …` or Basic) and an optional
+ * `?token=` (ComfyUI-Login, RunPod) on every URL. Errors are typed
+ * {@link ComfyError}s whose messages never contain the token.
+ *
+ * @module
+ */
+
+import { detectVideo } from "../media.ts";
+import {
+  ComfyError,
+  ComfyHttpError,
+  ComfyOutputError,
+  ComfyUnreachableError,
+} from "./errors.ts";
+import type { OutputFile } from "./history.ts";
+
+/** Where ComfyUI is and how to authenticate. */
+export interface ComfyHttpOptions {
+  readonly baseUrl: string;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly token?: string | undefined;
+  readonly fetch?: typeof fetch | undefined;
+}
+
+/** Downloads larger than this are refused (a video for Telegram is ≤ 50 MB). */
+export const MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024;
+
+/** Thin typed HTTP client for ComfyUI's core routes. */
+export class ComfyHttp {
+  readonly #options: ComfyHttpOptions;
+  readonly #fetch: typeof fetch;
+  readonly #base: string;
+
+  constructor(options: ComfyHttpOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#base = options.baseUrl.replace(/\/+$/, "");
+  }
+
+  /** The full URL of `path` (which may carry a query), token appended. */
+  url(path: string): string {
+    const url = new URL(this.#base + path);
+    if (this.#options.token !== undefined) {
+      url.searchParams.set("token", this.#options.token);
+    }
+    return url.href;
+  }
+
+  /** The websocket URL for `clientId`, token appended. */
+  wsUrl(clientId: string): string {
+    const url = new URL(this.url(`/ws?clientId=${clientId}`));
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.href;
+  }
+
+  /** The auth headers, for the websocket handshake too. */
+  get headers(): Record<string, string> {
+    return { ...this.#options.headers };
+  }
+
+  /** One request; non-2xx answers become {@link ComfyHttpError}. */
+  async request(
+    path: string,
+    init: Omit<RequestInit, "signal"> & { signal?: AbortSignal | undefined },
+  ): Promise<Response> {
+    let response: Response;
+    try {
+      const headers = new Headers(init.headers);
+      for (const [k, v] of Object.entries(this.headers)) headers.set(k, v);
+      response = await this.#fetch(this.url(path), {
+        ...init,
+        headers,
+        signal: init.signal ?? null,
+      });
+    } catch (error) {
+      throw wrapFetchError(error, path, init.signal);
+    }
+    return response;
+  }
+
+  /** GET a JSON answer. */
+  async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+    const response = await this.request(path, { signal });
+    const text = await readText(response, path, signal);
+    if (!response.ok) throw new ComfyHttpError(response.status, path, text);
+    return parseJson(text, path);
+  }
+
+  /** POST JSON; returns status and the parsed body (or undefined if empty). */
+  async postJson(
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: unknown; text: string }> {
+    const response = await this.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal,
+    });
+    const text = await readText(response, path, signal);
+    let parsed: unknown;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text };
+  }
+
+  /**
+   * Downloads an output through `/view` as a stream, refusing more than
+   * `maxBytes`, and checks that it is a video.
+   */
+  async download(
+    file: OutputFile,
+    signal?: AbortSignal,
+    maxBytes = MAX_DOWNLOAD_BYTES,
+  ): Promise<Uint8Array> {
+    const query = new URLSearchParams({
+      filename: file.filename,
+      subfolder: file.subfolder,
+      type: file.type,
+    });
+    const path = `/view?${query}`;
+    const response = await this.request(path, { signal });
+    if (!response.ok) {
+      const text = await readText(response, path, signal);
+      throw new ComfyHttpError(response.status, path, text);
+    }
+    const declared = Number(response.headers.get("content-length") ?? "0");
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      throw tooLarge(declared, maxBytes);
+    }
+    const bytes = await readBounded(response, path, signal, maxBytes);
+    if (detectVideo(bytes) === undefined) {
+      throw new ComfyOutputError(
+        `The workflow output is not a video (${bytes.length} bytes, no MP4/WebM header)`,
+      );
+    }
+    return bytes;
+  }
+}
+
+function tooLarge(size: number, maxBytes: number): ComfyOutputError {
+  return new ComfyOutputError(
+    `The video is larger than ${maxBytes} bytes (${size})`,
+  );
+}
+
+async function readBounded(
+  response: Response,
+  path: string,
+  signal: AbortSignal | undefined,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge(size, maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    throw wrapFetchError(error, path, signal);
+  } finally {
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+async function readText(
+  response: Response,
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw wrapFetchError(error, path, signal);
+  }
+}
+
+/** Parses JSON or throws {@link ComfyOutputError}. */
+export function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ComfyOutputError(
+      `ComfyUI sent something that is not JSON for "${path}"`,
+    );
+  }
+}
+
+/** A network failure becomes {@link ComfyUnreachableError}; aborts pass. */
+export function wrapFetchError(
+  error: unknown,
+  path: string,
+  signal: AbortSignal | undefined,
+): unknown {
+  if (error instanceof ComfyError || signal?.aborted) return error;
+  return new ComfyUnreachableError(path, error);
+}
