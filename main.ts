@@ -7,20 +7,29 @@
  */
 
 import { startApp } from "./lib/app.ts";
+import { parseBackupArgs, runBackup } from "./lib/commands/backup.ts";
 import { runVerify } from "./lib/commands/verify.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger, fileSink, stderrSink } from "./lib/log.ts";
 
 const USAGE = `usage: lora-bot [command]
   start    run the bot (the default)
-  verify   check the token ledger in DATA_DIR/balances.db`;
+  verify   check the token ledger in DATA_DIR/balances.db
+  backup <file> [--force]
+           copy DATA_DIR/balances.db to <file> while the bot runs`;
+
+const COMMANDS = ["start", "verify", "backup"];
 
 const print = (line: string) => stderrSink(line, "info");
 
 async function start(config: Config): Promise<number> {
   const log = createLogger({
     level: config.logLevel,
-    secrets: config.botToken ? [config.botToken] : [],
+    format: config.logFormat,
+    // The part after the colon alone is the secret, however it is quoted.
+    secrets: config.botToken
+      ? [config.botToken, config.botToken.split(":")[1] ?? ""]
+      : [],
     sink: config.logFile ? fileSink(config.logFile) : stderrSink,
   });
   try {
@@ -46,7 +55,7 @@ async function main(args: string[]): Promise<number> {
     print(USAGE);
     return 0;
   }
-  if (command !== "start" && command !== "verify") {
+  if (!COMMANDS.includes(command)) {
     print(`lora-bot: unknown command "${command}"\n${USAGE}`);
     return 2;
   }
@@ -59,6 +68,14 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (command === "verify") return runVerify(config, print, Date.now());
+  if (command === "backup") {
+    const backup = parseBackupArgs(args.slice(1));
+    if (backup === undefined) {
+      print(`lora-bot: backup needs one file name\n${USAGE}`);
+      return 2;
+    }
+    return await runBackup(config, backup, print);
+  }
   return await start(config);
 }
 

@@ -1,12 +1,13 @@
 /**
- * A small line logger for journald: one line per event, `key=value` fields,
- * with every configured secret (the bot token) masked wherever it appears,
- * including inside error messages and their causes.
+ * A small line logger for journald: one line per event, `key=value` fields
+ * (or a JSON object per line with `LOG_FORMAT=json`), with every configured
+ * secret (the bot token) masked wherever it appears, including inside error
+ * messages and their causes.
  *
  * @module
  */
 
-import type { LogLevel } from "./config.ts";
+import type { LogFormat, LogLevel } from "./config.ts";
 
 /** Structured fields attached to a log line. */
 export type LogFields = Record<string, unknown>;
@@ -30,6 +31,10 @@ export interface LoggerOptions {
   /** Strings that must never be written (the bot token). */
   secrets?: readonly string[];
   sink?: LogSink;
+  /** `text` (default): `LEVEL message key=value`; `json`: one object a line. */
+  format?: LogFormat;
+  /** The time stamped on JSON lines (default `Date.now`). */
+  now?: () => number;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -51,7 +56,9 @@ export function describeError(error: unknown): string {
   for (let depth = 0; depth < 5 && current !== undefined; depth++) {
     if (current instanceof Error) {
       parts.push(`${current.name}: ${current.message}`);
-      current = current.cause;
+      // grammY's HttpError keeps the fetch failure in `error`, not `cause`:
+      // it says why (refused, DNS) and holds the URL, hence the token.
+      current = current.cause ?? (current as { error?: unknown }).error;
     } else {
       parts.push(String(current));
       current = undefined;
@@ -86,20 +93,59 @@ export function fileSink(path: string, next: LogSink = stderrSink): LogSink {
   };
 }
 
-/** Creates a logger that writes `LEVEL message key=value ...` lines. */
+function textLine(level: LogLevel, message: string, fields: LogFields) {
+  const tail = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}=${formatValue(v)}`)
+    .join("");
+  return `${level.toUpperCase()} ${message}${tail}`;
+}
+
+// Errors become their one-line description: JSON.stringify drops them.
+function jsonLine(
+  ts: number,
+  level: LogLevel,
+  message: string,
+  fields: LogFields,
+): string {
+  const out: Record<string, unknown> = {
+    ts: new Date(ts).toISOString(),
+    level,
+    msg: message,
+  };
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined || k in out) continue;
+    out[k] = v instanceof Error ? describeError(v) : v;
+  }
+  try {
+    return JSON.stringify(out);
+  } catch {
+    // A cycle or a BigInt: keep the line, lose the odd field.
+    return JSON.stringify({ ...out, ...stringified(fields) });
+  }
+}
+
+function stringified(fields: LogFields): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, formatValue(v)]),
+  );
+}
+
+/** Creates a logger that writes `LEVEL message key=value ...` or JSON lines. */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = options.secrets ?? [];
   const sink = options.sink ?? stderrSink;
   const min = RANK[options.level];
+  const now = options.now ?? Date.now;
+  const json = options.format === "json";
   const make = (base: LogFields): Logger => {
     const emit = (level: LogLevel, message: string, fields?: LogFields) => {
       if (RANK[level] < min) return;
       const all = { ...base, ...fields };
-      const tail = Object.entries(all)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => ` ${k}=${formatValue(v)}`)
-        .join("");
-      sink(redact(`${level.toUpperCase()} ${message}${tail}`, secrets), level);
+      const line = json
+        ? jsonLine(now(), level, message, all)
+        : textLine(level, message, all);
+      sink(redact(line, secrets), level);
     };
     return {
       debug: (m, f) => emit("debug", m, f),

@@ -58,6 +58,7 @@ export async function startHarness(
   });
   const log = createLogger({
     level: "debug",
+    format: config.logFormat,
     secrets: [telegram.token],
     sink: (line) => logs.push(line),
   });
