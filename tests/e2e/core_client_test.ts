@@ -188,6 +188,7 @@ Deno.test("CoreClient.cancel() deletes a pending job and interrupts a running on
   await using t = await setup({ renderMs: 2000 });
   const settle = (p: Promise<unknown>) => p.then(() => "done", (e) => e);
   const running = settle(t.core.render(request("telegram_3_1")));
+  await t.comfy.waitForPrompt();
   const pending = settle(t.core.render(request("telegram_3_2")));
   await t.comfy.waitForPrompt({ after: 1 });
   await t.core.cancel("telegram_3_2");

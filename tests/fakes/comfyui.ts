@@ -17,15 +17,12 @@ import { SAMPLE_MP4 } from "../fixtures/media.ts";
 import {
   buildGraph,
   type ConnectMode,
-  ConnectPluginError,
   type ConnectRequest,
   connectSuccess,
   DEFAULT_TAGS,
   OUTPUT_NODE,
   type OutputStyle,
-  parseConnectBody,
-  type ParsedConnect,
-  redactBody,
+  readRun,
   workflowInfo,
 } from "./comfyui_connect.ts";
 import {
@@ -44,7 +41,7 @@ import {
   type QueueItem,
   RenderQueue,
 } from "./comfyui_history.ts";
-import { finishJob, interruptedEntry } from "./comfyui_render.ts";
+import { renderConnectJob } from "./comfyui_render.ts";
 
 import {
   CoreApi,
@@ -335,36 +332,6 @@ export class FakeComfy implements AsyncDisposable {
     this.#log.push({ id: this.requests.length + 1, ...request });
   }
 
-  /** Reads and validates a run request like the plugin; a Response means 500. */
-  async #readRun(
-    req: Request,
-    workflow: string,
-    base: Omit<ConnectRequest, "id">,
-  ): Promise<ParsedConnect | Response> {
-    let body: unknown;
-    try {
-      body = await req.json();
-    } catch {
-      this.#record({ ...base, rejected: "Invalid JSON body" });
-      return plainError(500);
-    }
-    if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-      base.body = redactBody(body as Record<string, unknown>);
-      base.clientIdField = (body as Record<string, unknown>)["client_id"];
-    }
-    if (!this.#workflows.has(workflow)) {
-      this.#record({ ...base, rejected: `Workflow '${workflow}' not found` });
-      return plainError(500);
-    }
-    try {
-      return parseConnectBody(body, this.#tags);
-    } catch (error) {
-      if (!(error instanceof ConnectPluginError)) throw error;
-      this.#record({ ...base, rejected: error.message });
-      return plainError(500);
-    }
-  }
-
   async #runWorkflow(req: Request, workflow: string): Promise<Response> {
     const mode = this.mode;
     const renderMs = this.renderMs;
@@ -381,7 +348,11 @@ export class FakeComfy implements AsyncDisposable {
       bypassed: [],
       rejected: undefined,
     };
-    const parsed = await this.#readRun(req, workflow, base);
+    const parsed = await readRun(req, workflow, base, {
+      workflows: this.#workflows,
+      tags: this.#tags,
+      record: (r) => this.#record(r),
+    });
     if (parsed instanceof Response) return parsed;
     const { values, inputs, imageName, imageBytes, bypassed } = parsed;
     const recorded = { ...base, inputs, imageName, imageBytes, bypassed };
@@ -413,42 +384,16 @@ export class FakeComfy implements AsyncDisposable {
     const video = imageBytes && this.#videoFor
       ? this.#videoFor(imageBytes).slice()
       : this.#video;
-    const result = await this.#render(item, mode, renderMs, video);
+    const result = await renderConnectJob(
+      { queue: this.#queue, history: this.history, files: this.files },
+      { item, mode, renderMs, video },
+    );
     if (result === "dropped") return connectionDrop();
     if (mode === "hang") {
       await this.#untilDropped();
       return connectionDrop();
     }
     return json(connectSuccess(workflow, result));
-  }
-
-  /** Queues the job; resolves with Connect's `output` list, or "dropped". */
-  #render(
-    item: QueueItem,
-    mode: ConnectMode,
-    renderMs: number,
-    video: Uint8Array<ArrayBuffer>,
-  ): Promise<string[] | "dropped"> {
-    return new Promise((resolve) => {
-      let output: string[] = [];
-      this.#queue.enqueue({
-        item,
-        renderMs,
-        finish: () => {
-          output = finishJob(
-            { history: this.history, files: this.files, video },
-            { item, mode, startedAt: Date.now() - renderMs },
-          );
-        },
-        interrupt: () => {
-          this.history.put(
-            item[1],
-            interruptedEntry(item, Date.now() - renderMs),
-          );
-        },
-        settle: (outcome) => resolve(outcome === "done" ? output : outcome),
-      });
-    });
   }
 
   /**

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { plainError } from "./comfyui_core.ts";
 import type { Graph, GraphNode } from "./comfyui_history.ts";
 
 /**
@@ -335,4 +336,42 @@ export function connectSuccess(
   output: readonly string[],
 ): Record<string, unknown> {
   return { status: "success", workflow, result: { output } };
+}
+
+/** What {@linkcode readRun} checks against and where it records. */
+export interface RunContext {
+  workflows: ReadonlySet<string>;
+  tags: Readonly<Record<string, readonly string[]>>;
+  record(request: Omit<ConnectRequest, "id">): void;
+}
+
+/** Reads and validates a run request like the plugin; a Response means 500. */
+export async function readRun(
+  req: Request,
+  workflow: string,
+  base: Omit<ConnectRequest, "id">,
+  ctx: RunContext,
+): Promise<ParsedConnect | Response> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    ctx.record({ ...base, rejected: "Invalid JSON body" });
+    return plainError(500);
+  }
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+    base.body = redactBody(body as Record<string, unknown>);
+    base.clientIdField = (body as Record<string, unknown>)["client_id"];
+  }
+  if (!ctx.workflows.has(workflow)) {
+    ctx.record({ ...base, rejected: `Workflow '${workflow}' not found` });
+    return plainError(500);
+  }
+  try {
+    return parseConnectBody(body, ctx.tags);
+  } catch (error) {
+    if (!(error instanceof ConnectPluginError)) throw error;
+    ctx.record({ ...base, rejected: error.message });
+    return plainError(500);
+  }
 }

@@ -18,6 +18,7 @@ import type {
   HistoryEntry,
   HistoryStore,
   QueueItem,
+  RenderQueue,
 } from "./comfyui_history.ts";
 
 /** `status` of a successful run (start, cached, success messages). */
@@ -244,4 +245,42 @@ export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
   };
   target.history.put(promptId, entry);
   return images ? [encodeBase64(bytes)] : [];
+}
+
+/** Where {@linkcode renderConnectJob} queues and writes. */
+export interface ConnectJobTarget {
+  queue: RenderQueue;
+  history: HistoryStore;
+  files: FileStore;
+}
+
+/** Queues a Connect job; resolves with its `output` list, or "dropped". */
+export function renderConnectJob(
+  target: ConnectJobTarget,
+  job: {
+    item: QueueItem;
+    mode: ConnectMode;
+    renderMs: number;
+    video: Uint8Array<ArrayBuffer>;
+  },
+): Promise<string[] | "dropped"> {
+  const { item, mode, renderMs, video } = job;
+  const { history, files } = target;
+  return new Promise((resolve) => {
+    let output: string[] = [];
+    target.queue.enqueue({
+      item,
+      renderMs,
+      finish: () => {
+        output = finishJob(
+          { history, files, video },
+          { item, mode, startedAt: Date.now() - renderMs },
+        );
+      },
+      interrupt: () => {
+        history.put(item[1], interruptedEntry(item, Date.now() - renderMs));
+      },
+      settle: (outcome) => resolve(outcome === "done" ? output : outcome),
+    });
+  });
 }
