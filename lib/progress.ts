@@ -54,6 +54,38 @@ export function estimateProgress(
   return { percent, remainingSeconds, overdue: elapsed > predicted };
 }
 
+/** Progress reported by the render server (the sampler's steps). */
+export interface ObservedProgress {
+  /** Share of the work done, 0–1, weighted over the workflow's samplers. */
+  readonly fraction: number;
+  /** Milliseconds the render has been running (not waiting in a queue). */
+  readonly runningMs: number;
+}
+
+/**
+ * Progress when the server reports real steps: the bar shows them (up to
+ * 99 % until the video is there), and the time left blends the rate seen
+ * so far with the history-based prediction, trusting the observation more
+ * the further the render has got.
+ */
+export function blendProgress(
+  elapsedMs: number,
+  predictedMs: number,
+  observed: ObservedProgress,
+): ProgressEstimate {
+  const byTime = estimateProgress(elapsedMs, predictedMs);
+  const fraction = Math.min(1, Math.max(0, observed.fraction || 0));
+  if (fraction <= 0 || observed.runningMs <= 0) return byTime;
+  const seen = (observed.runningMs * (1 - fraction)) / fraction / 1000;
+  const weight = Math.min(1, fraction * 1.5);
+  const remaining = weight * seen + (1 - weight) * byTime.remainingSeconds;
+  return {
+    percent: Math.min(99, Math.floor(fraction * 100)),
+    remainingSeconds: Math.max(0, Math.ceil(remaining)),
+    overdue: false,
+  };
+}
+
 /** Clock text "m:ss" or "h:mm:ss"; invalid or negative input shows "0:00". */
 export function formatClock(seconds: number): string {
   const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;

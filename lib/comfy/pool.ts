@@ -162,8 +162,8 @@ export class RenderPool implements Renderer {
   }
 
   /** Cancels on the server the job was sent to. */
-  async cancel(clientId: string): Promise<void> {
-    await this.#assigned(clientId)?.server.renderer.cancel(clientId);
+  async cancel(clientId: string, promptId?: string): Promise<void> {
+    await this.#assigned(clientId)?.server.renderer.cancel(clientId, promptId);
   }
 
   /** Checks every server now (also what the periodic loop does). */

@@ -2,7 +2,20 @@ import type { Api, InlineKeyboard } from "grammy";
 import type { Clock } from "../clock.ts";
 import { formatWait, type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
-import { estimateProgress, renderBar, spinnerFrame } from "../progress.ts";
+import {
+  blendProgress,
+  estimateProgress,
+  type ObservedProgress,
+  renderBar,
+  spinnerFrame,
+} from "../progress.ts";
+
+/** What a render server says about a job (a subset of RenderProgress). */
+export interface ServerProgress {
+  readonly fraction: number;
+  readonly running: boolean;
+  readonly queueAhead?: number | undefined;
+}
 
 /** Options of {@link ProgressReporter}. */
 export interface ProgressReporterOptions {
@@ -31,6 +44,8 @@ export class ProgressReporter {
   #messageId: number | undefined;
   #keyboard: InlineKeyboard | undefined;
   #lastShown = "";
+  #observed: ServerProgress | undefined;
+  #runningSince: number | undefined;
   #ticker: AbortController | undefined;
   #tickLoop: Promise<void> | undefined;
   // Edits are chained so that a tick never overtakes a later final text.
@@ -81,6 +96,14 @@ export class ProgressReporter {
     this.#tickLoop = this.#tick(startedAt, predictedMs, controller.signal);
   }
 
+  /** Real progress from the server; the bar follows it from now on. */
+  observe(progress: ServerProgress): void {
+    if (progress.running && this.#runningSince === undefined) {
+      this.#runningSince = this.#o.clock.now();
+    }
+    this.#observed = progress;
+  }
+
   /** Stops the bar. */
   stopTicking(): void {
     this.#ticker?.abort();
@@ -95,7 +118,17 @@ export class ProgressReporter {
   /** The text a tick shows at `now` (exposed for tests). */
   render(tick: number, elapsedMs: number, predictedMs: number): string {
     const t = messages(this.#o.locale);
-    const estimate = estimateProgress(elapsedMs, predictedMs);
+    const observed = this.#observed;
+    if (observed && !observed.running && (observed.queueAhead ?? 0) > 0) {
+      const ahead = observed.queueAhead ?? 0;
+      return t.queued({
+        position: ahead + 1,
+        eta: formatWait(this.#o.locale, (ahead + 1) * predictedMs / 1000),
+      });
+    }
+    const estimate = observed?.running && this.#runningSince !== undefined
+      ? blendProgress(elapsedMs, predictedMs, this.#observedProgress(observed))
+      : estimateProgress(elapsedMs, predictedMs);
     const view = {
       spinner: spinnerFrame(tick),
       bar: renderBar(estimate.percent),
@@ -104,6 +137,14 @@ export class ProgressReporter {
     if (estimate.overdue) return t.progressOverdue(view);
     const eta = formatWait(this.#o.locale, estimate.remainingSeconds);
     return t.progress({ ...view, eta });
+  }
+
+  #observedProgress(observed: ServerProgress): ObservedProgress {
+    return {
+      fraction: observed.fraction,
+      runningMs: this.#o.clock.now() -
+        (this.#runningSince ?? this.#o.clock.now()),
+    };
   }
 
   async #tick(startedAt: number, predictedMs: number, signal: AbortSignal) {

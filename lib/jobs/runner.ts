@@ -7,7 +7,7 @@ import { QUALITIES, settingsKey } from "../pricing.ts";
 import { sendVideo } from "./delivery.ts";
 import { JobError, reasonOf } from "./errors.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
-import { ProgressReporter } from "./progress_reporter.ts";
+import { ProgressReporter, type ServerProgress } from "./progress_reporter.ts";
 import { Admissions } from "./admission.ts";
 import { JobQueue } from "./queue.ts";
 import { FINAL_STATES, type Job } from "./store.ts";
@@ -98,7 +98,7 @@ export class JobRunner {
     store.fail(jobId, "cancelled by the user", "cancelled");
     this.#running.get(jobId)?.controller.abort(new JobError("cancelled"));
     if (job.state !== "queued") {
-      renderer.cancel(jobId).catch((error) =>
+      renderer.cancel(jobId, job.promptId).catch((error) =>
         log.warn("cannot cancel in ComfyUI", { job: jobId, error })
       );
     }
@@ -206,10 +206,20 @@ export class JobRunner {
     resumed: boolean,
     run: RunContext,
   ): Promise<RenderResult & { seconds?: number }> {
-    const { store, renderer } = this.#deps;
-    const { log, signal } = run;
+    const { store, renderer, clock, times } = this.#deps;
+    const { log, signal, progress } = run;
     if (resumed && job.state !== "queued") {
-      const found = await renderer.recover({ clientId: job.id, signal });
+      progress.startTicking(
+        clock.now(),
+        times.predictSeconds(settingsKey(job)) * 1000,
+      );
+      const found = await renderer.recover({
+        clientId: job.id,
+        ...(job.promptId ? { promptId: job.promptId } : {}),
+        signal,
+        onProgress: this.#observer(job, progress),
+      });
+      progress.stopTicking();
       if (found !== "lost") return found;
       if (job.attempts >= this.#deps.resubmits) {
         throw new JobError("lost", "ComfyUI no longer knows the job");
@@ -229,8 +239,10 @@ export class JobRunner {
     // A resumed job fetches its photo again (Telegram keeps it by file_id).
     const image = run.image ??
       await fetchCheckedPhoto(this.#deps.photos, job.fileId, signal);
-    // Persisted before the request leaves, so a restart knows to look for it.
-    store.advance(job.id, "submitted");
+    // Chosen and persisted before the request leaves, so that a restart
+    // can ask ComfyUI about exactly this prompt.
+    const promptId = job.promptId ?? crypto.randomUUID();
+    store.advance(job.id, "submitted", { promptId });
     const key = settingsKey(job);
     const started = clock.now();
     progress.startTicking(started, times.predictSeconds(key) * 1000);
@@ -240,10 +252,27 @@ export class JobRunner {
       image,
       durationSeconds: job.duration,
       sizePx: QUALITIES[job.quality],
+      promptId,
       signal,
+      onProgress: this.#observer(job, progress),
     });
     progress.stopTicking();
     return { ...result, seconds: (clock.now() - started) / 1000 };
+  }
+
+  // Shows the server's progress and records when the render really starts.
+  #observer(
+    job: Job,
+    progress: ProgressReporter,
+  ): (p: ServerProgress) => void {
+    let running = false;
+    return (p) => {
+      progress.observe(p);
+      if (p.running && !running) {
+        running = true;
+        this.#deps.store.advance(job.id, "running");
+      }
+    };
   }
 
   async #finish(

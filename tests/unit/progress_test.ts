@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  blendProgress,
   estimateProgress,
   formatClock,
   MAX_PENDING_PERCENT,
@@ -146,4 +147,37 @@ Deno.test("formatClock() drops fractions and shows 0:00 for invalid input", () =
   assert.equal(formatClock(-30), "0:00");
   assert.equal(formatClock(Number.NaN), "0:00");
   assert.equal(formatClock(Number.POSITIVE_INFINITY), "0:00");
+});
+
+Deno.test("blendProgress() shows the server's steps, not the clock", () => {
+  // A quarter done after 30 s of rendering; the history predicted 200 s.
+  const estimate = blendProgress(30_000, 200_000, {
+    fraction: 0.25,
+    runningMs: 30_000,
+  });
+  assert.equal(estimate.percent, 25);
+  // Observed: 90 s left; predicted: 170 s; weight 0.375 on the observation.
+  assert.equal(estimate.remainingSeconds, Math.ceil(0.375 * 90 + 0.625 * 170));
+  assert.equal(estimate.overdue, false);
+});
+
+Deno.test("blendProgress() trusts the observed rate late in the render", () => {
+  const estimate = blendProgress(500_000, 120_000, {
+    fraction: 0.9,
+    runningMs: 90_000,
+  });
+  assert.equal(estimate.percent, 90);
+  assert.equal(estimate.remainingSeconds, 10);
+  assert.equal(blendProgress(1, 1, { fraction: 1, runningMs: 5 }).percent, 99);
+});
+
+Deno.test("blendProgress() falls back to time before any step is seen", () => {
+  assert.deepEqual(
+    blendProgress(60_000, 120_000, { fraction: 0, runningMs: 0 }),
+    estimateProgress(60_000, 120_000),
+  );
+  assert.deepEqual(
+    blendProgress(60_000, 120_000, { fraction: Number.NaN, runningMs: 10 }),
+    estimateProgress(60_000, 120_000),
+  );
 });
