@@ -11,7 +11,11 @@ import type { Update } from "grammy/types";
 import type { DatabaseSync } from "node:sqlite";
 import { type BotContext, createBot, registerCommands } from "./bot/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { ConnectClient, type Renderer } from "./comfy/mod.ts";
+import type { Renderer } from "./comfy/mod.ts";
+import type { RenderPool } from "./comfy/pool.ts";
+import { ffmpegAvailable } from "./comfy/preview.ts";
+import { type Backends, createBackends } from "./backends.ts";
+import { fitForTelegram } from "./jobs/output_check.ts";
 import { type Config, DEFAULT_WEBHOOK_PORT } from "./config.ts";
 import { checkHealth } from "./http/health.ts";
 import { renderMetrics } from "./http/metrics.ts";
@@ -82,7 +86,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const updates = new UpdateLog(store.db, clock);
   updates.prune();
   // The runner needs the bot's API and username, the bot needs the runner.
-  const late: { runner?: JobRunner } = {};
+  const late: { runner?: JobRunner; pool?: RenderPool | undefined } = {};
   const bot = createBot(token, {
     ledger: store.ledger,
     jobs: {
@@ -95,6 +99,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     updates,
     admin: new AdminQueries(store.db, clock),
     adminUserIds: config.adminUserIds,
+    backends: { status: () => late.pool?.status() ?? [] },
     log,
     tokensPerVideo: config.tokensPerVideo,
     defaultTokens: config.defaultTokens,
@@ -122,22 +127,40 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     store.db.close();
     throw error;
   }
+  let backends: Backends | undefined;
+  try {
+    backends = deps.renderer === undefined
+      ? await createBackends(config, {
+        clock,
+        log,
+        assignments: {
+          get: (id) => store.jobs.serverOf(id),
+          set: (id, server) => store.jobs.assignServer(id, server),
+        },
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      })
+      : undefined;
+  } catch (error) {
+    store.db.close();
+    throw error;
+  }
+  late.pool = backends?.pool;
+  // Re-encoding a video over Telegram's upload limit needs ffmpeg.
+  const ffmpeg = await ffmpegAvailable() ? "ffmpeg" : undefined;
   const runner = new JobRunner({
     api: bot.api,
     renderer: countingRenderer(
-      deps.renderer ?? new ConnectClient({
-        baseUrl: config.comfyuiUrl,
-        workflow: config.comfyuiWorkflow,
-        timeoutMs: config.comfyuiTimeoutMs,
-        historyIntervalMs: config.historyIntervalMs,
-        historyAttempts: config.historyAttempts,
-        durationInput: config.comfyuiDurationInput,
-        sizeInput: config.comfyuiSizeInput,
-        clock,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      }),
+      deps.renderer ?? (backends as Backends).pool,
       metrics,
     ),
+    fitVideo: async (video, durationSeconds) =>
+      (await fitForTelegram(video, {
+        durationSeconds,
+        tempDir: `${config.dataDir}/tmp`,
+        ffmpeg,
+      })).video,
+    adminUserIds: config.adminUserIds,
+    preview: backends?.preview ?? false,
     photos: telegramPhotos({
       api: bot.api,
       apiRoot: config.telegramApiRoot,
@@ -151,12 +174,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     log,
     botUsername: bot.botInfo.username,
     tokensPerVideo: config.tokensPerVideo,
-    concurrency: config.comfyuiConcurrency,
+    concurrency: backends?.pool.capacity ?? config.comfyuiConcurrency,
     progressIntervalMs: config.progressIntervalMs,
     maxActivePerUser: config.maxActiveJobsPerUser,
     resubmits: config.jobResubmits,
   });
   late.runner = runner;
+  backends?.pool.start();
   const resumed = runner.resume();
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
   await registerCommands(bot.api, config.adminUserIds, log);
@@ -183,6 +207,14 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         checkHealth({
           db: store.db,
           comfyuiUrl: config.comfyuiUrl,
+          ...(backends
+            ? {
+              comfyuiOk: async () => {
+                await backends?.pool.checkNow();
+                return backends?.pool.status().some((s) => s.up) ?? false;
+              },
+            }
+            : {}),
           pollingAlive,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         }),
@@ -231,6 +263,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await http?.close();
       stopped();
       await runner.stop(config.shutdownGraceMs);
+      await backends?.pool.stop();
       store.db.close();
       log.info("stopped");
     })();

@@ -6,6 +6,13 @@
  * @module
  */
 
+import {
+  parseServer,
+  parseServers,
+  type ServerSpec,
+  ServerSpecError,
+} from "./comfy/servers.ts";
+
 /** Log verbosity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -35,6 +42,17 @@ export interface Config {
   readonly historyIntervalMs: number;
   readonly historyAttempts: number;
   readonly comfyuiConcurrency: number;
+  /**
+   * The render servers: COMFYUI_URLS, or else the one COMFYUI_URL (a
+   * ComfyUI-Connect server running COMFYUI_CONCURRENCY jobs at once).
+   */
+  readonly comfyuiServers: readonly ServerSpec[];
+  /** Workflow template of `core` servers: a built-in name or a .json path. */
+  readonly comfyuiTemplate: string;
+  /** How often a job whose server died is moved to another server. */
+  readonly jobFailovers: number;
+  /** How often every render server's health is checked. */
+  readonly healthIntervalMs: number;
   /** Unfinished jobs one user may have at once. */
   readonly maxActiveJobsPerUser: number;
   /** How often a job ComfyUI lost (a restart) is submitted again. */
@@ -90,6 +108,9 @@ export const DEFAULTS = {
   COMFYUI_HISTORY_INTERVAL: "3",
   COMFYUI_HISTORY_ATTEMPTS: "20",
   COMFYUI_CONCURRENCY: "1",
+  COMFYUI_TEMPLATE: "wan22-ti2v-5b",
+  JOB_FAILOVERS: "1",
+  COMFYUI_HEALTH_INTERVAL: "15",
   MAX_ACTIVE_JOBS_PER_USER: "2",
   JOB_RESUBMITS: "1",
   PROGRESS_INTERVAL: "2",
@@ -150,6 +171,7 @@ export function loadConfig(env: Env, requireToken = true): Config {
       1,
       64,
     ),
+    ...parseBackends(env, get),
     maxActiveJobsPerUser: int(
       "MAX_ACTIVE_JOBS_PER_USER",
       get("MAX_ACTIVE_JOBS_PER_USER"),
@@ -178,6 +200,44 @@ export function loadConfig(env: Env, requireToken = true): Config {
     ...parseWebhook(env),
     httpHost: get("HTTP_HOST"),
     httpPort: parsePort(env),
+  };
+}
+
+function parseBackends(
+  env: Env,
+  get: (name: keyof typeof DEFAULTS) => string,
+): Pick<
+  Config,
+  "comfyuiServers" | "comfyuiTemplate" | "jobFailovers" | "healthIntervalMs"
+> {
+  const list = nonEmpty(env.COMFYUI_URLS);
+  const concurrency = int(
+    "COMFYUI_CONCURRENCY",
+    get("COMFYUI_CONCURRENCY"),
+    1,
+    64,
+  );
+  let comfyuiServers: ServerSpec[];
+  try {
+    comfyuiServers = list !== undefined ? parseServers(list) : [
+      parseServer(
+        `${
+          httpUrl("COMFYUI_URL", get("COMFYUI_URL"))
+        };concurrency=${concurrency}`,
+      ),
+    ];
+  } catch (error) {
+    if (!(error instanceof ServerSpecError)) throw error;
+    throw new ConfigError("COMFYUI_URLS", error.message);
+  }
+  return {
+    comfyuiServers,
+    comfyuiTemplate: get("COMFYUI_TEMPLATE"),
+    jobFailovers: int("JOB_FAILOVERS", get("JOB_FAILOVERS"), 0, 10),
+    healthIntervalMs: seconds(
+      "COMFYUI_HEALTH_INTERVAL",
+      get("COMFYUI_HEALTH_INTERVAL"),
+    ),
   };
 }
 

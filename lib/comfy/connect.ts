@@ -43,6 +43,10 @@ export interface ConnectClientOptions {
   readonly sizeInput?: InputRef | undefined;
   readonly clock: Clock;
   readonly fetch?: typeof fetch;
+  /** Sent with every request (a reverse proxy's Authorization). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Appended as `?token=` to every URL (ComfyUI-Login, RunPod). */
+  readonly token?: string | undefined;
 }
 
 /**
@@ -60,6 +64,19 @@ export class ConnectClient implements Renderer {
   constructor(options: ConnectClientOptions) {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  // Every request carries the server's auth, if it has any.
+  #send(path: string, init: RequestInit): Promise<Response> {
+    const url = new URL(this.#options.baseUrl + path);
+    if (this.#options.token !== undefined) {
+      url.searchParams.set("token", this.#options.token);
+    }
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(this.#options.headers ?? {})) {
+      headers.set(name, value);
+    }
+    return this.#fetch(url, { ...init, headers });
   }
 
   /** Renders one video, or throws a {@link ComfyError}. */
@@ -118,7 +135,7 @@ export class ConnectClient implements Renderer {
       ? ["/interrupt", { "prompt_id": found.promptId }]
       : ["/queue", { delete: [found.promptId] }];
     try {
-      const response = await this.#fetch(this.#options.baseUrl + path, {
+      const response = await this.#send(path, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -164,7 +181,7 @@ export class ConnectClient implements Renderer {
       : timeout;
     let response: Response;
     try {
-      response = await this.#fetch(this.#options.baseUrl + path, {
+      response = await this.#send(path, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(this.#body(request)),
@@ -221,7 +238,7 @@ export class ConnectClient implements Renderer {
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
     try {
-      const response = await this.#fetch(this.#options.baseUrl + path, {
+      const response = await this.#send(path, {
         signal: signal ?? null,
       });
       if (!response.ok) {
@@ -245,7 +262,7 @@ export class ConnectClient implements Renderer {
     });
     const path = `/view?${query}`;
     try {
-      const response = await this.#fetch(this.#options.baseUrl + path, {
+      const response = await this.#send(path, {
         signal: signal ?? null,
       });
       if (!response.ok) {

@@ -20,6 +20,8 @@ export interface Health {
 export interface HealthDeps {
   readonly db: DatabaseSync;
   readonly comfyuiUrl: string;
+  /** Checks the render servers instead of `comfyuiUrl` (several servers). */
+  readonly comfyuiOk?: () => Promise<boolean>;
   /** Whether updates are arriving (always true in webhook mode). */
   readonly pollingAlive: () => boolean;
   readonly fetch?: typeof fetch;
@@ -50,6 +52,9 @@ function databaseOk(db: DatabaseSync): boolean {
 }
 
 async function comfyOk(deps: HealthDeps): Promise<boolean> {
+  if (deps.comfyuiOk !== undefined) {
+    return await deps.comfyuiOk().catch(() => false);
+  }
   const fetchFn = deps.fetch ?? fetch;
   try {
     const response = await fetchFn(`${deps.comfyuiUrl}/system_stats`, {

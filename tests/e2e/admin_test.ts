@@ -38,6 +38,7 @@ Deno.test("commands: /start for everyone, admin commands in admins' chats", asyn
       "users",
       "user",
       "stats",
+      "backends",
     ]);
   }
   assert.equal(calls.length, 6);
@@ -267,4 +268,26 @@ Deno.test("admin texts follow the admin's language", async () => {
   assert.match(lastBot(h, admin.id).text ?? "", /^📊 Bot statistics/);
   await say(h, admin, "/users");
   assert.match(lastBot(h, admin.id).text ?? "", /Users in total: 1$/);
+});
+
+Deno.test("/backends: the render server's state, jobs and mean time", async () => {
+  await using h = await withAdmin();
+  const admin = h.telegram.user(ADMIN, { first_name: "Boss", language_code: "en" });
+  const user = h.telegram.user(2010, { first_name: "Vi", language_code: "en" });
+  h.telegram.sendPhoto(user, SAMPLE_JPEG);
+  await h.telegram.waitForCall("sendVideo");
+  await h.app.runner.idle();
+  h.telegram.sendText(admin, "/backends");
+  const reply = await h.telegram.waitForCall("sendMessage", {
+    where: (c) => c.params.chat_id === ADMIN,
+  });
+  const text = String(reply.params.text);
+  assert.match(text, /Render servers/);
+  assert.match(text, /🟢 127\.0\.0\.1:\d+ \(connect\): up/);
+  assert.match(text, /done: 1, failures: 0/);
+  // Not for anyone else.
+  const after = h.telegram.lastCallId();
+  h.telegram.sendText(user, "/backends");
+  const other = await h.telegram.waitForCall("sendMessage", { after });
+  assert.doesNotMatch(String(other.params.text), /Render servers/);
 });

@@ -1,0 +1,140 @@
+/**
+ * Builds the render backends from the configuration: one client per
+ * configured server (ComfyUI-Connect, plain ComfyUI with a workflow
+ * template, or the ffmpeg preview), all behind one {@link RenderPool} that
+ * spreads jobs, watches health and fails over.
+ *
+ * @module
+ */
+
+import type { Clock } from "./clock.ts";
+import { ConnectClient, type Renderer } from "./comfy/mod.ts";
+import { CoreClient } from "./comfy/core.ts";
+import { type Assignments, RenderPool } from "./comfy/pool.ts";
+import { ffmpegAvailable, PreviewRenderer } from "./comfy/preview.ts";
+import type { ServerSpec } from "./comfy/servers.ts";
+import { loadTemplate } from "./comfy/templates/mod.ts";
+import type { Template } from "./comfy/workflow.ts";
+import type { Config } from "./config.ts";
+import type { Logger } from "./log.ts";
+
+/** What {@link createBackends} needs besides the configuration. */
+export interface BackendDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly assignments: Assignments;
+  readonly fetch?: typeof fetch;
+  readonly readTextFile?: (path: string) => Promise<string>;
+  readonly onStateChange?: (server: string, up: boolean) => void;
+}
+
+/** The backends of a running bot. */
+export interface Backends {
+  readonly pool: RenderPool;
+  /** True when the only backend is the preview (not AI). */
+  readonly preview: boolean;
+}
+
+/** A backend the configuration asks for cannot be used. */
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BackendError";
+  }
+}
+
+type BackendConfig = Pick<
+  Config,
+  | "comfyuiServers"
+  | "comfyuiWorkflow"
+  | "comfyuiDurationInput"
+  | "comfyuiSizeInput"
+  | "comfyuiTimeoutMs"
+  | "historyIntervalMs"
+  | "historyAttempts"
+  | "comfyuiTemplate"
+  | "jobFailovers"
+  | "healthIntervalMs"
+  | "dataDir"
+>;
+
+/** Creates a client per server and the pool over them. */
+export async function createBackends(
+  config: BackendConfig,
+  deps: BackendDeps,
+): Promise<Backends> {
+  let template: Template | undefined;
+  const servers = [];
+  for (const spec of config.comfyuiServers) {
+    if (spec.kind === "core") {
+      template ??= await loadTemplate(
+        config.comfyuiTemplate,
+        deps.readTextFile ?? Deno.readTextFile,
+      );
+    }
+    servers.push({
+      spec,
+      renderer: await clientFor(spec, config, deps, template),
+    });
+  }
+  const pool = new RenderPool({
+    servers,
+    clock: deps.clock,
+    log: deps.log,
+    assignments: deps.assignments,
+    failovers: config.jobFailovers,
+    healthIntervalMs: config.healthIntervalMs,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.onStateChange ? { onStateChange: deps.onStateChange } : {}),
+  });
+  const preview = servers.every((s) => s.spec.kind === "preview");
+  if (preview) {
+    deps.log.warn(
+      "the preview backend is on: videos are a zoom of the photo, not AI",
+    );
+  }
+  return { pool, preview };
+}
+
+async function clientFor(
+  spec: ServerSpec,
+  config: BackendConfig,
+  deps: BackendDeps,
+  template: Template | undefined,
+): Promise<Renderer> {
+  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
+  switch (spec.kind) {
+    case "connect":
+      return new ConnectClient({
+        baseUrl: spec.url,
+        workflow: config.comfyuiWorkflow,
+        timeoutMs: config.comfyuiTimeoutMs,
+        historyIntervalMs: config.historyIntervalMs,
+        historyAttempts: config.historyAttempts,
+        durationInput: config.comfyuiDurationInput,
+        sizeInput: config.comfyuiSizeInput,
+        clock: deps.clock,
+        headers: spec.headers,
+        token: spec.token,
+        ...fetchOption,
+      });
+    case "core":
+      return new CoreClient({
+        baseUrl: spec.url,
+        template: template as Template,
+        clock: deps.clock,
+        timeoutMs: config.comfyuiTimeoutMs,
+        pollIntervalMs: config.historyIntervalMs,
+        headers: spec.headers,
+        token: spec.token,
+        ...fetchOption,
+      });
+    case "preview":
+      if (!(await ffmpegAvailable())) {
+        throw new BackendError(
+          "the preview backend needs ffmpeg on PATH (apt-get install ffmpeg)",
+        );
+      }
+      return new PreviewRenderer({ tempDir: `${config.dataDir}/tmp` });
+  }
+}
