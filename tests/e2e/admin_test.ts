@@ -272,7 +272,10 @@ Deno.test("admin texts follow the admin's language", async () => {
 
 Deno.test("/backends: the render server's state, jobs and mean time", async () => {
   await using h = await withAdmin();
-  const admin = h.telegram.user(ADMIN, { first_name: "Boss", language_code: "en" });
+  const admin = h.telegram.user(ADMIN, {
+    first_name: "Boss",
+    language_code: "en",
+  });
   const user = h.telegram.user(2010, { first_name: "Vi", language_code: "en" });
   h.telegram.sendPhoto(user, SAMPLE_JPEG);
   await h.telegram.waitForCall("sendVideo");
