@@ -7,6 +7,7 @@
  */
 
 import { startApp } from "./lib/app.ts";
+import { animateCommand } from "./lib/commands/animate.ts";
 import { parseBackupArgs, runBackup } from "./lib/commands/backup.ts";
 import { runVerify } from "./lib/commands/verify.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
@@ -16,9 +17,11 @@ const USAGE = `usage: lora-bot [command]
   start    run the bot (the default)
   verify   check the token ledger in DATA_DIR/balances.db
   backup <file> [--force]
-           copy DATA_DIR/balances.db to <file> while the bot runs`;
+           copy DATA_DIR/balances.db to <file> while the bot runs
+  animate PHOTO [--duration 5|10|15] [--quality 300|600|832] [-o OUT.mp4]
+           render one video through the configured ComfyUI servers`;
 
-const COMMANDS = ["start", "verify", "backup"];
+const COMMANDS = ["start", "verify", "backup", "animate"];
 
 const print = (line: string) => stderrSink(line, "info");
 
@@ -68,6 +71,9 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (command === "verify") return runVerify(config, print, Date.now());
+  if (command === "animate") {
+    return await animateCommand(config, args.slice(1), print);
+  }
   if (command === "backup") {
     const backup = parseBackupArgs(args.slice(1));
     if (backup === undefined) {

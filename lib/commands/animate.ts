@@ -1,8 +1,16 @@
-import type { Clock } from "../clock.ts";
+import { createBackends } from "../backends.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import type { Renderer } from "../comfy/mod.ts";
-import { describeError } from "../log.ts";
+import type { Config } from "../config.ts";
+import { createLogger, describeError } from "../log.ts";
 import { checkDimensions, imageDimensions } from "../media.ts";
-import { parseDuration } from "../pricing.ts";
+import {
+  parseDuration,
+  QUALITIES,
+  QUALITY_NAMES,
+  settingsKey,
+} from "../pricing.ts";
+import { loadProcessingStats } from "../stats/mod.ts";
 import { estimateProgress, renderBar, spinnerFrame } from "../progress.ts";
 
 /** What `lora-bot animate` was asked to do. */
@@ -140,5 +148,55 @@ async function tick(io: AnimateIO, started: number, signal: AbortSignal) {
           : `  ~${estimate.remainingSeconds} s left`),
     );
     await io.clock.sleep(interval, signal).catch(() => {});
+  }
+}
+
+/**
+ * The whole command from the configuration: builds the same backends as
+ * the bot (COMFYUI_URLS or COMFYUI_URL) and predicts the time from
+ * processing_stats.json. Returns the exit code.
+ */
+export async function animateCommand(
+  config: Config,
+  argv: readonly string[],
+  print: (line: string) => void,
+): Promise<number> {
+  const args = parseAnimateArgs(argv);
+  if (typeof args === "string") {
+    print(`animate: ${args}\n${ANIMATE_USAGE}`);
+    return 2;
+  }
+  const log = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+  });
+  const jobs = new Map<string, string>();
+  const { pool } = await createBackends(config, {
+    clock: systemClock,
+    log,
+    assignments: {
+      get: (id) => jobs.get(id),
+      set: (id, s) => void jobs.set(id, s),
+    },
+  });
+  const { stats } = await loadProcessingStats(
+    `${config.dataDir}/processing_stats.json`,
+  );
+  const quality = QUALITY_NAMES.find((q) => QUALITIES[q] === args.sizePx) ??
+    "medium";
+  const encoder = new TextEncoder();
+  try {
+    return await runAnimate(args, {
+      renderer: pool,
+      clock: systemClock,
+      print,
+      status: (line) =>
+        Deno.stderr.writeSync(encoder.encode(`\r${line}\x1b[K`)),
+      predictSeconds: stats.predictSeconds(
+        settingsKey({ duration: args.duration, quality }),
+      ),
+    });
+  } finally {
+    await pool.stop();
   }
 }
