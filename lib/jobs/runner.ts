@@ -252,6 +252,9 @@ export class JobRunner {
       image,
       durationSeconds: job.duration,
       sizePx: QUALITIES[job.quality],
+      ...(job.prompt !== undefined
+        ? { prompt: job.prompt, negative: this.#deps.negativePrompt }
+        : {}),
       promptId,
       signal,
       onProgress: this.#observer(job, progress),
@@ -292,6 +295,11 @@ export class JobRunner {
       ? await this.#deps.fitVideo(result.video, job.duration)
       : result.video;
     store.advance(job.id, "delivering");
+    // A cancel that came in while the render was finishing has refunded
+    // the job already: then nothing is sent.
+    if (store.get(job.id)?.state !== "delivering") {
+      throw new JobError("cancelled", "Cancelled before delivery");
+    }
     progress.setKeyboard(undefined);
     await progress.show(t.uploading);
     const videoFileId = await sendVideo(this.#deps.api, job, video, {
@@ -304,6 +312,7 @@ export class JobRunner {
       ...(videoFileId ? { videoFileId } : {}),
     });
     log.info("job done", { cost: job.cost, state: done.state });
+    this.#deps.onJobEnd?.({ jobId: job.id, outcome: "done" });
     if (seconds !== undefined) {
       await times.record(settingsKey(job), seconds).catch((error) =>
         log.warn("cannot save processing stats", { error })
@@ -347,6 +356,7 @@ export class JobRunner {
       log.error("cannot release the hold", { error: ledgerError });
       return;
     }
+    this.#deps.onJobEnd?.({ jobId: job.id, outcome: "failed", reason });
     await progress.show(t.failed({ reason: t.reasons[reason] }), {
       fallbackToNew: true,
     });
