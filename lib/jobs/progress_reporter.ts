@@ -1,5 +1,6 @@
 import type { Api, InlineKeyboard } from "grammy";
 import type { Clock } from "../clock.ts";
+import type { RenderProgress } from "../comfy/mod.ts";
 import { formatWait, type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 import {
@@ -10,12 +11,8 @@ import {
   spinnerFrame,
 } from "../progress.ts";
 
-/** What a render server says about a job (a subset of RenderProgress). */
-export interface ServerProgress {
-  readonly fraction: number;
-  readonly running: boolean;
-  readonly queueAhead?: number | undefined;
-}
+/** What a render server says about a job. */
+export type ServerProgress = RenderProgress;
 
 /** Options of {@link ProgressReporter}. */
 export interface ProgressReporterOptions {

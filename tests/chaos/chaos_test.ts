@@ -13,8 +13,8 @@ import { DatabaseSync } from "node:sqlite";
 import { FakeComfy } from "../fakes/comfyui.ts";
 import { FakeTelegram, type FakeUser } from "../fakes/telegram.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
+import { botCommand, MAIN } from "../e2e/bot_process.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const USERS = 20;
 const PHOTOS = 100;
 const KILLS = 12;
@@ -54,23 +54,7 @@ function tagOf(bytes: Uint8Array | undefined): string {
 }
 
 function spawnBot(env: Record<string, string>): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      "start",
-    ],
-    env: { NO_COLOR: "1", ...env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  return botCommand(env, { output: "null" }).spawn();
 }
 
 // ComfyUI-Connect answered a render (the video is in the answer).

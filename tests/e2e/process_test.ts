@@ -8,28 +8,10 @@ import { DatabaseSync } from "node:sqlite";
 import { FakeComfy } from "../fakes/comfyui.ts";
 import { FakeTelegram } from "../fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
+import { botCommand } from "./bot_process.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-function botProcess(env: Record<string, string>, args = ["start"]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      ...args,
-    ],
-    // Telegram's per-chat pace would only slow these tests down.
-    env: { NO_COLOR: "1", TELEGRAM_CHAT_INTERVAL: "0.01", ...env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
+function botProcess(env: Record<string, string>): Deno.Command {
+  return botCommand(env);
 }
 
 async function runToEnd(env: Record<string, string>) {
