@@ -34,6 +34,8 @@ import { AdminQueries } from "./admin/mod.ts";
 import { WizardStore } from "./wizard/mod.ts";
 import { UpdateLog } from "./updates.ts";
 import { telegramPhotos } from "./telegram/files.ts";
+import { Broadcaster, BroadcastStore } from "./broadcast/mod.ts";
+import { moneyDeps } from "./money.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -63,7 +65,11 @@ export interface App {
 }
 
 // What the bot asks Telegram for, in polling and webhook mode alike.
-const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+const ALLOWED_UPDATES = [
+  "message",
+  "callback_query",
+  "pre_checkout_query",
+] as const;
 // A long poll returns within 30 s; no success for this long means stuck.
 const POLL_STALE_MS = 90_000;
 
@@ -86,7 +92,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const updates = new UpdateLog(store.db, clock);
   updates.prune();
   // The runner needs the bot's API and username, the bot needs the runner.
-  const late: { runner?: JobRunner; pool?: RenderPool | undefined } = {};
+  const late: {
+    runner?: JobRunner;
+    pool?: RenderPool | undefined;
+    broadcaster?: Broadcaster;
+  } = {};
   const bot = createBot(token, {
     ledger: store.ledger,
     jobs: {
@@ -104,6 +114,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     tokensPerVideo: config.tokensPerVideo,
     defaultTokens: config.defaultTokens,
     adminContact: config.adminContact,
+    money: moneyDeps(store, { config, clock, late }),
   }, {
     apiRoot: config.telegramApiRoot,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -182,8 +193,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   late.runner = runner;
   backends?.pool.start();
   const resumed = runner.resume();
+  late.broadcaster = new Broadcaster({
+    store: new BroadcastStore(store.db, clock),
+    api: bot.api,
+    ledger: store.ledger,
+    clock,
+    log,
+    progressIntervalMs: config.progressIntervalMs,
+  });
+  const broadcasts = late.broadcaster.resume();
+  if (broadcasts > 0) log.info("resuming broadcasts", { count: broadcasts });
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
-  await registerCommands(bot.api, config.adminUserIds, log);
+  await registerCommands(bot.api, config.adminUserIds, log, {
+    payments: config.tokenPacks.length > 0,
+  });
   let stopping: Promise<void> | undefined;
   const webhook = config.webhookUrl === undefined
     ? undefined
@@ -263,6 +286,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await http?.close();
       stopped();
       await runner.stop(config.shutdownGraceMs);
+      await late.broadcaster?.stop();
       await backends?.pool.stop();
       store.db.close();
       log.info("stopped");

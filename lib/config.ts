@@ -12,6 +12,7 @@ import {
   type ServerSpec,
   ServerSpecError,
 } from "./comfy/servers.ts";
+import { loadMoneyConfig, type MoneyConfig } from "./config_money.ts";
 
 /** Log verbosity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -26,7 +27,7 @@ export interface InputRef {
 }
 
 /** The validated configuration. Durations are in milliseconds. */
-export interface Config {
+export interface Config extends MoneyConfig {
   /** Undefined only for subcommands that do not talk to Telegram. */
   readonly botToken: string | undefined;
   readonly adminUserIds: readonly number[];
@@ -200,6 +201,7 @@ export function loadConfig(env: Env, requireToken = true): Config {
     ...parseWebhook(env),
     httpHost: get("HTTP_HOST"),
     httpPort: parsePort(env),
+    ...loadMoneyConfig(env),
   };
 }
 

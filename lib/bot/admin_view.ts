@@ -102,9 +102,16 @@ export function userText(
       language: user.language ?? "—",
       since: formatDate(ctx.locale, user.createdAt),
       seen: formatDate(ctx.locale, user.updatedAt, { time: true }),
-    }),
+    }) + referralLine(ctx, deps, user.userId),
     [a.journalTitle, ...(journal.length ? journal : [a.journalEmpty])]
       .join("\n"),
     [a.jobsTitle, ...(jobs.length ? jobs : [a.jobsEmpty])].join("\n"),
   ].join("\n\n");
+}
+
+// The user's invitations, when referrals are on.
+function referralLine(ctx: BotContext, deps: BotDeps, userId: number): string {
+  const referrals = deps.money?.referrals;
+  if (referrals === undefined || referrals.bonus <= 0) return "";
+  return `\n${ctx.t.admin.money.referrals(referrals.counts(userId))}`;
 }

@@ -10,6 +10,9 @@
  * | job    | `j:c:<jobId>`                 | `j:c:telegram_42_1729545678123` |
  * | users  | `u:<page>`                    | `u:2`                         |
  * | lang   | `l:<locale>`                  | `l:en`                        |
+ * | pack   | `p:<tokens>`                  | `p:200`                       |
+ * | invite | `i:show`                      | `i:show`                      |
+ * | refund | `rf:<payment row id>`         | `rf:17`                       |
  *
  * @module
  */
@@ -41,7 +44,10 @@ export type Callback =
   }
   | { readonly kind: "job"; readonly action: "cancel"; readonly jobId: string }
   | { readonly kind: "users"; readonly page: number }
-  | { readonly kind: "lang"; readonly locale: Locale };
+  | { readonly kind: "lang"; readonly locale: Locale }
+  | { readonly kind: "pack"; readonly tokens: number }
+  | { readonly kind: "invite" }
+  | { readonly kind: "refund"; readonly paymentId: number };
 
 /** Telegram's limit for callback_data, in bytes. */
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -83,6 +89,12 @@ export function encodeCallback(callback: Callback): string {
       return `u:${callback.page}`;
     case "lang":
       return `l:${callback.locale}`;
+    case "pack":
+      return `p:${callback.tokens}`;
+    case "invite":
+      return "i:show";
+    case "refund":
+      return `rf:${callback.paymentId}`;
   }
 }
 
@@ -138,6 +150,16 @@ export function parseCallback(data: unknown): Callback | undefined {
     case "l":
       return rest === "ru" || rest === "en"
         ? { kind: "lang", locale: rest }
+        : undefined;
+    case "p":
+      return /^[1-9]\d{0,8}$/.test(rest)
+        ? { kind: "pack", tokens: Number(rest) }
+        : undefined;
+    case "i":
+      return rest === "show" ? { kind: "invite" } : undefined;
+    case "rf":
+      return /^[1-9]\d{0,14}$/.test(rest)
+        ? { kind: "refund", paymentId: Number(rest) }
         : undefined;
     default:
       return undefined;

@@ -3,6 +3,7 @@ import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { ServerStatus } from "../comfy/pool.ts";
 import type { Logger } from "../log.ts";
+import type { MoneyDeps } from "./money_deps.ts";
 import type { KeyMean } from "../stats/mod.ts";
 import type { WizardStore } from "../wizard/mod.ts";
 
@@ -45,4 +46,6 @@ export interface BotDeps {
   readonly tokensPerVideo: number;
   readonly defaultTokens: number;
   readonly adminContact: string | undefined;
+  /** Stars payments, referrals and broadcasts (issue #7); absent: off. */
+  readonly money?: MoneyDeps;
 }

@@ -12,13 +12,19 @@ import { asLocale, localeFor, messages } from "../i18n/mod.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
 import { errorHandler } from "./error_handler.ts";
+import { paymentReceipt } from "./payment_receipt.ts";
 import { adminBackendsFeature } from "./features/admin_backends.ts";
+import { adminBroadcastFeature } from "./features/admin_broadcast.ts";
+import { adminGrantAllFeature } from "./features/admin_grant_all.ts";
+import { adminRefundFeature } from "./features/admin_refund.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
 import { jobCancelFeature } from "./features/job_cancel.ts";
 import { languageFeature } from "./features/language.ts";
 import { menuFeature } from "./features/menu.ts";
+import { paymentsFeature } from "./features/payments.ts";
+import { referralsFeature } from "./features/referrals.ts";
 import { photoFeature } from "./features/photo.ts";
 import { startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
@@ -27,6 +33,7 @@ import { wizardInputFeature } from "./features/wizard_input.ts";
 
 export type { BotContext } from "./context.ts";
 export type { BotDeps, CancelOutcome, JobStarter, TimeStats } from "./deps.ts";
+export type { MoneyDeps } from "./money_deps.ts";
 export { encodeCallback, parseCallback } from "./callback_data.ts";
 export { registerCommands } from "./commands.ts";
 
@@ -53,14 +60,21 @@ export function createBot(
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.catch(errorHandler(deps.log));
+  // Before the update log: a payment is credited on every delivery.
+  bot.use(paymentReceipt(deps));
   bot.use(updateMiddleware(deps));
   bot.use(userMiddleware(deps));
   const features = bot.errorBoundary(errorHandler(deps.log));
+  features.use(adminBroadcastFeature(deps));
+  features.use(referralsFeature(deps));
   features.use(startFeature(deps));
   features.use(adminTokensFeature(deps));
   features.use(adminUsersFeature(deps));
   features.use(adminStatsFeature(deps));
   features.use(adminBackendsFeature(deps));
+  features.use(adminRefundFeature(deps));
+  features.use(adminGrantAllFeature(deps));
+  features.use(paymentsFeature(deps));
   features.use(languageFeature(deps));
   features.use(menuFeature(deps));
   features.use(wizardButtonsFeature(deps));

@@ -132,6 +132,68 @@ CREATE TABLE updates (
   user_id INTEGER,
   received_at TEXT NOT NULL
 );
+
+-- Telegram Stars purchases, one row per telegram_payment_charge_id; the
+-- tokens are credited by a 'purchase' journal row in the same transaction.
+CREATE TABLE payments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  charge_id TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES balances(user_id),
+  tokens INTEGER NOT NULL CHECK (tokens > 0),
+  stars INTEGER NOT NULL CHECK (stars > 0),
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  refunded_tokens INTEGER CHECK (refunded_tokens >= 0),
+  refunded_at TEXT
+);
+CREATE INDEX payments_user ON payments (user_id);
+
+-- Who invited whom; the bonus is fixed when the invited user arrives and
+-- paid once ('referral:<invited>') with their first delivered video.
+CREATE TABLE referrals (
+  invited_id INTEGER PRIMARY KEY REFERENCES balances(user_id),
+  inviter_id INTEGER NOT NULL REFERENCES balances(user_id),
+  bonus INTEGER NOT NULL CHECK (bonus > 0),
+  created_at TEXT NOT NULL,
+  paid_at TEXT
+);
+CREATE INDEX referrals_inviter ON referrals (inviter_id);
+
+-- Users whose chat answered 403 (they blocked the bot); broadcasts skip them.
+CREATE TABLE blocked_users (
+  user_id INTEGER PRIMARY KEY,
+  blocked_at TEXT NOT NULL
+);
+
+-- Admin broadcasts with one delivery row per recipient, so a restart
+-- resumes where it stopped and nobody gets the message twice.
+CREATE TABLE broadcasts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  admin_id INTEGER NOT NULL,
+  from_chat_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'done')),
+  progress_message_id INTEGER,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  UNIQUE (from_chat_id, message_id)
+);
+CREATE TABLE broadcast_deliveries (
+  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+  user_id INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent',
+    'blocked', 'failed')),
+  PRIMARY KEY (broadcast_id, user_id)
+);
+CREATE INDEX broadcast_deliveries_state ON broadcast_deliveries
+  (broadcast_id, state);
+
+-- The motion prompt of a job and of an open wizard (undefined: the
+-- workflow's own), and whether the job is a user's free video of the day.
+ALTER TABLE jobs ADD COLUMN prompt TEXT;
+ALTER TABLE jobs ADD COLUMN free INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE wizard ADD COLUMN prompt TEXT;
+CREATE INDEX jobs_user_created ON jobs (user_id, created_at);
 `;
 
 function columnsOf(db: DatabaseSync, table: string): Set<string> {

@@ -1,4 +1,5 @@
 import type { adminRu } from "./admin_ru.ts";
+import { adminMoneyEn } from "./admin_money_en.ts";
 import { pluralEn } from "./plural.ts";
 
 const tokens = (n: number) => `${n} ${pluralEn(n, "token", "tokens")}`;
@@ -92,4 +93,5 @@ export const adminEn: typeof adminRu = {
     `   done: ${p.done}, failures: ${p.failures}, mean time: ${p.mean}` +
     (p.error ? `\n   last error: ${p.error}` : ""),
   backendsNone: `No render server is configured.`,
+  money: adminMoneyEn,
 };

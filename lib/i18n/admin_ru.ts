@@ -1,3 +1,4 @@
+import { adminMoneyRu } from "./admin_money_ru.ts";
 import { pluralRu } from "./plural.ts";
 
 const tokens = (n: number) =>
@@ -155,4 +156,5 @@ export const adminRu = {
     `   готово: ${p.done}, сбоев: ${p.failures}, среднее время: ${p.mean}` +
     (p.error ? `\n   последняя ошибка: ${p.error}` : ""),
   backendsNone: `Серверы не настроены.`,
+  money: adminMoneyRu,
 };

@@ -1,4 +1,5 @@
 import { adminEn } from "./admin_en.ts";
+import { moneyEn } from "./money_en.ts";
 import { pluralEn } from "./plural.ts";
 import type { Messages } from "./ru.ts";
 
@@ -184,6 +185,12 @@ export const en: Messages = {
     user: "One user: USER_ID",
     stats: "Bot statistics",
     backends: "Render servers",
+    refund: "Refund Stars: CHARGE_ID",
+    broadcast: "Send to all (reply to a message)",
+    grant_all: "Grant everyone: AMOUNT",
+    paysupport: "Payment support",
+    terms: "Terms",
   },
   admin: adminEn,
+  money: moneyEn,
 };

@@ -1,4 +1,5 @@
 import { adminRu } from "./admin_ru.ts";
+import { moneyRu } from "./money_ru.ts";
 import { pluralRu } from "./plural.ts";
 
 const tokens = (n: number) =>
@@ -204,8 +205,14 @@ export const ru = {
     user: "Пользователь: USER_ID",
     stats: "Статистика бота",
     backends: "Серверы обработки",
+    refund: "Вернуть звёзды: CHARGE_ID",
+    broadcast: "Разослать (ответом на сообщение)",
+    grant_all: "Начислить всем: AMOUNT",
+    paysupport: "Поддержка по платежам",
+    terms: "Условия",
   },
   admin: adminRu,
+  money: moneyRu,
 };
 
 /** The shape every locale must have (checked by the type system). */

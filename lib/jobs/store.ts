@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
+import { payReferralBonus } from "../referrals/mod.ts";
 import { type Ledger, sqlTime } from "../ledger/mod.ts";
 import {
   type Duration,
@@ -218,6 +219,12 @@ export class JobStore {
         jobId: id,
       });
       this.#ledger.countVideo(job.userId);
+      // An invited user's first delivered video pays both referral bonuses.
+      payReferralBonus(this.#db, {
+        ledger: this.#ledger,
+        invitedId: job.userId,
+        now: this.#clock.now(),
+      });
       this.#finish(id, "done", {
         video_file_id: result.videoFileId ?? null,
         render_seconds: result.renderSeconds,

@@ -144,6 +144,29 @@ export class Ledger {
     return this.#apply(userId, "grant", amount, 0, options);
   }
 
+  /** Credits tokens bought with Telegram Stars. */
+  purchase(userId: number, amount: number, options: MovementOptions): Account {
+    return this.#apply(userId, "purchase", amount, 0, options);
+  }
+
+  /**
+   * Takes back the tokens of a refunded purchase, but never more than the
+   * user has available. Returns the tokens actually taken (a refund of
+   * tokens already spent still gets its journal row, with 0).
+   */
+  refund(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): { account: Account; applied: number } {
+    return transaction(this.#db, () => {
+      const before = this.#require(userId);
+      const applied = Math.min(Math.max(amount, 0), before.tokens);
+      const account = this.#apply(userId, "refund", -applied, 0, options);
+      return { account, applied };
+    });
+  }
+
   /**
    * An admin correction: positive adds, negative takes away but never below
    * zero. Returns the change actually made.

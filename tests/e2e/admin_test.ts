@@ -39,6 +39,9 @@ Deno.test("commands: /start for everyone, admin commands in admins' chats", asyn
       "user",
       "stats",
       "backends",
+      "refund",
+      "broadcast",
+      "grant_all",
     ]);
   }
   assert.equal(calls.length, 6);

@@ -34,6 +34,7 @@ Deno.test("webhook mode: setWebhook, then only updates with the secret are handl
     assert.deepEqual(call?.params.allowed_updates, [
       "message",
       "callback_query",
+      "pre_checkout_query",
     ]);
     assert.equal(h.telegram.pollCount, 0, "no long polling in webhook mode");
   });

@@ -39,6 +39,11 @@ function everyCallback(): Callback[] {
     { kind: "users", page: 99_999 },
     { kind: "lang", locale: "ru" },
     { kind: "lang", locale: "en" },
+    { kind: "pack", tokens: 50 },
+    { kind: "pack", tokens: 999_999_999 },
+    { kind: "invite" },
+    { kind: "refund", paymentId: 1 },
+    { kind: "refund", paymentId: 999_999_999_999_999 },
   ];
 }
 

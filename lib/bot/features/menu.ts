@@ -6,6 +6,7 @@ import type { BotDeps } from "../deps.ts";
 import { backToMenu, mainMenu } from "../keyboards.ts";
 import { showScreen } from "../screen.ts";
 import { timeLines } from "../time_lines.ts";
+import { balanceExtra, balanceKeyboard } from "../money_view.ts";
 import { closeWizard, openWizard } from "../wizard_flow.ts";
 
 /**
@@ -44,7 +45,7 @@ function screen(
     case "quick":
       return [t.askPhotoQuick, backToMenu(t)];
     case "balance":
-      return [balanceText(ctx, deps), backToMenu(t)];
+      return [balanceText(ctx, deps), balanceKeyboard(ctx, deps)];
     case "stats":
       return [statsText(ctx, deps), backToMenu(t)];
     case "help": {
@@ -68,7 +69,8 @@ function balanceText(ctx: BotContext, deps: BotDeps): string {
       count: videosAffordable(tokens, duration, deps.tokensPerVideo),
     })
   ).join("\n");
-  return ctx.t.balance({ balance: tokens, held, options });
+  return ctx.t.balance({ balance: tokens, held, options }) +
+    balanceExtra(ctx, deps);
 }
 
 function statsText(ctx: BotContext, deps: BotDeps): string {

@@ -4,7 +4,7 @@ import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { imageInput, LIMIT_MB } from "../image_input.ts";
 import { outcomeText } from "../job_outcome.ts";
-import { mainMenu } from "../keyboards.ts";
+import { refusalKeyboard } from "../money_view.ts";
 
 /**
  * A photo (or an image sent as a file) outside the wizard starts a
@@ -36,7 +36,7 @@ export function photoFeature(deps: BotDeps): Composer<BotContext> {
     if (text === undefined) return;
     await ctx.reply(text, {
       ...(outcome.kind === "insufficient"
-        ? { reply_markup: mainMenu(ctx.t) }
+        ? { reply_markup: refusalKeyboard(ctx, deps, outcome) }
         : {}),
     });
   });

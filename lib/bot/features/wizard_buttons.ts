@@ -6,6 +6,7 @@ import { parseCallback } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { outcomeText } from "../job_outcome.ts";
+import { refusalKeyboard } from "../money_view.ts";
 import { mainMenu } from "../keyboards.ts";
 import { showScreen } from "../screen.ts";
 import { stepWizard } from "../wizard_flow.ts";
@@ -98,7 +99,7 @@ async function confirm(
   await ctx.answerCallbackQuery();
   const refusal = outcomeText(ctx, deps, outcome);
   if (refusal !== undefined) {
-    await showScreen(ctx, refusal, mainMenu(ctx.t));
+    await showScreen(ctx, refusal, refusalKeyboard(ctx, deps, outcome));
     return;
   }
   const { duration, quality } = chosen.settings;

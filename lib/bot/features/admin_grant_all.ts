@@ -1,0 +1,33 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
+import type { BotDeps } from "../deps.ts";
+import { isAdmin } from "../admin_view.ts";
+
+/**
+ * `/grant_all AMOUNT`: the same grant to every user (a promotion), one
+ * `grant` journal row each. For anyone but an admin it does not exist.
+ */
+export function adminGrantAllFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command("grant_all", async (ctx, next) => {
+    const money = deps.money;
+    if (!isAdmin(ctx, deps) || money === undefined) return next();
+    const a = ctx.t.admin.money;
+    const match = /^([1-9]\d{0,6})$/.exec(ctx.match.trim());
+    if (match === null) {
+      await ctx.reply(a.grantAllUsage);
+      return;
+    }
+    const amount = Number(match[1]);
+    // The command's message names the promotion: repeating it is a no-op.
+    const key = `promo:${ctx.chatId}:${ctx.msg.message_id}:${ctx.msg.date}`;
+    const users = money.grantAll(amount, key);
+    deps.log.info("admin granted everyone", {
+      admin: ctx.from?.id,
+      amount,
+      users,
+    });
+    await ctx.reply(a.grantAllDone({ amount, users }));
+  });
+  return feature;
+}

@@ -1,0 +1,14 @@
+/**
+ * Admin broadcasts: one message copied to every user who has not blocked
+ * the bot, within Telegram's limits, resumable after a restart.
+ *
+ * @module
+ */
+
+export { Broadcaster, type BroadcasterOptions } from "./runner.ts";
+export {
+  type Broadcast,
+  type BroadcastCounts,
+  BroadcastStore,
+  type DeliveryState,
+} from "./store.ts";

@@ -1,0 +1,40 @@
+/**
+ * Settings of Telegram Stars payments and referrals (issue #7), parsed like
+ * the rest of {@link loadConfig}: a bad value names its variable.
+ *
+ * @module
+ */
+
+import { ConfigError, type Env } from "./config.ts";
+import {
+  parseTokenPacks,
+  type TokenPack,
+  TokenPacksError,
+} from "./payments/packs.ts";
+
+/** What payments and referrals read from the environment. */
+export interface MoneyConfig {
+  /** Packs sold for Stars (`TOKEN_PACKS=50:25,200:90`); empty: no payments. */
+  readonly tokenPacks: readonly TokenPack[];
+  /** Tokens each side of a referral gets (0: referrals are off). */
+  readonly referralBonus: number;
+}
+
+/** Reads TOKEN_PACKS and REFERRAL_BONUS. */
+export function loadMoneyConfig(env: Env): MoneyConfig {
+  let tokenPacks: TokenPack[];
+  try {
+    tokenPacks = parseTokenPacks(env.TOKEN_PACKS);
+  } catch (error) {
+    if (!(error instanceof TokenPacksError)) throw error;
+    throw new ConfigError("TOKEN_PACKS", error.message);
+  }
+  const bonus = env.REFERRAL_BONUS?.trim() || "0";
+  if (!/^\d{1,9}$/.test(bonus)) {
+    throw new ConfigError(
+      "REFERRAL_BONUS",
+      `must be a whole number of tokens, not "${bonus}"`,
+    );
+  }
+  return { tokenPacks, referralBonus: Number(bonus) };
+}

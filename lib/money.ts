@@ -1,0 +1,39 @@
+/**
+ * Wiring of payments, referrals, promotions and broadcasts (issue #7) for
+ * the bot's dependencies; kept apart so app.ts only names it.
+ *
+ * @module
+ */
+
+import type { MoneyDeps } from "./bot/mod.ts";
+import { BroadcastStore } from "./broadcast/mod.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import { PaymentStore } from "./payments/mod.ts";
+import { grantAll } from "./promotions/grant_all.ts";
+import { ReferralStore } from "./referrals/mod.ts";
+import type { Store } from "./store.ts";
+
+/** Builds {@link MoneyDeps}; the broadcaster arrives later (it needs the API). */
+export function moneyDeps(
+  store: Store,
+  options: {
+    config: Pick<Config, "tokenPacks" | "referralBonus">;
+    clock: Clock;
+    late: { broadcaster?: { start(id: number): void } };
+  },
+): MoneyDeps {
+  const { config, clock, late } = options;
+  return {
+    packs: config.tokenPacks,
+    payments: new PaymentStore(store.db, { ledger: store.ledger, clock }),
+    referrals: new ReferralStore(store.db, {
+      clock,
+      bonus: config.referralBonus,
+    }),
+    broadcasts: new BroadcastStore(store.db, clock),
+    startBroadcast: (id) => late.broadcaster?.start(id),
+    grantAll: (amount, key) =>
+      grantAll(store.db, { ledger: store.ledger, amount, key }),
+  };
+}

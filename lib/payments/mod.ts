@@ -1,0 +1,17 @@
+/**
+ * Telegram Stars payments: token packs, invoice payloads and the purchases
+ * credited (and refunded) through the ledger's journal.
+ *
+ * @module
+ */
+
+export {
+  encodePayload,
+  findPack,
+  type InvoicePayload,
+  parsePayload,
+  parseTokenPacks,
+  type TokenPack,
+  TokenPacksError,
+} from "./packs.ts";
+export { type CreditResult, type Payment, PaymentStore } from "./store.ts";
