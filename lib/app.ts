@@ -36,6 +36,7 @@ import { UpdateLog } from "./updates.ts";
 import { telegramPhotos } from "./telegram/files.ts";
 import { Broadcaster, BroadcastStore } from "./broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
+import { startDashboard } from "./dashboard/start.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -96,7 +97,21 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     runner?: JobRunner;
     pool?: RenderPool | undefined;
     broadcaster?: Broadcaster;
+    httpPort?: number;
   } = {};
+  // The dashboard is served by the HTTP server, for admins only.
+  const dashboard = config.adminUserIds.length > 0 &&
+      (config.httpPort !== undefined || config.webhookUrl !== undefined)
+    ? await startDashboard(config, {
+      botToken: token,
+      port: () => late.httpPort,
+      db: store.db,
+      ledger: store.ledger,
+      clock,
+      log,
+      servers: () => late.pool,
+    })
+    : undefined;
   const bot = createBot(token, {
     ledger: store.ledger,
     jobs: {
@@ -115,6 +130,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     defaultTokens: config.defaultTokens,
     adminContact: config.adminContact,
     money: moneyDeps(store, { config, clock, late }),
+    ...(dashboard ? { dashboard } : {}),
   }, {
     apiRoot: config.telegramApiRoot,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -243,8 +259,10 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         }),
       metrics: () => renderMetrics(store.db, metrics),
       webhook,
+      dashboard: dashboard?.routes,
       log,
     });
+    late.httpPort = http.port;
   }
   let stopped = () => {};
   let polling: Promise<void>;

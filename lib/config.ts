@@ -80,6 +80,11 @@ export interface Config extends MoneyConfig {
   readonly httpHost: string;
   /** Port of the HTTP server; undefined: no server (unless webhook mode). */
   readonly httpPort: number | undefined;
+  /**
+   * Public URL of the admin dashboard (behind a TLS proxy); undefined:
+   * `http://HTTP_HOST:HTTP_PORT`.
+   */
+  readonly dashboardUrl: string | undefined;
 }
 
 /** Thrown when an environment variable holds a value the bot cannot use. */
@@ -202,6 +207,7 @@ export function loadConfig(env: Env, requireToken = true): Config {
     httpHost: get("HTTP_HOST"),
     httpPort: parsePort(env),
     ...loadMoneyConfig(env),
+    dashboardUrl: optionalUrl("DASHBOARD_URL", env),
   };
 }
 
@@ -398,6 +404,11 @@ function parseWebhook(
     );
   }
   return { webhookUrl: href, webhookSecret: secret };
+}
+
+function optionalUrl(name: string, env: Env): string | undefined {
+  const raw = nonEmpty(env[name]);
+  return raw === undefined ? undefined : httpUrl(name, raw);
 }
 
 function parsePort(env: Env): number | undefined {

@@ -20,6 +20,7 @@ export const ADMIN_COMMANDS = [
   "refund",
   "broadcast",
   "grant_all",
+  "dashboard",
 ] as const;
 
 /** Commands Telegram requires of bots that take payments. */

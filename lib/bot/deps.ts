@@ -39,6 +39,10 @@ export interface BotDeps {
   readonly log: Logger;
   /** The render servers, for /backends (absent: the command says none). */
   readonly backends?: { status(): readonly ServerStatus[] };
+  /** One-time links to the admin dashboard (absent: no HTTP server). */
+  readonly dashboard?: {
+    link(admin: number, locale: string): Promise<string>;
+  };
   /** Records handled update ids, so a re-delivered update is skipped. */
   readonly updates?: { record(updateId: number, userId?: number): boolean };
   /** Who may use /addtokens, /users, /user and /stats. */

@@ -17,6 +17,7 @@ import { adminBackendsFeature } from "./features/admin_backends.ts";
 import { adminBroadcastFeature } from "./features/admin_broadcast.ts";
 import { adminGrantAllFeature } from "./features/admin_grant_all.ts";
 import { adminRefundFeature } from "./features/admin_refund.ts";
+import { adminDashboardFeature } from "./features/admin_dashboard.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
@@ -75,6 +76,7 @@ export function createBot(
   features.use(adminRefundFeature(deps));
   features.use(adminGrantAllFeature(deps));
   features.use(paymentsFeature(deps));
+  features.use(adminDashboardFeature(deps));
   features.use(languageFeature(deps));
   features.use(menuFeature(deps));
   features.use(wizardButtonsFeature(deps));

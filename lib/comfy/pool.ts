@@ -49,11 +49,14 @@ export interface ServerStatus {
   readonly failures: number;
   readonly meanSeconds: number | undefined;
   readonly lastError: string | undefined;
+  /** False while an admin has taken the server out of rotation. */
+  readonly enabled: boolean;
 }
 
 interface ServerState {
   readonly server: PoolServer;
   up: boolean;
+  enabled: boolean;
   active: number;
   queue: number | undefined;
   done: number;
@@ -82,6 +85,7 @@ export class RenderPool implements Renderer {
     this.#states = options.servers.map((server) => ({
       server,
       up: true,
+      enabled: true,
       active: 0,
       queue: undefined,
       done: 0,
@@ -106,7 +110,26 @@ export class RenderPool implements Renderer {
         ? s.seconds.reduce((a, b) => a + b, 0) / s.seconds.length
         : undefined,
       lastError: s.lastError,
+      enabled: s.enabled,
     }));
+  }
+
+  /**
+   * Takes a server out of rotation (`on` false: it gets no new job, those
+   * it runs finish) or puts it back. False for an unknown name.
+   */
+  setEnabled(name: string, on: boolean): boolean {
+    const state = this.#states.find((s) => s.server.spec.name === name);
+    if (state === undefined) return false;
+    if (state.enabled !== on) {
+      state.enabled = on;
+      this.#o.log.info(
+        on ? "render server put back" : "render server taken out",
+        { server: name },
+      );
+      if (on) this.#wakeAll();
+    }
+    return true;
   }
 
   /** Jobs all servers together run at once. */
@@ -177,7 +200,8 @@ export class RenderPool implements Renderer {
   }
 
   // The healthy server with a free slot and the shortest predicted wait;
-  // waits for one to free up, fails at once when every server is down.
+  // waits for one to free up (or to be put back in rotation), fails at
+  // once when every server is down.
   async #acquire(
     signal: AbortSignal | undefined,
     exclude: ReadonlySet<string>,
@@ -192,7 +216,11 @@ export class RenderPool implements Renderer {
           new Error("no render server is up"),
         );
       }
-      const free = live.filter((s) => s.active < s.server.spec.concurrency);
+      // A server taken out of rotation gets no new job; jobs wait for it
+      // to be put back rather than fail while it is healthy.
+      const free = live.filter((s) =>
+        s.enabled && s.active < s.server.spec.concurrency
+      );
       const best = free.sort((a, b) => this.#wait(a) - this.#wait(b))[0];
       if (best !== undefined) {
         best.active++;

@@ -1,6 +1,7 @@
 /**
  * The bot's HTTP server (`Deno.serve` on HTTP_HOST:HTTP_PORT): `/healthz`,
- * `/metrics`, and in webhook mode `/telegram`. It binds to 127.0.0.1 unless
+ * `/metrics`, the admin dashboard under `/dashboard`, and in webhook mode
+ * `/telegram`. It binds to 127.0.0.1 unless
  * told otherwise: metrics are for the machine's own Prometheus, and the
  * webhook is meant to sit behind a TLS reverse proxy.
  *
@@ -25,6 +26,10 @@ export interface HttpServerOptions {
   readonly metrics: () => string;
   /** Set in webhook mode. */
   readonly webhook?: WebhookReceiver | undefined;
+  /** The admin dashboard, answering every path under `/dashboard`. */
+  readonly dashboard?: {
+    handle(request: Request): Promise<Response>;
+  } | undefined;
   readonly log: Logger;
 }
 
@@ -61,6 +66,12 @@ async function route(
   const path = new URL(request.url).pathname;
   if (path === WEBHOOK_PATH && options.webhook !== undefined) {
     return await options.webhook.handle(request);
+  }
+  if (
+    options.dashboard !== undefined &&
+    (path === "/dashboard" || path.startsWith("/dashboard/"))
+  ) {
+    return await options.dashboard.handle(request);
   }
   await request.body?.cancel();
   if (request.method !== "GET" && request.method !== "HEAD") {

@@ -94,4 +94,9 @@ export const adminEn: typeof adminRu = {
     (p.error ? `\n   last error: ${p.error}` : ""),
   backendsNone: `No render server is configured.`,
   money: adminMoneyEn,
+  dashboardLink: (p) =>
+    `📊 Dashboard: ${p.url}\n` +
+    `The link works once and for 10 minutes; do not forward it.`,
+  dashboardOff: `The dashboard is off: set HTTP_PORT (and DASHBOARD_URL ` +
+    `for its address behind a proxy).`,
 };

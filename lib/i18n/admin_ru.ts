@@ -157,4 +157,9 @@ export const adminRu = {
     (p.error ? `\n   последняя ошибка: ${p.error}` : ""),
   backendsNone: `Серверы не настроены.`,
   money: adminMoneyRu,
+  dashboardLink: (p: { url: string }) =>
+    `📊 Панель: ${p.url}\n` +
+    `Ссылка одноразовая и действует 10 минут; не пересылайте её.`,
+  dashboardOff: `Панель недоступна: задайте HTTP_PORT (и DASHBOARD_URL ` +
+    `для адреса за прокси).`,
 };

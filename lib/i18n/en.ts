@@ -190,6 +190,7 @@ export const en: Messages = {
     grant_all: "Grant everyone: AMOUNT",
     paysupport: "Payment support",
     terms: "Terms",
+    dashboard: "Dashboard in the browser (link for 10 minutes)",
   },
   admin: adminEn,
   money: moneyEn,

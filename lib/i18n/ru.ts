@@ -210,6 +210,7 @@ export const ru = {
     grant_all: "Начислить всем: AMOUNT",
     paysupport: "Поддержка по платежам",
     terms: "Условия",
+    dashboard: "Панель в браузере (ссылка на 10 минут)",
   },
   admin: adminRu,
   money: moneyRu,

@@ -42,6 +42,7 @@ Deno.test("commands: /start for everyone, admin commands in admins' chats", asyn
       "refund",
       "broadcast",
       "grant_all",
+      "dashboard",
     ]);
   }
   assert.equal(calls.length, 6);
