@@ -22,6 +22,8 @@ function mark(box, series, points) {
 function empty(box, text) {
   box.textContent = text; box.setAttribute("data-drawn", "0x0");
 }
+// Counts and seconds start at zero, whatever the smallest value is.
+var FROM_ZERO = { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } };
 function dayTimes(days) {
   return days.map(function (d) { return Date.parse(d + "T00:00:00Z") / 1000; });
 }
@@ -43,6 +45,7 @@ function stacked(id, xs, series, labels) {
         stroke: COLORS[(n - 1 - i) % COLORS.length], paths: bars(),
         points: { show: false } };
     })),
+    scales: { y: FROM_ZERO },
     axes: [{}, {}],
   };
   new uPlot(opts, [xs].concat(layers.map(function (s) { return s.values; })), box);
@@ -52,6 +55,7 @@ function lines(id, xs, series, colors, barsAlso) {
   var box = el(id);
   var opts = {
     width: width(box), height: 220,
+    scales: { y: FROM_ZERO },
     series: [{}].concat(series.map(function (s, i) {
       var c = colors[i % colors.length];
       return { label: s.label, stroke: c, width: 2,
@@ -69,11 +73,13 @@ function categories(id, names, series, labels) {
   var xs = names.map(function (_, i) { return i; });
   var opts = {
     width: width(box), height: 220,
-    scales: { x: { time: false, range: [-0.5, names.length - 0.5] } },
+    scales: { x: { time: false, range: [-0.5, names.length - 0.5] }, y: FROM_ZERO },
     axes: [{ splits: function () { return xs; },
       values: function (u, splits) {
         return splits.map(function (i) {
-          var s = names[i] || ""; return s.length > 18 ? s.slice(0, 17) + "…" : s;
+          var s = names[i] || "";
+          var max = Math.max(6, Math.floor(u.bbox.width / devicePixelRatio / names.length / 8));
+          return s.length > max ? s.slice(0, max - 1) + "…" : s;
         });
       } }, {}],
     series: [{ value: function (u, i) { return i == null ? "" : names[i] || ""; } }]
