@@ -74,11 +74,12 @@ export function jobPage(
   moves: readonly { kind: string; at: string; amount: number }[],
 ): Html {
   const at = (kind: string) => moves.find((m) => m.kind === kind)?.at;
-  // The jobs table keeps the first and last moments; the journal adds
-  // when the price was held and captured (delivery) or released.
+  // The jobs table keeps the first and last moments, not when the job
+  // reached ComfyUI: that step shows the prompt id it got there; the
+  // journal adds when the price was captured (delivery) or released.
   const steps: [string, string | undefined][] = [
-    [t.queued, job.createdAt],
-    [t.submitted, job.promptId === undefined ? undefined : at("hold")],
+    [t.queued, at("hold") ?? job.createdAt],
+    [t.submitted, job.promptId && `${job.promptId} @ ${job.server ?? "?"}`],
     [t.progress, job.updatedAt],
     [
       job.state === "done" ? t.delivered : t.finished,
