@@ -37,6 +37,8 @@ import { telegramPhotos } from "./telegram/files.ts";
 import { Broadcaster, BroadcastStore } from "./broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
 import { startDashboard } from "./dashboard/start.ts";
+import { msUntilNextDay } from "./jobs/free.ts";
+import { startAlerts } from "./alerts/start.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -131,6 +133,17 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminContact: config.adminContact,
     money: moneyDeps(store, { config, clock, late }),
     ...(dashboard ? { dashboard } : {}),
+    videos: store.jobs,
+    ...(config.freeVideosPerDay > 0
+      ? {
+        free: {
+          perDay: config.freeVideosPerDay,
+          left: (userId: number) =>
+            store.jobs.freeLeft(userId, config.freeVideosPerDay),
+          msUntilNext: () => msUntilNextDay(clock.now()),
+        },
+      }
+      : {}),
   }, {
     apiRoot: config.telegramApiRoot,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -154,6 +167,15 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     store.db.close();
     throw error;
   }
+  const alerts = startAlerts(config, {
+    api: bot.api,
+    db: store.db,
+    ledger: store.ledger,
+    clock,
+    log,
+    serverError: (name) =>
+      late.pool?.status().find((s) => s.name === name)?.lastError,
+  });
   let backends: Backends | undefined;
   try {
     backends = deps.renderer === undefined
@@ -164,6 +186,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
           get: (id) => store.jobs.serverOf(id),
           set: (id, server) => store.jobs.assignServer(id, server),
         },
+        ...(alerts ? { onStateChange: alerts.serverChanged } : {}),
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
       })
       : undefined;
@@ -205,6 +228,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     progressIntervalMs: config.progressIntervalMs,
     maxActivePerUser: config.maxActiveJobsPerUser,
     resubmits: config.jobResubmits,
+    negativePrompt: config.negativePrompt,
+    freeVideosPerDay: config.freeVideosPerDay,
+    ...(alerts ? { onJobEnd: alerts.jobEnded } : {}),
   });
   late.runner = runner;
   backends?.pool.start();
@@ -296,6 +322,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       throw error;
     });
   }
+  alerts?.start();
   const stop = () => {
     stopping ??= (async () => {
       log.info("stopping: no new updates, waiting for running jobs");
@@ -306,6 +333,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await runner.stop(config.shutdownGraceMs);
       await late.broadcaster?.stop();
       await backends?.pool.stop();
+      await alerts?.stop();
       store.db.close();
       log.info("stopped");
     })();

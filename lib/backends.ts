@@ -49,6 +49,8 @@ type BackendConfig = Pick<
   | "comfyuiWorkflow"
   | "comfyuiDurationInput"
   | "comfyuiSizeInput"
+  | "comfyuiPromptInput"
+  | "comfyuiNegativeInput"
   | "comfyuiTimeoutMs"
   | "historyIntervalMs"
   | "historyAttempts"
@@ -113,6 +115,8 @@ async function clientFor(
         historyAttempts: config.historyAttempts,
         durationInput: config.comfyuiDurationInput,
         sizeInput: config.comfyuiSizeInput,
+        promptInput: config.comfyuiPromptInput,
+        negativeInput: config.comfyuiNegativeInput,
         clock: deps.clock,
         headers: spec.headers,
         token: spec.token,

@@ -12,6 +12,7 @@ import {
   type ServerSpec,
   ServerSpecError,
 } from "./comfy/servers.ts";
+import { type FeatureConfig, loadFeatureConfig } from "./config_features.ts";
 import { loadMoneyConfig, type MoneyConfig } from "./config_money.ts";
 
 /** Log verbosity, lowest first. */
@@ -27,7 +28,7 @@ export interface InputRef {
 }
 
 /** The validated configuration. Durations are in milliseconds. */
-export interface Config extends MoneyConfig {
+export interface Config extends FeatureConfig, MoneyConfig {
   /** Undefined only for subcommands that do not talk to Telegram. */
   readonly botToken: string | undefined;
   readonly adminUserIds: readonly number[];
@@ -39,6 +40,10 @@ export interface Config extends MoneyConfig {
   readonly comfyuiWorkflow: string;
   readonly comfyuiDurationInput: InputRef | undefined;
   readonly comfyuiSizeInput: InputRef | undefined;
+  /** Receives a user's motion prompt (`COMFYUI_PROMPT_INPUT`). */
+  readonly comfyuiPromptInput: InputRef | undefined;
+  /** Receives the negative text with a motion prompt. */
+  readonly comfyuiNegativeInput: InputRef | undefined;
   readonly comfyuiTimeoutMs: number;
   readonly historyIntervalMs: number;
   readonly historyAttempts: number;
@@ -110,6 +115,8 @@ export const DEFAULTS = {
   COMFYUI_WORKFLOW: "api-video",
   COMFYUI_DURATION_INPUT: "duration.value",
   COMFYUI_SIZE_INPUT: "size.value",
+  COMFYUI_PROMPT_INPUT: "prompt.text",
+  COMFYUI_NEGATIVE_INPUT: "negative.text",
   COMFYUI_TIMEOUT: "600",
   COMFYUI_HISTORY_INTERVAL: "3",
   COMFYUI_HISTORY_ATTEMPTS: "20",
@@ -160,6 +167,8 @@ export function loadConfig(env: Env, requireToken = true): Config {
     comfyuiWorkflow: workflowName(get("COMFYUI_WORKFLOW")),
     comfyuiDurationInput: inputRef("COMFYUI_DURATION_INPUT", env),
     comfyuiSizeInput: inputRef("COMFYUI_SIZE_INPUT", env),
+    comfyuiPromptInput: inputRef("COMFYUI_PROMPT_INPUT", env),
+    comfyuiNegativeInput: inputRef("COMFYUI_NEGATIVE_INPUT", env),
     comfyuiTimeoutMs: seconds("COMFYUI_TIMEOUT", get("COMFYUI_TIMEOUT")),
     historyIntervalMs: seconds(
       "COMFYUI_HISTORY_INTERVAL",
@@ -206,6 +215,7 @@ export function loadConfig(env: Env, requireToken = true): Config {
     ...parseWebhook(env),
     httpHost: get("HTTP_HOST"),
     httpPort: parsePort(env),
+    ...loadFeatureConfig(env),
     ...loadMoneyConfig(env),
     dashboardUrl: optionalUrl("DASHBOARD_URL", env),
   };
@@ -340,7 +350,11 @@ function workflowName(raw: string): string {
 // Set to "off" (or "none") to send no such input: a workflow without the
 // tag would make ComfyUI-Connect refuse the whole request.
 function inputRef(
-  name: "COMFYUI_DURATION_INPUT" | "COMFYUI_SIZE_INPUT",
+  name:
+    | "COMFYUI_DURATION_INPUT"
+    | "COMFYUI_SIZE_INPUT"
+    | "COMFYUI_PROMPT_INPUT"
+    | "COMFYUI_NEGATIVE_INPUT",
   env: Env,
 ): InputRef | undefined {
   const raw = nonEmpty(env[name]) ?? DEFAULTS[name];

@@ -6,8 +6,8 @@
  * | kind   | data                          | example                       |
  * | ------ | ----------------------------- | ----------------------------- |
  * | menu   | `m:<action>`                  | `m:balance`                   |
- * | wizard | `w:<nonce>:<button>`          | `w:k3x9a0qz:d:10`, `w:…:ok`   |
- * | job    | `j:c:<jobId>`                 | `j:c:telegram_42_1729545678123` |
+ * | wizard | `w:<nonce>:<button>`          | `w:k3x9a0qz:d:10`, `w:…:p:wind` |
+ * | job    | `j:<c|r|g>:<jobId>`           | `j:c:telegram_42_1729545678123` |
  * | users  | `u:<page>`                    | `u:2`                         |
  * | lang   | `l:<locale>`                  | `l:en`                        |
  * | pack   | `p:<tokens>`                  | `p:200`                       |
@@ -19,6 +19,7 @@
 
 import type { Locale } from "../i18n/mod.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
+import { parsePresetId } from "../prompts/mod.ts";
 import type { WizardButton } from "../wizard/mod.ts";
 
 /** The screens and actions a menu button can ask for. */
@@ -29,6 +30,7 @@ export const MENU_ACTIONS = [
   "balance",
   "stats",
   "help",
+  "videos",
 ] as const;
 
 /** A menu action. */
@@ -42,12 +44,24 @@ export type Callback =
     readonly nonce: string;
     readonly button: WizardButton;
   }
-  | { readonly kind: "job"; readonly action: "cancel"; readonly jobId: string }
+  | { readonly kind: "job"; readonly action: JobAction; readonly jobId: string }
   | { readonly kind: "users"; readonly page: number }
   | { readonly kind: "lang"; readonly locale: Locale }
   | { readonly kind: "pack"; readonly tokens: number }
   | { readonly kind: "invite" }
   | { readonly kind: "refund"; readonly paymentId: number };
+
+/**
+ * What a button does to a job: cancel it, repeat it (a new, charged job
+ * with the same photo, settings and prompt), get its video again.
+ */
+export type JobAction = "cancel" | "repeat" | "resend";
+
+const JOB_ACTION_CODES: Readonly<Record<JobAction, string>> = {
+  cancel: "c",
+  repeat: "r",
+  resend: "g",
+};
 
 /** Telegram's limit for callback_data, in bytes. */
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -67,6 +81,10 @@ function encodeWizardButton(button: WizardButton): string {
       return `d:${button.duration}`;
     case "quality":
       return `q:${button.quality}`;
+    case "preset":
+      return `p:${button.preset}`;
+    case "auto":
+      return "auto";
     case "back":
       return "back";
     case "cancel":
@@ -84,7 +102,7 @@ export function encodeCallback(callback: Callback): string {
     case "wizard":
       return `w:${callback.nonce}:${encodeWizardButton(callback.button)}`;
     case "job":
-      return `j:c:${callback.jobId}`;
+      return `j:${JOB_ACTION_CODES[callback.action]}:${callback.jobId}`;
     case "users":
       return `u:${callback.page}`;
     case "lang":
@@ -100,6 +118,7 @@ export function encodeCallback(callback: Callback): string {
 
 function parseWizardButton(text: string): WizardButton | undefined {
   if (text === "back") return { type: "back" };
+  if (text === "auto") return { type: "auto" };
   if (text === "x") return { type: "cancel" };
   if (text === "ok") return { type: "confirm" };
   const [field, value, extra] = text.split(":");
@@ -107,6 +126,10 @@ function parseWizardButton(text: string): WizardButton | undefined {
   if (field === "d") {
     const duration = parseDuration(value);
     return duration === undefined ? undefined : { type: "duration", duration };
+  }
+  if (field === "p") {
+    const preset = parsePresetId(value);
+    return preset === undefined ? undefined : { type: "preset", preset };
   }
   if (field === "q") {
     const quality = parseQuality(value);
@@ -138,9 +161,12 @@ export function parseCallback(data: unknown): Callback | undefined {
         : { kind: "wizard", nonce, button };
     }
     case "j": {
-      const jobId = rest.startsWith("c:") ? rest.slice(2) : "";
-      return JOB_ID_PATTERN.test(jobId)
-        ? { kind: "job", action: "cancel", jobId }
+      const action = (Object.keys(JOB_ACTION_CODES) as JobAction[]).find(
+        (a) => rest.startsWith(`${JOB_ACTION_CODES[a]}:`),
+      );
+      const jobId = rest.slice(2);
+      return action !== undefined && JOB_ID_PATTERN.test(jobId)
+        ? { kind: "job", action, jobId }
         : undefined;
     }
     case "u": {

@@ -1,5 +1,7 @@
 import type { AdminQueries } from "../admin/mod.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
+import type { FreeVideos } from "../jobs/free.ts";
+import type { Job } from "../jobs/store.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { ServerStatus } from "../comfy/pool.ts";
 import type { Logger } from "../log.ts";
@@ -52,4 +54,11 @@ export interface BotDeps {
   readonly adminContact: string | undefined;
   /** Stars payments, referrals and broadcasts (issue #7); absent: off. */
   readonly money?: MoneyDeps;
+  /** Delivered videos, for "My videos" and repeat; absent: none. */
+  readonly videos?: {
+    delivered(userId: number, limit: number): readonly Job[];
+    get(jobId: string): Job | undefined;
+  };
+  /** The daily free video (FREE_VIDEOS_PER_DAY); absent: off. */
+  readonly free?: FreeVideos;
 }

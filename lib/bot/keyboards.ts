@@ -6,12 +6,18 @@
  */
 
 import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
 import type { Messages } from "../i18n/mod.ts";
 import { DURATIONS, priceOf, QUALITIES, QUALITY_NAMES } from "../pricing.ts";
+import { PRESET_IDS, PRESETS } from "../prompts/mod.ts";
 import type { WizardButton, WizardState } from "../wizard/mod.ts";
 import { encodeCallback, type MenuAction } from "./callback_data.ts";
 
-function menuButton(action: MenuAction, label: string) {
+/** A button that opens a menu screen. */
+export function menuButton(
+  action: MenuAction,
+  label: string,
+): InlineKeyboardButton {
   return InlineKeyboard.text(label, encodeCallback({ kind: "menu", action }));
 }
 
@@ -26,14 +32,25 @@ export function mainMenu(t: Messages): InlineKeyboard {
     [menuButton("create", b.create)],
     [menuButton("quick", b.quick)],
     [menuButton("balance", b.balance), menuButton("stats", b.stats)],
+    [menuButton("videos", t.myVideos.button)],
     [menuButton("help", b.help), language],
   ]);
 }
 
-/** Under a delivered video: create another, quick mode, main menu. */
-export function afterVideo(t: Messages): InlineKeyboard {
+/**
+ * Under a delivered video: repeat it (with the job's id), create another,
+ * quick mode, main menu.
+ */
+export function afterVideo(t: Messages, jobId?: string): InlineKeyboard {
   const b = t.buttons;
+  const repeat = jobId === undefined ? [] : [[
+    InlineKeyboard.text(
+      t.myVideos.repeat,
+      encodeCallback({ kind: "job", action: "repeat", jobId }),
+    ),
+  ]];
   return InlineKeyboard.from([
+    ...repeat,
     [menuButton("create", b.createMore), menuButton("quick", b.quick)],
     [menuButton("menu", b.menu)],
   ]);
@@ -61,6 +78,23 @@ export function wizardKeyboard(
   switch (state.step) {
     case "photo":
       return InlineKeyboard.from([[cancel]]);
+    case "motion": {
+      const presets = PRESET_IDS.map((preset) =>
+        button(PRESETS[preset][t.motion.presetLanguage].label, {
+          type: "preset",
+          preset,
+        })
+      );
+      const rows = [];
+      for (let i = 0; i < presets.length; i += 2) {
+        rows.push(presets.slice(i, i + 2));
+      }
+      return InlineKeyboard.from([
+        ...rows,
+        [button(t.motion.auto, { type: "auto" })],
+        footer,
+      ]);
+    }
     case "duration":
       return InlineKeyboard.from([
         ...DURATIONS.map((duration) => [

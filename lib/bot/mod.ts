@@ -21,6 +21,7 @@ import { adminDashboardFeature } from "./features/admin_dashboard.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
+import { jobActionsFeature } from "./features/job_actions.ts";
 import { jobCancelFeature } from "./features/job_cancel.ts";
 import { languageFeature } from "./features/language.ts";
 import { menuFeature } from "./features/menu.ts";
@@ -81,6 +82,7 @@ export function createBot(
   features.use(menuFeature(deps));
   features.use(wizardButtonsFeature(deps));
   features.use(jobCancelFeature(deps));
+  features.use(jobActionsFeature(deps));
   // The wizard takes photos and text while it is open; quick mode the rest.
   features.use(wizardInputFeature(deps));
   features.use(photoFeature(deps));

@@ -7,6 +7,7 @@
  */
 
 import { formatWait } from "../i18n/mod.ts";
+import { FREE_DURATION } from "../jobs/free.ts";
 import { priceOf, QUALITIES, settingsKey } from "../pricing.ts";
 import {
   beginWizard,
@@ -29,6 +30,8 @@ export function wizardText(
   switch (state.step) {
     case "photo":
       return t.photo;
+    case "motion":
+      return ctx.t.motion.step;
     case "duration":
       return t.duration({ balance: ctx.account.tokens });
     case "quality":
@@ -38,16 +41,23 @@ export function wizardText(
         duration: duration ?? 10,
         quality: quality ?? "medium",
       } as const;
-      return t.confirm({
+      const free = settings.duration === FREE_DURATION &&
+        (deps.free?.left(ctx.account.userId) ?? 0) > 0;
+      const text = t.confirm({
         ...settings,
         px: QUALITIES[settings.quality],
-        cost: priceOf(settings.duration, deps.tokensPerVideo),
+        // The free video costs nothing, so the balance after stays as is.
+        cost: free ? 0 : priceOf(settings.duration, deps.tokensPerVideo),
         balance: ctx.account.tokens,
         eta: formatWait(
           ctx.locale,
           deps.times.predictSeconds(settingsKey(settings)),
         ),
       });
+      const motion = ctx.t.motion.line({ prompt: state.prompt });
+      return free
+        ? `${text}\n${motion}\n\n${ctx.t.free.confirm}`
+        : `${text}\n${motion}`;
     }
   }
 }

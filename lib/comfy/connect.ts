@@ -41,6 +41,10 @@ export interface ConnectClientOptions {
   readonly historyAttempts: number;
   readonly durationInput?: InputRef | undefined;
   readonly sizeInput?: InputRef | undefined;
+  /** Receives the motion prompt (`prompt.text`); undefined: never sent. */
+  readonly promptInput?: InputRef | undefined;
+  /** Receives the negative text with a motion prompt. */
+  readonly negativeInput?: InputRef | undefined;
   readonly clock: Clock;
   readonly fetch?: typeof fetch;
   /** Sent with every request (a reverse proxy's Authorization). */
@@ -207,7 +211,7 @@ export class ConnectClient implements Renderer {
         },
       },
     };
-    const set = (ref: InputRef | undefined, value: number) => {
+    const set = (ref: InputRef | undefined, value: number | string) => {
       if (ref === undefined) return;
       const tag = (body[ref.tag] ?? {}) as Record<string, unknown>;
       tag[ref.input] = value;
@@ -215,6 +219,14 @@ export class ConnectClient implements Renderer {
     };
     set(this.#options.durationInput, request.durationSeconds);
     set(this.#options.sizeInput, request.sizePx);
+    // Only with a prompt: "automatic" leaves the workflow's own texts, and
+    // a workflow without the tag still works for everyone else.
+    if (request.prompt !== undefined) {
+      set(this.#options.promptInput, request.prompt);
+      if (request.negative !== undefined) {
+        set(this.#options.negativeInput, request.negative);
+      }
+    }
     // Connect ignores it, but it names the job in ComfyUI's own logs.
     body.client_id = request.clientId;
     return body;

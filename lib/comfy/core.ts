@@ -95,6 +95,10 @@ export class CoreClient implements Renderer {
       sizePx: request.sizePx,
       imageWidth: size.width,
       imageHeight: size.height,
+      ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
+      ...(request.prompt !== undefined && request.negative !== undefined
+        ? { negative: request.negative }
+        : {}),
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
     const watch = this.#watch(graph, request.onProgress);

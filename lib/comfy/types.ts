@@ -24,6 +24,13 @@ export interface RenderRequest {
   readonly durationSeconds: number;
   readonly sizePx: number;
   /**
+   * The motion prompt (the positive text); absent: the workflow's own.
+   * Already cleaned (one line, bounded length).
+   */
+  readonly prompt?: string | undefined;
+  /** The negative text; only sent together with {@link prompt}. */
+  readonly negative?: string | undefined;
+  /**
    * The ComfyUI prompt id, chosen and persisted by the bot before it
    * submits, so a restart can ask `/history/<id>` directly. The core
    * backend derives a stable one from `clientId` when it is absent;

@@ -52,19 +52,19 @@ export const en: Messages = {
     `⚡ Quick mode: 10 seconds, medium quality.\n\n📸 Send a photo.`,
   askPhotoCreate: `🎬 New video\n\n📸 Send the photo to animate.`,
   wizard: {
-    photo: `🎬 New video · step 1 of 4\n\n📸 Send the photo to animate.`,
+    photo: `🎬 New video · step 1 of 5\n\n📸 Send the photo to animate.`,
     duration: (p) =>
-      `🎬 New video · step 2 of 4\n\n` +
+      `🎬 New video · step 3 of 5\n\n` +
       `⏱ Choose the length of the video.\n💰 Your balance: ${
         tokens(p.balance)
       }`,
     quality: (p) =>
-      `🎬 New video · step 3 of 4\n\n` +
+      `🎬 New video · step 4 of 5\n\n` +
       `⏱ Length: ${seconds(p.duration)}\n\n` +
       `🖼 Choose the quality. Higher quality takes longer; ` +
       `the price stays the same.`,
     confirm: (p) =>
-      `🎬 New video · step 4 of 4\n\nCheck the settings:\n\n` +
+      `🎬 New video · step 5 of 5\n\nCheck the settings:\n\n` +
       `⏱ Length: ${seconds(p.duration)}\n` +
       `🖼 Quality: ${quality(p.quality)} (${p.px} px)\n` +
       `💰 Price: ${tokens(p.cost)}\n` +
@@ -194,4 +194,58 @@ export const en: Messages = {
   },
   admin: adminEn,
   money: moneyEn,
+  motion: {
+    presetLanguage: "en",
+    step: `🎬 Create video · step 2 of 5\n\n` +
+      `🎭 How should the video move?\n\n` +
+      `Pick a style, describe it in one message (for example: "she ` +
+      `smiles and waves", "the camera orbits around") or keep ` +
+      `"Automatic".`,
+    auto: "🤖 Automatic",
+    line: (p) => `🎭 Motion: ${p.prompt ?? "automatic"}`,
+    caption: (p) => `🎭 ${p.prompt}`,
+    typeHint: `✍️ Describe the motion in words or pick a style.`,
+  },
+  myVideos: {
+    button: "🎞 My videos",
+    title: (p) =>
+      `🎞 My videos (last ${p.count})\n\n` +
+      `Tap a number to get a video again, free and instantly.`,
+    empty: `🎞 My videos\n\nYour finished videos will appear here. ` +
+      `Send a photo to make the first one.`,
+    line: (p) =>
+      `${p.n}. ${p.date} · ${p.duration} s · ${quality(p.quality)}` +
+      ` · ${p.prompt ?? "automatic"}`,
+    get: (p) => `🎞 ${p.n}`,
+    resent: "Sending the video again.",
+    gone: "This video is no longer available.",
+    repeat: "🔁 Repeat",
+    repeated: "🔁 Starting again with the same settings.",
+  },
+  free: {
+    balanceLeft: (p) => `🎁 Free 5 s videos today: ${p.left} of ${p.perDay}`,
+    balanceNext: (p) => `🎁 Next free video in ${p.wait}`,
+    confirm: `🎁 This video is free: your video of the day.`,
+    done: (p) =>
+      `✅ Done! That was your free video of the day. Balance: ${
+        tokens(p.balance)
+      }.`,
+    hours: (p) => p.h > 0 ? `${p.h} h ${p.m} min` : `${p.m} min`,
+  },
+  alerts: {
+    header: "⚠️ lora-bot",
+    serverDown: (p) => `🔴 Server ${p.server} is down: ${p.error}`,
+    serverUp: (p) => `🟢 Server ${p.server} is back`,
+    failures: (p) => `❌ ${p.count} jobs in a row failed (last: ${p.reason})`,
+    disk: (p) =>
+      `💾 The disk under ${p.dir} is ${p.percent}% full (${p.free} free)`,
+    summary: (p) =>
+      `📋 Last 24 hours\n` +
+      `🎬 Videos: ${p.videos}\n` +
+      `👤 Users: ${p.users} (new: ${p.newUsers})\n` +
+      `💰 Spent: ${tokens(p.spent)}\n` +
+      `❌ Failures: ${p.failures}\n` +
+      `⏱ Mean render time: ${p.mean}`,
+    more: (p) => `…and ${p.count} more like it`,
+  },
 };

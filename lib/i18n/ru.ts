@@ -56,13 +56,13 @@ export const ru = {
     `⚡ Быстрый режим: 10 секунд, среднее качество.\n\n📸 Пришлите фотографию.`,
   askPhotoCreate: `🎬 Создание видео\n\n📸 Пришлите фотографию для анимации.`,
   wizard: {
-    photo: `🎬 Создание видео · шаг 1 из 4\n\n` +
+    photo: `🎬 Создание видео · шаг 1 из 5\n\n` +
       `📸 Пришлите фотографию, которую нужно оживить.`,
     duration: (p: { balance: number }) =>
-      `🎬 Создание видео · шаг 2 из 4\n\n` +
+      `🎬 Создание видео · шаг 3 из 5\n\n` +
       `⏱ Выберите длительность видео.\n💰 Ваш баланс: ${tokens(p.balance)}`,
     quality: (p: { duration: number }) =>
-      `🎬 Создание видео · шаг 3 из 4\n\n` +
+      `🎬 Создание видео · шаг 4 из 5\n\n` +
       `⏱ Длительность: ${seconds(p.duration)}\n\n` +
       `🖼 Выберите качество. Чем оно выше, тем дольше обработка; ` +
       `цена не меняется.`,
@@ -76,7 +76,7 @@ export const ru = {
         eta: string;
       },
     ) =>
-      `🎬 Создание видео · шаг 4 из 4\n\nПроверьте настройки:\n\n` +
+      `🎬 Создание видео · шаг 5 из 5\n\nПроверьте настройки:\n\n` +
       `⏱ Длительность: ${seconds(p.duration)}\n` +
       `🖼 Качество: ${quality(p.quality)} (${p.px} px)\n` +
       `💰 Стоимость: ${tokens(p.cost)}\n` +
@@ -214,6 +214,82 @@ export const ru = {
   },
   admin: adminRu,
   money: moneyRu,
+  motion: {
+    /** Which text of a preset (lib/prompts/presets.ts) this locale shows. */
+    presetLanguage: "ru" as "ru" | "en",
+    step: `🎬 Создание видео · шаг 2 из 5\n\n` +
+      `🎭 Как должно двигаться видео?\n\n` +
+      `Выберите стиль, напишите своё описание одним сообщением ` +
+      `(например: «она улыбается и машет рукой», «камера облетает ` +
+      `вокруг») или оставьте «Автоматически».`,
+    auto: "🤖 Автоматически",
+    line: (p: { prompt: string | undefined }) =>
+      `🎭 Движение: ${p.prompt ?? "автоматически"}`,
+    caption: (p: { prompt: string }) => `🎭 ${p.prompt}`,
+    typeHint: `✍️ Опишите движение словами или выберите стиль кнопкой.`,
+  },
+  myVideos: {
+    button: "🎞 Мои видео",
+    title: (p: { count: number }) =>
+      `🎞 Мои видео (последние ${p.count})\n\n` +
+      `Нажмите номер, чтобы получить видео снова — бесплатно и сразу.`,
+    empty: `🎞 Мои видео\n\nЗдесь появятся ваши готовые видео. ` +
+      `Пришлите фото, чтобы сделать первое.`,
+    line: (
+      p: {
+        n: number;
+        date: string;
+        duration: number;
+        quality: string;
+        prompt: string | undefined;
+      },
+    ) =>
+      `${p.n}. ${p.date} · ${p.duration} сек · ${quality(p.quality)}` +
+      ` · ${p.prompt ?? "автоматически"}`,
+    get: (p: { n: number }) => `🎞 ${p.n}`,
+    resent: "Отправляю видео ещё раз.",
+    gone: "Это видео больше недоступно.",
+    repeat: "🔁 Повторить",
+    repeated: "🔁 Запускаю ещё раз с теми же настройками.",
+  },
+  free: {
+    balanceLeft: (p: { left: number; perDay: number }) =>
+      `🎁 Бесплатные видео по 5 сек сегодня: ${p.left} из ${p.perDay}`,
+    balanceNext: (p: { wait: string }) =>
+      `🎁 Следующее бесплатное видео — через ${p.wait}`,
+    confirm: `🎁 Это видео бесплатное: видео дня.`,
+    done: (p: { balance: number }) =>
+      `✅ Готово! Это было бесплатное видео дня. Баланс: ${tokens(p.balance)}.`,
+    hours: (p: { h: number; m: number }) =>
+      p.h > 0 ? `${p.h} ч ${p.m} мин` : `${p.m} мин`,
+  },
+  alerts: {
+    header: "⚠️ lora-bot",
+    serverDown: (p: { server: string; error: string }) =>
+      `🔴 Сервер ${p.server} недоступен: ${p.error}`,
+    serverUp: (p: { server: string }) => `🟢 Сервер ${p.server} снова работает`,
+    failures: (p: { count: number; reason: string }) =>
+      `❌ ${p.count} задач подряд завершились ошибкой (последняя: ${p.reason})`,
+    disk: (p: { percent: number; dir: string; free: string }) =>
+      `💾 Диск под ${p.dir} заполнен на ${p.percent}% (свободно ${p.free})`,
+    summary: (
+      p: {
+        videos: number;
+        users: number;
+        newUsers: number;
+        spent: number;
+        failures: number;
+        mean: string;
+      },
+    ) =>
+      `📋 Сводка за сутки\n` +
+      `🎬 Видео: ${p.videos}\n` +
+      `👤 Пользователи: ${p.users} (новых: ${p.newUsers})\n` +
+      `💰 Потрачено: ${tokens(p.spent)}\n` +
+      `❌ Ошибок: ${p.failures}\n` +
+      `⏱ Среднее время обработки: ${p.mean}`,
+    more: (p: { count: number }) => `…и ещё ${p.count} похожих`,
+  },
 };
 
 /** The shape every locale must have (checked by the type system). */

@@ -2,6 +2,7 @@ import { messages } from "../i18n/mod.ts";
 import { InsufficientTokensError } from "../ledger/mod.ts";
 import { priceOf } from "../pricing.ts";
 import { reasonOf } from "./errors.ts";
+import { FREE_DURATION } from "./free.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
 import type { Job } from "./store.ts";
 import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
@@ -10,6 +11,8 @@ import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
 interface Admission {
   readonly request: StartRequest;
   readonly cost: number;
+  /** Expected to be the free video of the day (no balance needed). */
+  readonly free: boolean;
 }
 
 /**
@@ -66,12 +69,15 @@ export class Admissions {
       return { kind: "busy", limit };
     }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
-    const reserved = pending.reduce((sum, a) => sum + a.cost, 0);
+    const reserved = pending.reduce((sum, a) => sum + (a.free ? 0 : a.cost), 0);
     const balance = ledger.account(request.userId)?.tokens ?? 0;
-    if (balance - reserved < cost) {
+    const free = request.settings.duration === FREE_DURATION &&
+      store.freeLeft(request.userId, this.#deps.freeVideosPerDay ?? 0) >
+        pending.filter((a) => a.free).length;
+    if (!free && balance - reserved < cost) {
       return { kind: "insufficient", needed: cost, balance };
     }
-    const admission = { request, cost };
+    const admission = { request, cost, free };
     this.#checking.add(admission);
     const done = this.#admit(admission)
       .catch((error) => this.#deps.log.error("admission failed", { error }))
@@ -120,6 +126,8 @@ export class Admissions {
         fileId: request.fileId,
         updateId: request.updateId,
         locale: request.locale,
+        prompt: request.prompt,
+        freePerDay: this.#deps.freeVideosPerDay,
       });
     } catch (error) {
       // The same update admitted twice at once (a re-delivery during the

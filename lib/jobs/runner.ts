@@ -252,6 +252,9 @@ export class JobRunner {
       image,
       durationSeconds: job.duration,
       sizePx: QUALITIES[job.quality],
+      ...(job.prompt !== undefined
+        ? { prompt: job.prompt, negative: this.#deps.negativePrompt }
+        : {}),
       promptId,
       signal,
       onProgress: this.#observer(job, progress),
@@ -309,13 +312,18 @@ export class JobRunner {
       ...(videoFileId ? { videoFileId } : {}),
     });
     log.info("job done", { cost: job.cost, state: done.state });
+    this.#deps.onJobEnd?.({ jobId: job.id, outcome: "done" });
     if (seconds !== undefined) {
       await times.record(settingsKey(job), seconds).catch((error) =>
         log.warn("cannot save processing stats", { error })
       );
     }
     const balance = ledger.account(job.userId)?.tokens ?? 0;
-    await progress.show(t.doneNote({ cost: job.cost, balance }));
+    await progress.show(
+      job.free
+        ? t.free.done({ balance })
+        : t.doneNote({ cost: job.cost, balance }),
+    );
   }
 
   async #handleFailure(
@@ -352,6 +360,7 @@ export class JobRunner {
       log.error("cannot release the hold", { error: ledgerError });
       return;
     }
+    this.#deps.onJobEnd?.({ jobId: job.id, outcome: "failed", reason });
     await progress.show(t.failed({ reason: t.reasons[reason] }), {
       fallbackToNew: true,
     });

@@ -9,6 +9,7 @@ import {
   parseQuality,
   type Quality,
 } from "../pricing.ts";
+import { FREE_DURATION, freeUsedToday } from "./free.ts";
 
 /** Where a job is in its life. */
 export type JobState =
@@ -51,6 +52,12 @@ export interface Job {
   /** Resubmissions after ComfyUI lost the job. */
   readonly attempts: number;
   readonly createdAt: string;
+  /** The motion prompt; undefined: the workflow's own. */
+  readonly prompt: string | undefined;
+  /** The user's free video of the day (its price was granted). */
+  readonly free: boolean;
+  /** Telegram's file_id of the delivered video. */
+  readonly videoFileId: string | undefined;
 }
 
 /** What the bot knows when it accepts a job. */
@@ -65,6 +72,12 @@ export interface NewJob {
   readonly fileId: string;
   readonly updateId?: number | undefined;
   readonly locale: string;
+  readonly prompt?: string | undefined;
+  /**
+   * FREE_VIDEOS_PER_DAY: a 5 s job is free while the user has had fewer
+   * free videos today. Decided inside the creating transaction.
+   */
+  readonly freePerDay?: number | undefined;
 }
 
 type Row = Record<string, SQLOutputValue>;
@@ -94,6 +107,9 @@ function toJob(row: Row): Job {
     error: optional(row.error, String),
     attempts: Number(row.attempts ?? 0),
     createdAt: String(row.created_at),
+    prompt: optional(row.prompt, String),
+    free: Number(row.free ?? 0) === 1,
+    videoFileId: optional(row.video_file_id, String),
   };
 }
 
@@ -114,16 +130,21 @@ export class JobStore {
   }
 
   /**
-   * Records a queued job and holds its cost.
+   * Records a queued job and holds its cost. A free video of the day is
+   * granted its price first (journal `grant`, key `free:<job>`), so the
+   * hold, capture and `verify` work as for any job.
    * @throws {InsufficientTokensError} when the user cannot afford it.
    */
   create(job: NewJob): Job {
     return transaction(this.#db, () => {
       const now = sqlTime(this.#clock.now());
+      const free = this.freeLeft(job.userId, job.freePerDay ?? 0) > 0 &&
+        job.duration === FREE_DURATION;
       this.#db.prepare(
         `INSERT INTO jobs (id, user_id, chat_id, state, mode, duration,
-           quality, cost, file_id, update_id, locale, created_at, updated_at)
-         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           quality, cost, file_id, update_id, locale, created_at, updated_at,
+           prompt, free)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         job.id,
         job.userId,
@@ -137,7 +158,16 @@ export class JobStore {
         job.locale,
         now,
         now,
+        job.prompt ?? null,
+        free ? 1 : 0,
       );
+      if (free) {
+        this.#ledger.grant(job.userId, job.cost, {
+          idemKey: `free:${job.id}`,
+          jobId: job.id,
+          note: "free video of the day",
+        });
+      }
       this.#ledger.hold(job.userId, job.cost, {
         idemKey: `hold:${job.id}`,
         jobId: job.id,
@@ -246,9 +276,34 @@ export class JobStore {
         idemKey: `release:${id}`,
         jobId: id,
       });
+      if (job.free) {
+        // The free grant goes with the job: a failed free video must not
+        // leave tokens the user could spend on a paid one.
+        this.#ledger.adjust(job.userId, -job.cost, {
+          idemKey: `unfree:${id}`,
+          jobId: id,
+          note: "free video not delivered: grant taken back",
+        });
+      }
       this.#finish(id, state, { error: error.slice(0, 500) });
       return this.#require(id);
     });
+  }
+
+  /** Free videos the user may still have today under `perDay`. */
+  freeLeft(userId: number, perDay: number): number {
+    if (perDay <= 0) return 0;
+    const used = freeUsedToday(this.#db, userId, this.#clock.now());
+    return Math.max(0, perDay - used);
+  }
+
+  /** The user's delivered videos with a file_id, newest first. */
+  delivered(userId: number, limit: number): Job[] {
+    return this.#db.prepare(
+      `SELECT * FROM jobs WHERE user_id = ? AND state = 'done'
+         AND video_file_id IS NOT NULL
+       ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
+    ).all(userId, limit).map(toJob);
   }
 
   /** Jobs that have not reached a final state, oldest first. */

@@ -39,6 +39,20 @@ export interface JobRunnerDeps {
   readonly adminUserIds?: readonly number[];
   /** The backend is the no-GPU preview: every text says it is not AI. */
   readonly preview?: boolean;
+  /** Negative text sent with a user's motion prompt. */
+  readonly negativePrompt?: string | undefined;
+  /** FREE_VIDEOS_PER_DAY (0 or absent: off). */
+  readonly freeVideosPerDay?: number;
+  /** Told how every job ended (admin alerts count failures in a row). */
+  readonly onJobEnd?: (end: JobEnd) => void;
+}
+
+/** How a job ended, for {@link JobRunnerDeps.onJobEnd}. */
+export interface JobEnd {
+  readonly jobId: string;
+  /** `done`, or the reason of a failure (cancels are not reported). */
+  readonly outcome: "done" | "failed";
+  readonly reason?: string;
 }
 
 /** A user's request for a video. */
@@ -50,6 +64,8 @@ export interface StartRequest {
   readonly updateId?: number;
   readonly mode: JobMode;
   readonly settings: VideoSettings;
+  /** The motion prompt, already cleaned; absent: the workflow's own. */
+  readonly prompt?: string | undefined;
 }
 
 /** What became of a {@link StartRequest}. */

@@ -1,16 +1,19 @@
 /**
- * The create-video wizard as pure step logic: photo → duration → quality →
- * confirm. Nothing here touches Telegram or the database, so every path
+ * The create-video wizard as pure step logic: photo → motion → duration →
+ * quality → confirm (a photo with a caption skips motion: the caption is
+ * the motion prompt). Nothing here touches Telegram or the database, so every path
  * (back, cancel, a photo mid-way, an outdated button) is unit-tested.
  *
  * @module
  */
 
 import type { Duration, Quality, VideoSettings } from "../pricing.ts";
+import { cleanPrompt, type PresetId, presetPrompt } from "../prompts/mod.ts";
 
 /** The wizard's steps, in order. */
 export const WIZARD_STEPS = [
   "photo",
+  "motion",
   "duration",
   "quality",
   "confirm",
@@ -28,6 +31,8 @@ export interface WizardDraft {
   readonly quality: Quality | undefined;
   /** The message that shows the wizard's current screen. */
   readonly messageId: number | undefined;
+  /** The motion prompt; undefined: automatic (the workflow's own). */
+  readonly prompt?: string | undefined;
 }
 
 /** A stored wizard. */
@@ -45,6 +50,8 @@ export interface WizardState extends WizardDraft {
 export type WizardButton =
   | { readonly type: "duration"; readonly duration: Duration }
   | { readonly type: "quality"; readonly quality: Quality }
+  | { readonly type: "preset"; readonly preset: PresetId }
+  | { readonly type: "auto" }
   | { readonly type: "back" }
   | { readonly type: "cancel" }
   | { readonly type: "confirm" };
@@ -52,7 +59,14 @@ export type WizardButton =
 /** Something the user did while the wizard was open. */
 export type WizardEvent =
   | WizardButton
-  | { readonly type: "photo"; readonly fileId: string };
+  | {
+    readonly type: "photo";
+    readonly fileId: string;
+    /** The photo's caption: the motion prompt. */
+    readonly caption?: string | undefined;
+  }
+  /** Text typed at the motion step: the user's own prompt. */
+  | { readonly type: "text"; readonly text: string };
 
 /** What an event leads to. */
 export type WizardOutcome =
@@ -65,6 +79,7 @@ export type WizardOutcome =
     readonly kind: "confirm";
     readonly fileId: string;
     readonly settings: VideoSettings;
+    readonly prompt?: string;
   }
   /** The event does not fit the current step; nothing changes. */
   | { readonly kind: "ignored" };
@@ -92,13 +107,21 @@ export function draftOf(state: WizardState): WizardDraft {
 
 const PREVIOUS: Readonly<Record<WizardStep, WizardStep | undefined>> = {
   photo: undefined,
-  duration: "photo",
+  motion: "photo",
+  duration: "motion",
   quality: "duration",
   confirm: "quality",
 };
 
-/** Applies one event to the wizard. */
-export function advance(state: WizardDraft, event: WizardEvent): WizardOutcome {
+/**
+ * Applies one event to the wizard; `locale` picks the language of a
+ * preset's prompt.
+ */
+export function advance(
+  state: WizardDraft,
+  event: WizardEvent,
+  locale = "ru",
+): WizardOutcome {
   const at = (step: WizardStep, fields: Partial<WizardDraft> = {}) => ({
     kind: "step" as const,
     draft: { ...state, ...fields, step },
@@ -106,12 +129,31 @@ export function advance(state: WizardDraft, event: WizardEvent): WizardOutcome {
   switch (event.type) {
     case "cancel":
       return { kind: "cancel" };
-    case "photo":
+    case "photo": {
       // A photo mid-way replaces the one chosen before and keeps the step:
-      // the settings picked so far still apply to the new picture.
-      return state.step === "photo"
-        ? at("duration", { fileId: event.fileId })
-        : at(state.step, { fileId: event.fileId });
+      // the settings picked so far still apply to the new picture. Its
+      // caption, if any, is the motion prompt (and skips that step).
+      const caption = cleanPrompt(event.caption);
+      const fields = caption === undefined
+        ? { fileId: event.fileId }
+        : { fileId: event.fileId, prompt: caption };
+      if (state.step !== "photo") return at(state.step, fields);
+      return at(caption === undefined ? "motion" : "duration", fields);
+    }
+    case "auto":
+      return state.step === "motion"
+        ? at("duration", { prompt: undefined })
+        : { kind: "ignored" };
+    case "preset":
+      return state.step === "motion"
+        ? at("duration", { prompt: presetPrompt(event.preset, locale) })
+        : { kind: "ignored" };
+    case "text": {
+      const prompt = cleanPrompt(event.text);
+      return state.step === "motion" && prompt !== undefined
+        ? at("duration", { prompt })
+        : { kind: "ignored" };
+    }
     case "duration":
       return state.step === "duration"
         ? at("quality", { duration: event.duration })
@@ -136,7 +178,10 @@ export function advance(state: WizardDraft, event: WizardEvent): WizardOutcome {
       ) {
         return { kind: "ignored" };
       }
-      return { kind: "confirm", fileId, settings: { duration, quality } };
+      const settings = { duration, quality };
+      return state.prompt === undefined
+        ? { kind: "confirm", fileId, settings }
+        : { kind: "confirm", fileId, settings, prompt: state.prompt };
     }
   }
 }

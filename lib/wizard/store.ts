@@ -38,6 +38,9 @@ function toState(row: Row, updatedAt: number): WizardState | undefined {
       : parseDuration(Number(row.duration)),
     quality: row.quality === null ? undefined : parseQuality(row.quality),
     messageId: row.message_id === null ? undefined : Number(row.message_id),
+    ...(row.prompt === null || row.prompt === undefined
+      ? {}
+      : { prompt: String(row.prompt) }),
     nonce: String(row.nonce),
     updatedAt,
   };
@@ -93,19 +96,22 @@ export class WizardStore {
       draft.messageId ?? null,
       nonce,
       new Date(now).toISOString(),
+      draft.prompt ?? null,
     ] as const;
     const changes = expectedNonce === undefined
       ? this.#db.prepare(
         `INSERT INTO wizard (user_id, step, file_id, duration, quality,
-           message_id, nonce, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           message_id, nonce, updated_at, prompt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET step = excluded.step,
            file_id = excluded.file_id, duration = excluded.duration,
            quality = excluded.quality, message_id = excluded.message_id,
-           nonce = excluded.nonce, updated_at = excluded.updated_at`,
+           nonce = excluded.nonce, updated_at = excluded.updated_at,
+           prompt = excluded.prompt`,
       ).run(draft.userId, ...values).changes
       : this.#db.prepare(
         `UPDATE wizard SET step = ?, file_id = ?, duration = ?, quality = ?,
-           message_id = ?, nonce = ?, updated_at = ?
+           message_id = ?, nonce = ?, updated_at = ?, prompt = ?
          WHERE user_id = ? AND nonce = ?`,
       ).run(...values, draft.userId, expectedNonce).changes;
     if (Number(changes) === 0) return undefined;

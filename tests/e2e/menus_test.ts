@@ -39,6 +39,7 @@ Deno.test("onboarding: the first /start welcomes, later ones show the menu", asy
         ["🎬 Создать видео"],
         ["⚡ Быстрый режим"],
         ["💰 Баланс", "📊 Статистика"],
+        ["🎞 Мои видео"],
         ["❓ Помощь", "🇬🇧 English"],
       ]);
     },
@@ -73,7 +74,7 @@ Deno.test("onboarding in English, and with no bonus configured", async () => {
   assert.match(welcome?.text ?? "", /ask the administrator to top up/);
   assert.doesNotMatch(welcome?.text ?? "", /bonus/);
   assert.match(menu?.text ?? "", /Balance: 0 tokens/);
-  assert.deepEqual(menu?.buttons?.[3], ["❓ Help", "🇷🇺 Русский"]);
+  assert.deepEqual(menu?.buttons?.[4], ["❓ Help", "🇷🇺 Русский"]);
 });
 
 for (const locale of ["ru", "en"] as const) {
@@ -187,7 +188,7 @@ Deno.test("🎬 Создать еще under a video opens the wizard in a new me
   await press(h, user, video, "🎬 Создать еще");
   const screen = lastBot(h, user.id);
   assert.notEqual(screen.message_id, video);
-  assert.match(screen.text ?? "", /шаг 1 из 4/);
+  assert.match(screen.text ?? "", /шаг 1 из 5/);
   assert.equal(message(h, user.id, video).kind, "video");
 });
 
@@ -202,7 +203,7 @@ Deno.test("language: follows Telegram, switches in the menu, is remembered", asy
   assert.equal(answer.params.text, "Language: English");
   const english = message(h, user.id, menu);
   assert.match(english.text ?? "", /Main menu\n\n💰 Balance: 100 tokens/);
-  assert.deepEqual(english.buttons?.[3], ["❓ Help", "🇷🇺 Русский"]);
+  assert.deepEqual(english.buttons?.[4], ["❓ Help", "🇷🇺 Русский"]);
   assert.equal(h.app.ledger.account(user.id)?.language, "en");
 
   // The choice outlives the client's language and a restart.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { startHarness } from "./harness.ts";
+import type { FakeUser } from "../fakes/telegram.ts";
+import { type Harness, startHarness } from "./harness.ts";
 import {
   callsAfter,
   dataOf,
@@ -15,6 +16,19 @@ import {
 // A second photo the fake can tell apart: bytes after a JPEG's end marker
 // are ignored by every decoder.
 const OTHER_JPEG = new Uint8Array([...SAMPLE_JPEG, 0x4c, 0x6f, 0x52, 0x41]);
+
+// Sends the wizard's photo and keeps the motion "automatic" (the step
+// after the photo), as the flow before motion prompts went.
+async function wizardPhoto(
+  h: Harness,
+  user: FakeUser,
+  image: Uint8Array,
+  locale: "ru" | "en" = "ru",
+): Promise<void> {
+  await sendPhoto(h, user, image);
+  const auto = locale === "ru" ? "🤖 Автоматически" : "🤖 Automatic";
+  await press(h, user, lastBot(h, user.id).message_id, auto);
+}
 
 const RU = {
   create: "🎬 Создать видео",
@@ -41,16 +55,16 @@ for (const locale of ["ru", "en"] as const) {
     await t.step("🎬 opens the wizard in the menu's message", async () => {
       await press(h, user, menu.message_id, ru ? RU.create : "🎬 Create video");
       const screen = message(h, user.id, menu.message_id);
-      assert.match(screen.text ?? "", ru ? /шаг 1 из 4/ : /step 1 of 4/);
+      assert.match(screen.text ?? "", ru ? /шаг 1 из 5/ : /step 1 of 5/);
       assert.deepEqual(screen.buttons, [[ru ? "✖ Отмена" : "✖ Cancel"]]);
     });
 
     let wizard = 0;
     await t.step("the photo brings the durations, with prices", async () => {
-      await sendPhoto(h, user, SAMPLE_JPEG);
+      await wizardPhoto(h, user, SAMPLE_JPEG, ru ? "ru" : "en");
       const screen = lastBot(h, user.id);
       wizard = screen.message_id;
-      assert.match(screen.text ?? "", ru ? /шаг 2 из 4/ : /step 2 of 4/);
+      assert.match(screen.text ?? "", ru ? /шаг 3 из 5/ : /step 3 of 5/);
       assert.deepEqual(
         screen.buttons,
         ru ? RU.durations : [["5 s · 5 tokens"], ["10 s · 10 tokens"], [
@@ -79,7 +93,7 @@ for (const locale of ["ru", "en"] as const) {
       await press(h, user, wizard, ru ? "« Назад" : "« Back");
       assert.match(
         message(h, user.id, wizard).text ?? "",
-        ru ? /шаг 2 из 4/ : /step 2 of 4/,
+        ru ? /шаг 3 из 5/ : /step 3 of 5/,
       );
       await press(h, user, wizard, ru ? "5 сек · 5 токенов" : "5 s · 5 tokens");
       await press(h, user, wizard, ru ? "высокое · 832 px" : "high · 832 px");
@@ -157,7 +171,7 @@ Deno.test("wizard: outdated and forged buttons expire and change nothing", async
   await say(h, user, "/start");
   const menu = lastBot(h, user.id).message_id;
   await press(h, user, menu, RU.create);
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const wizard = lastBot(h, user.id);
   const oldTen = dataOf(wizard, "10 сек · 10 токенов");
   await press(h, user, wizard.message_id, "10 сек · 10 токенов");
@@ -208,7 +222,7 @@ Deno.test("wizard: a photo mid-way replaces the photo and keeps the settings", a
   const user = h.telegram.user(303, { first_name: "Ira" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const first = lastBot(h, user.id).message_id;
   await press(h, user, first, "15 сек · 15 токенов");
 
@@ -216,7 +230,7 @@ Deno.test("wizard: a photo mid-way replaces the photo and keeps the settings", a
   const moved = lastBot(h, user.id);
   assert.notEqual(moved.message_id, first);
   assert.match(moved.text ?? "", /^🔄 Фото заменено, настройки сохранены\./);
-  assert.match(moved.text ?? "", /шаг 3 из 4/);
+  assert.match(moved.text ?? "", /шаг 4 из 5/);
   assert.deepEqual(moved.buttons, RU.qualities);
   assert.equal(message(h, user.id, first).buttons, undefined);
   assert.equal(h.comfy.requests.length, 0, "a photo mid-way starts nothing");
@@ -245,7 +259,7 @@ Deno.test("wizard: text or a stray file where a button is expected", async () =>
   assert.match(waiting.text ?? "", /^📸 Жду фотографию/);
   assert.deepEqual(waiting.buttons, [["✖ Отмена"]]);
 
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const durations = lastBot(h, user.id).message_id;
   await say(h, user, "10");
   const hint = lastBot(h, user.id);
@@ -263,7 +277,7 @@ Deno.test("wizard: text or a stray file where a button is expected", async () =>
   assert.match(String(refusal.params.text), /не похоже на фотографию/);
   // The wizard is still where it was.
   await press(h, user, hint.message_id, "10 сек · 10 токенов");
-  assert.match(message(h, user.id, hint.message_id).text ?? "", /шаг 3 из 4/);
+  assert.match(message(h, user.id, hint.message_id).text ?? "", /шаг 4 из 5/);
   assert.deepEqual(kinds(h, user.id), ["grant"]);
   assert.equal(h.comfy.requests.length, 0);
 });
@@ -273,7 +287,7 @@ Deno.test("wizard: cancel returns to the menu; a photo then is quick mode", asyn
   const user = h.telegram.user(305, { first_name: "Max" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const wizard = lastBot(h, user.id).message_id;
   await press(h, user, wizard, "5 сек · 5 токенов");
   await press(h, user, wizard, "✖ Отмена");
@@ -298,7 +312,7 @@ Deno.test("wizard: not enough tokens gets quick mode's message and no job", asyn
   const user = h.telegram.user(306, { first_name: "Zoe" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const wizard = lastBot(h, user.id).message_id;
   await press(h, user, wizard, "15 сек · 15 токенов");
   await press(h, user, wizard, "среднее · 600 px");
@@ -322,7 +336,7 @@ Deno.test("wizard: a double tap on confirm starts one job", async () => {
   const user = h.telegram.user(307, { first_name: "Ada" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const wizard = lastBot(h, user.id).message_id;
   await press(h, user, wizard, "10 сек · 10 токенов");
   await press(h, user, wizard, "среднее · 600 px");
@@ -346,14 +360,14 @@ Deno.test("wizard: survives a restart of the bot", async () => {
   const user = h.telegram.user(308, { first_name: "Ян", language_code: "ru" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
-  await sendPhoto(h, user, SAMPLE_JPEG);
+  await wizardPhoto(h, user, SAMPLE_JPEG);
   const wizard = lastBot(h, user.id).message_id;
   await press(h, user, wizard, "15 сек · 15 токенов");
 
   await h.restart();
 
   await press(h, user, wizard, "среднее · 600 px");
-  assert.match(message(h, user.id, wizard).text ?? "", /шаг 4 из 4/);
+  assert.match(message(h, user.id, wizard).text ?? "", /шаг 5 из 5/);
   const after = h.telegram.lastCallId();
   await press(h, user, wizard, "✅ Создать видео");
   await h.telegram.waitForCall("sendVideo", { after });
@@ -384,7 +398,7 @@ Deno.test("wizard: busy confirm stays open; the ✖ button frees the slot", asyn
 
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
-  await sendPhoto(h, user, OTHER_JPEG);
+  await wizardPhoto(h, user, OTHER_JPEG);
   const wizard = lastBot(h, user.id).message_id;
   await press(h, user, wizard, "5 сек · 5 токенов");
   await press(h, user, wizard, "низкое · 300 px");
@@ -392,7 +406,7 @@ Deno.test("wizard: busy confirm stays open; the ✖ button frees the slot", asyn
   assert.equal(busy.params.show_alert, true);
   assert.match(String(busy.params.text), /У вас уже 1 видео в работе/);
   const still = message(h, user.id, wizard);
-  assert.match(still.text ?? "", /шаг 4 из 4/);
+  assert.match(still.text ?? "", /шаг 5 из 5/);
   assert.deepEqual(still.buttons, RU.confirm);
   assert.equal(h.app.jobs.unfinished().length, 1);
 

@@ -21,11 +21,13 @@ function stepOf(draft: WizardDraft, event: WizardEvent): WizardDraft {
   return (outcome as { draft: WizardDraft }).draft;
 }
 
-Deno.test("advance() walks photo → duration → quality → confirm", () => {
+Deno.test("advance() walks photo → motion → duration → quality → confirm", () => {
   let draft = beginWizard(7, 100);
   assert.equal(draft.step, "photo");
   draft = stepOf(draft, photo("F1"));
-  assert.deepEqual([draft.step, draft.fileId], ["duration", "F1"]);
+  assert.deepEqual([draft.step, draft.fileId], ["motion", "F1"]);
+  draft = stepOf(draft, { type: "auto" });
+  assert.deepEqual([draft.step, draft.prompt], ["duration", undefined]);
   draft = stepOf(draft, { type: "duration", duration: 15 });
   assert.deepEqual([draft.step, draft.duration], ["quality", 15]);
   draft = stepOf(draft, { type: "quality", quality: "high" });
@@ -39,12 +41,16 @@ Deno.test("advance() walks photo → duration → quality → confirm", () => {
 });
 
 Deno.test("advance(): « Назад goes one step back, cancel leaves", () => {
-  const atDuration = stepOf(beginWizard(7, 1), photo("F1"));
+  const atDuration = stepOf(stepOf(beginWizard(7, 1), photo("F1")), {
+    type: "auto",
+  });
   const atQuality = stepOf(atDuration, { type: "duration", duration: 5 });
   const atConfirm = stepOf(atQuality, { type: "quality", quality: "low" });
   assert.equal(stepOf(atConfirm, { type: "back" }).step, "quality");
   assert.equal(stepOf(atQuality, { type: "back" }).step, "duration");
-  const backToPhoto = stepOf(atDuration, { type: "back" });
+  const atMotion = stepOf(atDuration, { type: "back" });
+  assert.equal(atMotion.step, "motion");
+  const backToPhoto = stepOf(atMotion, { type: "back" });
   assert.deepEqual([backToPhoto.step, backToPhoto.fileId], [
     "photo",
     undefined,
@@ -59,7 +65,7 @@ Deno.test("advance(): « Назад goes one step back, cancel leaves", () => {
 
 Deno.test("advance(): a photo mid-way replaces the photo and keeps the step", () => {
   const atConfirm = stepOf(
-    stepOf(stepOf(beginWizard(7, 1), photo("F1")), {
+    stepOf(stepOf(stepOf(beginWizard(7, 1), photo("F1")), { type: "auto" }), {
       type: "duration",
       duration: 10,
     }),
@@ -73,7 +79,9 @@ Deno.test("advance(): a photo mid-way replaces the photo and keeps the step", ()
 });
 
 Deno.test("advance(): a button of another step changes nothing", () => {
-  const atDuration = stepOf(beginWizard(7, 1), photo("F1"));
+  const atDuration = stepOf(stepOf(beginWizard(7, 1), photo("F1")), {
+    type: "auto",
+  });
   const events: WizardEvent[] = [
     { type: "quality", quality: "low" },
     { type: "confirm" },

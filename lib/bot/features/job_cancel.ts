@@ -12,7 +12,9 @@ export function jobCancelFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.on("callback_query:data", async (ctx, next) => {
     const callback = parseCallback(ctx.callbackQuery.data);
-    if (callback?.kind !== "job") return next();
+    if (callback?.kind !== "job" || callback.action !== "cancel") {
+      return next();
+    }
     const outcome = deps.jobs.cancel?.(callback.jobId, ctx.account.userId) ??
       "not_found";
     deps.log.info("cancel asked", {

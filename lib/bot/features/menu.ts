@@ -7,6 +7,8 @@ import { backToMenu, mainMenu } from "../keyboards.ts";
 import { showScreen } from "../screen.ts";
 import { timeLines } from "../time_lines.ts";
 import { balanceExtra, balanceKeyboard } from "../money_view.ts";
+import { myVideosScreen } from "../my_videos.ts";
+import { freeLines } from "../free_lines.ts";
 import { closeWizard, openWizard } from "../wizard_flow.ts";
 
 /**
@@ -48,6 +50,8 @@ function screen(
       return [balanceText(ctx, deps), balanceKeyboard(ctx, deps)];
     case "stats":
       return [statsText(ctx, deps), backToMenu(t)];
+    case "videos":
+      return myVideosScreen(ctx, deps);
     case "help": {
       const prices = DURATIONS.map((duration) =>
         t.priceLine({ duration, cost: priceOf(duration, deps.tokensPerVideo) })
@@ -70,7 +74,7 @@ function balanceText(ctx: BotContext, deps: BotDeps): string {
     })
   ).join("\n");
   return ctx.t.balance({ balance: tokens, held, options }) +
-    balanceExtra(ctx, deps);
+    freeLines(ctx, deps) + balanceExtra(ctx, deps);
 }
 
 function statsText(ctx: BotContext, deps: BotDeps): string {

@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import { QUICK_SETTINGS } from "../../pricing.ts";
+import { cleanPrompt } from "../../prompts/mod.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { imageInput, LIMIT_MB } from "../image_input.ts";
@@ -31,6 +32,8 @@ export function photoFeature(deps: BotDeps): Composer<BotContext> {
       updateId: ctx.update.update_id,
       mode: "quick",
       settings: QUICK_SETTINGS,
+      // The caption says how the photo should move.
+      prompt: cleanPrompt(ctx.message.caption),
     });
     const text = outcomeText(ctx, deps, outcome);
     if (text === undefined) return;

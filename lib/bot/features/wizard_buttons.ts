@@ -28,7 +28,7 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
       await stale();
       return;
     }
-    const outcome = advance(state, callback.button);
+    const outcome = advance(state, callback.button, ctx.locale);
     switch (outcome.kind) {
       case "ignored":
         await stale();
@@ -61,7 +61,7 @@ async function confirm(
   ctx: BotContext,
   deps: BotDeps,
   state: WizardState,
-  chosen: { fileId: string; settings: VideoSettings },
+  chosen: { fileId: string; settings: VideoSettings; prompt?: string },
 ): Promise<void> {
   const userId = ctx.account.userId;
   if (!deps.wizards.take(userId, state.nonce)) {
@@ -78,6 +78,7 @@ async function confirm(
       updateId: ctx.update.update_id,
       mode: "wizard",
       settings: chosen.settings,
+      prompt: chosen.prompt,
     });
   } catch (error) {
     // Nothing started: give the user their wizard back to try again.

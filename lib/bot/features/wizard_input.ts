@@ -22,7 +22,11 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
     const state = deps.wizards.get(ctx.account.userId);
     // A file that is not a usable image gets quick mode's explanation.
     if (state === undefined || input?.kind !== "image") return next();
-    const outcome = advance(state, { type: "photo", fileId: input.fileId });
+    const outcome = advance(state, {
+      type: "photo",
+      fileId: input.fileId,
+      caption: ctx.message.caption,
+    });
     if (outcome.kind !== "step") return next();
     await moveWizard(ctx, deps, {
       from: state,
@@ -35,8 +39,16 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
     if (ctx.message.text.startsWith("/")) return next();
     const state = deps.wizards.get(ctx.account.userId);
     if (state === undefined) return next();
+    // At the motion step, text is the user's own prompt.
+    const typed = advance(state, { type: "text", text: ctx.message.text });
+    if (typed.kind === "step") {
+      await moveWizard(ctx, deps, { from: state, to: typed.draft });
+      return;
+    }
     const note = state.step === "photo"
       ? ctx.t.wizard.waitingPhoto
+      : state.step === "motion"
+      ? ctx.t.motion.typeHint
       : ctx.t.wizard.useButtons;
     await moveWizard(ctx, deps, { from: state, to: draftOf(state), note });
   });
