@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { isAdmin } from "../admin_view.ts";
+import { parseGrantAmount } from "../command_args.ts";
 
 /**
  * `/grant_all AMOUNT`: the same grant to every user (a promotion), one
@@ -13,12 +14,11 @@ export function adminGrantAllFeature(deps: BotDeps): Composer<BotContext> {
     const money = deps.money;
     if (!isAdmin(ctx, deps) || money === undefined) return next();
     const a = ctx.t.admin.money;
-    const match = /^([1-9]\d{0,6})$/.exec(ctx.match.trim());
-    if (match === null) {
+    const amount = parseGrantAmount(ctx.match);
+    if (amount === undefined) {
       await ctx.reply(a.grantAllUsage);
       return;
     }
-    const amount = Number(match[1]);
     // The command's message names the promotion: repeating it is a no-op.
     const key = `promo:${ctx.chatId}:${ctx.msg.message_id}:${ctx.msg.date}`;
     const users = money.grantAll(amount, key);

@@ -3,9 +3,7 @@ import { asLocale, messages } from "../../i18n/mod.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { displayName, isAdmin } from "../admin_view.ts";
-
-// A user id and a non-zero amount; the bounds keep both safe integers.
-const ARGS = /^(\d{1,15})\s+([+-]?\d{1,9})$/;
+import { parseAddTokens } from "../command_args.ts";
 
 /**
  * `/addtokens USER_ID AMOUNT`: adds (or, negative, takes away without going
@@ -17,13 +15,12 @@ export function adminTokensFeature(deps: BotDeps): Composer<BotContext> {
   feature.command("addtokens", async (ctx, next) => {
     if (!isAdmin(ctx, deps)) return next();
     const a = ctx.t.admin;
-    const match = ARGS.exec(ctx.match.trim());
-    const userId = Number(match?.[1]);
-    const amount = Number(match?.[2]);
-    if (match === null || amount === 0 || userId === 0) {
+    const args = parseAddTokens(ctx.match);
+    if (args === undefined) {
       await ctx.reply(a.addUsage);
       return;
     }
+    const { userId, amount } = args;
     const before = deps.ledger.account(userId);
     if (before === undefined) {
       await ctx.reply(a.noUser({ id: userId }));

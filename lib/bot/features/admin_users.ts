@@ -5,6 +5,7 @@ import type { BotDeps } from "../deps.ts";
 import { isAdmin, usersText, userText } from "../admin_view.ts";
 import { usersPager } from "../keyboards.ts";
 import { showScreen } from "../screen.ts";
+import { parseUserId } from "../command_args.ts";
 
 /**
  * `/users` (15 per page, ◀ ▶ edit the list in place) and `/user USER_ID`.
@@ -38,15 +39,15 @@ export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command("user", async (ctx, next) => {
     if (!isAdmin(ctx, deps)) return next();
-    const arg = ctx.match.trim();
-    if (!/^\d{1,15}$/.test(arg) || Number(arg) === 0) {
+    const id = parseUserId(ctx.match);
+    if (id === undefined) {
       await ctx.reply(ctx.t.admin.userUsage);
       return;
     }
-    const user = deps.admin.user(Number(arg));
+    const user = deps.admin.user(id);
     await ctx.reply(
       user === undefined
-        ? ctx.t.admin.noUser({ id: Number(arg) })
+        ? ctx.t.admin.noUser({ id })
         : userText(ctx, deps, user),
     );
   });
