@@ -11,6 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../lib/clock.ts";
 import { migrate, openDatabase, transaction } from "../lib/db/mod.ts";
 import { Ledger } from "../lib/ledger/mod.ts";
+import { machine } from "./common.ts";
 
 const pairsArg = Deno.args.indexOf("--pairs");
 const PAIRS = pairsArg >= 0 ? Number(Deno.args[pairsArg + 1]) : 500;
@@ -48,7 +49,9 @@ try {
   const base = baseline(`${dir}/base.db`, PAIRS * 2) / 2;
   const pairs = ledgerPairs(`${dir}/ledger.db`, PAIRS);
   const report = {
+    benchmark: "ledger",
     date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
     pairs: PAIRS,
     baselinePairsPerSecond: Math.round(base),
     ledgerPairsPerSecond: Math.round(pairs),

@@ -31,6 +31,7 @@ import {
 import { commandEntities } from "./telegram_format.ts";
 import { type MethodContext, METHODS } from "./telegram_methods.ts";
 import { PollQueue } from "./telegram_poll.ts";
+import { RateLimit, type RateLimitOptions } from "./telegram_rate.ts";
 import {
   type ChatEntry,
   FakeStore,
@@ -54,6 +55,7 @@ export type {
 export type { ChatEntry, FakeUser, MessageKind } from "./telegram_state.ts";
 export type { RecordedFile } from "./telegram_wire.ts";
 export { TelegramApiError } from "./telegram_wire.ts";
+export type { RateLimitOptions } from "./telegram_rate.ts";
 
 /** Options of {@link FakeTelegram.start}. */
 export interface FakeTelegramOptions {
@@ -65,6 +67,11 @@ export interface FakeTelegramOptions {
   botUsername?: string;
   /** Keep uploaded bytes (default true); false keeps only sizes, for big benchmarks. */
   recordFileBytes?: boolean;
+  /**
+   * Opt-in flood control (benchmarks): calls over Telegram's message limits
+   * get 429 with `retry_after`; `true` uses the documented limits.
+   */
+  rateLimit?: RateLimitOptions | boolean;
 }
 
 const DEFAULT_TOKEN = "123456789:TEST_token_do_not_log";
@@ -81,6 +88,10 @@ export class FakeTelegram implements AsyncDisposable {
   readonly calls: RecordedCall[];
   /** File downloads served (`path` is the file_path). */
   readonly downloads: { path: string; at: number }[] = [];
+  /** Calls refused with 429 by the `rateLimit` option. */
+  get rateLimited(): number {
+    return this.#rate?.refused ?? 0;
+  }
   /** Number of getUpdates requests received. */
   get pollCount(): number {
     return this.#poll.pollCount;
@@ -90,12 +101,17 @@ export class FakeTelegram implements AsyncDisposable {
   readonly #store: FakeStore;
   readonly #poll: PollQueue;
   readonly #recordBytes: boolean;
+  readonly #rate: RateLimit | undefined;
   readonly #log = new CallLog();
   #closing: Promise<void> | undefined;
 
   private constructor(options: FakeTelegramOptions) {
     this.token = options.token ?? DEFAULT_TOKEN;
     this.#recordBytes = options.recordFileBytes ?? true;
+    const rate = options.rateLimit ?? false;
+    this.#rate = rate === false
+      ? undefined
+      : new RateLimit(rate === true ? {} : rate);
     const botId = options.botId ?? (Number(this.token.split(":")[0]) || 1);
     this.botInfo = {
       id: botId,
@@ -417,6 +433,7 @@ export class FakeTelegram implements AsyncDisposable {
   // ------------------------------------------------------------ HTTP
 
   async #handle(request: Request): Promise<Response> {
+    const receivedAt = performance.now();
     const url = new URL(request.url);
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch !== null) {
@@ -461,17 +478,20 @@ export class FakeTelegram implements AsyncDisposable {
       this.#poll.pollCount++;
       return await this.#log.failureResponse(failure);
     }
-    return await this.#call(method, params, uploads);
+    return await this.#call(method, params, uploads, receivedAt);
   }
 
   async #call(
     method: string,
     params: Record<string, unknown>,
     uploads: Upload[],
+    receivedAt: number,
   ): Promise<Response> {
     const files = uploads.map((upload) => upload.record);
     const call = this.#log.record(method, params, files);
-    const failure = this.#log.takeFailure(method);
+    call.receivedAt = receivedAt;
+    const failure = this.#log.takeFailure(method) ??
+      this.#overLimit(params, receivedAt);
     let response: Response | Promise<Response>;
     if (failure !== undefined) {
       response = this.#log.failureResponse(failure, call);
@@ -498,6 +518,15 @@ export class FakeTelegram implements AsyncDisposable {
     }
     this.#log.announce(call);
     return await response;
+  }
+
+  // A 429 when the opt-in flood control refuses the call.
+  #overLimit(
+    params: Record<string, unknown>,
+    receivedAt: number,
+  ): Failure | undefined {
+    const retryAfter = this.#rate?.check(params, receivedAt);
+    return retryAfter === undefined ? undefined : { kind: "429", retryAfter };
   }
 
   async #download(token: string, rawPath: string): Promise<Response> {

@@ -25,6 +25,11 @@ export interface RecordedCall {
   files: RecordedFile[];
   /** `Date.now()` when the call was recorded. */
   at: number;
+  /**
+   * `performance.now()` when the request arrived, before its body was
+   * read (a big upload is recorded only once it is all in).
+   */
+  receivedAt?: number;
   /** The `result` the fake answered with, when it succeeded. */
   result?: unknown;
   /** The error the fake answered with (injected or real), when it failed. */

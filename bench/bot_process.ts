@@ -1,0 +1,69 @@
+/**
+ * The bot under load, alone in its own process so that its memory is not
+ * mixed with the fakes' (which hold whole videos): starts the real app
+ * from the environment, samples its RSS every 50 ms and the event loop's
+ * lateness every 10 ms, prints `ready`, and on a `stop` line from stdin
+ * stops the app and prints its figures as one JSON line.
+ *
+ * Run by bench/load_bench.ts; not meant to be started by hand.
+ */
+
+import { startApp } from "../lib/app.ts";
+import { loadConfig } from "../lib/config.ts";
+import { createLogger } from "../lib/log.ts";
+
+const RSS_EVERY_MS = 50;
+const TICK_MS = 10;
+
+const config = loadConfig(Deno.env.toObject());
+const levels: Record<string, number> = {};
+const firstLines: string[] = [];
+const log = createLogger({
+  level: "warn",
+  secrets: [config.botToken ?? ""],
+  sink: (line, level) => {
+    levels[level] = (levels[level] ?? 0) + 1;
+    if (firstLines.length < 5) firstLines.push(line.slice(0, 300));
+  },
+});
+
+let peakRss = Deno.memoryUsage().rss;
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+}, RSS_EVERY_MS);
+// [ms since ready, lateness in ms]; before ready: startup, not counted.
+const lags: [number, number][] = [];
+let readyAt = Number.POSITIVE_INFINITY;
+let last = performance.now();
+const lagTimer = setInterval(() => {
+  const now = performance.now();
+  if (now >= readyAt) {
+    lags.push([now - readyAt, Math.max(0, now - last - TICK_MS)]);
+  }
+  last = now;
+}, TICK_MS);
+
+const app = await startApp(config, { log });
+const write = (text: string) =>
+  Deno.stdout.writeSync(new TextEncoder().encode(text + "\n"));
+const idleRss = Deno.memoryUsage().rss;
+readyAt = performance.now();
+write("ready");
+
+// Bounded by the parent: it always sends `stop` or closes stdin.
+const decoder = new TextDecoder();
+let input = "";
+for await (const chunk of Deno.stdin.readable) {
+  input += decoder.decode(chunk);
+  if (input.includes("stop")) break;
+}
+clearInterval(rssTimer);
+clearInterval(lagTimer);
+await app.stop();
+write(JSON.stringify({
+  idleRss,
+  peakRss,
+  lags,
+  logs: levels,
+  firstLines,
+}));

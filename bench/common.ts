@@ -1,0 +1,91 @@
+/**
+ * Shared by the benchmarks: the machine they ran on, percentiles, a
+ * padded sample video and printing a report as a JSON block.
+ *
+ * @module
+ */
+
+import { SAMPLE_MP4 } from "../tests/fixtures/media.ts";
+
+/** Where a benchmark ran. */
+export interface Machine {
+  readonly os: string;
+  readonly arch: string;
+  readonly cpus: number;
+  readonly memoryGiB: number | undefined;
+  readonly deno: string;
+}
+
+/** The machine: `Deno.build`, the CPU count, total memory (--allow-sys). */
+export function machine(): Machine {
+  let memoryGiB: number | undefined;
+  try {
+    memoryGiB = Math.round(Deno.systemMemoryInfo().total / 1024 ** 3);
+  } catch {
+    // no --allow-sys: unknown
+  }
+  return {
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    cpus: navigator.hardwareConcurrency,
+    memoryGiB,
+    deno: Deno.version.deno,
+  };
+}
+
+/** The `p`-th percentile (0..100, nearest rank) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+/** Rounds to `digits` decimals. */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** SAMPLE_MP4 padded with zeros to `bytes`: a valid header, a big body. */
+export function paddedVideo(bytes: number): Uint8Array<ArrayBuffer> {
+  const video = new Uint8Array(Math.max(bytes, SAMPLE_MP4.length));
+  video.set(SAMPLE_MP4);
+  return video;
+}
+
+/** Prints a report (with date and machine) as a JSON block on stdout. */
+export function printReport(
+  name: string,
+  figures: Record<string, unknown>,
+): void {
+  const report = {
+    benchmark: name,
+    date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
+    ...figures,
+  };
+  Deno.stdout.writeSync(
+    new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"),
+  );
+}
+
+/** A progress line on stderr. */
+export function note(text: string): void {
+  Deno.stderr.writeSync(new TextEncoder().encode(`bench: ${text}\n`));
+}
+
+/** Polls `done` every 50 ms until it holds; throws after `timeoutMs`. */
+export async function waitUntil(
+  done: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

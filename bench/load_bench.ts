@@ -1,0 +1,230 @@
+/**
+ * Load: many users send a photo at once; the real bot (its own process,
+ * bench/bot_process.ts, with Telegram's limits at their production
+ * defaults) renders them on several fake ComfyUI servers (plain ComfyUI,
+ * `kind=core`: websocket, then the video downloaded from `/view`, the path
+ * big files take) and delivers them to a fake Telegram that answers 429
+ * over Telegram's limits. Figures, each next to a baseline from the same
+ * run:
+ *
+ * - jobs per minute, against the ceiling the servers allow
+ *   (servers × 60 s / render time);
+ * - 429 answers (goal 0);
+ * - the bot's peak RSS, against its own RSS when idle, and then for a
+ *   smaller run with growing videos (is it flat?);
+ * - event-loop lateness of a 10 ms timer, against the idle bot's.
+ *
+ * Usage: deno task bench, or
+ *   deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-env \
+ *     --allow-run bench/load_bench.ts [--users 200] [--sweep-users 20]
+ */
+
+import { FakeComfy } from "../tests/fakes/comfyui.ts";
+import { FakeTelegram } from "../tests/fakes/telegram.ts";
+import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
+import {
+  note,
+  paddedVideo,
+  percentile,
+  printReport,
+  round,
+  waitUntil,
+} from "./common.ts";
+
+const MB = 1024 * 1024;
+const SERVERS = 4;
+const RENDER_MS = 2000;
+const IDLE_MS = 1000;
+const CHILD = new URL("./bot_process.ts", import.meta.url).pathname;
+
+function arg(name: string, fallback: number): number {
+  const at = Deno.args.indexOf(name);
+  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+}
+
+/** What the bot process reports when stopped. */
+interface ChildReport {
+  idleRss: number;
+  peakRss: number;
+  lags: [number, number][];
+  logs: Record<string, number>;
+  firstLines: string[];
+}
+
+/** One run's figures. */
+export interface LoadRun {
+  users: number;
+  videoMB: number;
+  seconds: number;
+  jobsPerMinute: number;
+  ceilingJobsPerMinute: number;
+  answers429: number;
+  failedSends: number;
+  idleRssMB: number;
+  peakRssMB: number;
+  lagIdleP99Ms: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  botWarnings: Record<string, number>;
+}
+
+// Lines of the child's stdout, one at a time, each within a deadline.
+function lineReader(stream: ReadableStream<Uint8Array>) {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return async (timeoutMs: number): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!buffer.includes("\n")) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error("the bot process did not answer");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), left);
+      });
+      const next = await Promise.race([reader.read(), timeout]);
+      clearTimeout(timer);
+      if (next === "timeout") continue;
+      if (next.done) throw new Error("the bot process ended early");
+      buffer += next.value;
+    }
+    const end = buffer.indexOf("\n");
+    const line = buffer.slice(0, end);
+    buffer = buffer.slice(end + 1);
+    return line;
+  };
+}
+
+function mb(bytes: number): number {
+  return round(bytes / MB, 1);
+}
+
+async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
+  const telegram = await FakeTelegram.start({
+    recordFileBytes: false,
+    // 200 ms of slack: both processes' event loops jitter the arrival times.
+    rateLimit: { slackMs: 200 },
+  });
+  const video = paddedVideo(videoBytes);
+  const comfies = await Promise.all(
+    Array.from(
+      { length: SERVERS },
+      // "history": VideoHelperSuite output, served by /view (no base64).
+      () => FakeComfy.start({ renderMs: RENDER_MS, video, mode: "history" }),
+    ),
+  );
+  const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-load-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run=ffmpeg",
+      CHILD,
+    ],
+    env: {
+      NO_COLOR: "1",
+      BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      COMFYUI_URLS: comfies.map((c) => `${c.url};kind=core;concurrency=1`)
+        .join(","),
+      DATA_DIR: dataDir,
+      DEFAULT_TOKENS: "1000",
+      MAX_ACTIVE_JOBS_PER_USER: "2",
+    },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const readLine = lineReader(child.stdout);
+  const stdin = child.stdin.getWriter();
+  try {
+    const ready = await readLine(30_000);
+    if (ready !== "ready") throw new Error(`bot process said "${ready}"`);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    const start = performance.now();
+    for (let i = 0; i < users; i++) {
+      const user = telegram.user(500_000 + i, { language_code: "en" });
+      telegram.sendPhoto(user, SAMPLE_JPEG, { width: 1280, height: 960 });
+    }
+    const delivered = () =>
+      telegram.callsOf("sendVideo").filter((c) => c.error === undefined)
+        .length;
+    const rounds = Math.ceil(users / SERVERS);
+    await waitUntil(
+      () => delivered() >= users,
+      rounds * RENDER_MS * 3 + 60_000,
+      `${users} videos`,
+    );
+    const seconds = (performance.now() - start) / 1000;
+    await stdin.write(new TextEncoder().encode("stop\n"));
+    const report = JSON.parse(await readLine(60_000)) as ChildReport;
+    const idle = report.lags.filter(([t]) => t < IDLE_MS).map(([, l]) => l);
+    const busy = report.lags.filter(([t]) => t >= IDLE_MS).map(([, l]) => l);
+    return {
+      users,
+      videoMB: mb(videoBytes),
+      seconds: round(seconds, 1),
+      jobsPerMinute: round(users / seconds * 60, 1),
+      ceilingJobsPerMinute: SERVERS * 60_000 / RENDER_MS,
+      answers429: telegram.rateLimited,
+      failedSends: telegram.calls.filter((c) => c.error !== undefined).length,
+      idleRssMB: mb(report.idleRss),
+      peakRssMB: mb(report.peakRss),
+      lagIdleP99Ms: round(percentile(idle, 99)),
+      lagP50Ms: round(percentile(busy, 50)),
+      lagP99Ms: round(percentile(busy, 99)),
+      lagMaxMs: round(Math.max(...busy)),
+      botWarnings: report.logs,
+    };
+  } finally {
+    await stdin.close().catch(() => {});
+    // Bounded: the child stops once stdin is closed; killed if it hangs.
+    const killer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 60_000);
+    await child.status;
+    clearTimeout(killer);
+    await Promise.all(comfies.map((c) => c.close()));
+    await telegram.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const users = arg("--users", 200);
+  const sweepUsers = arg("--sweep-users", 20);
+  note(`load: ${users} users, ${SERVERS} servers, 10 MB videos`);
+  const main = await runLoad(users, 10 * MB);
+  const sweep: LoadRun[] = [];
+  for (const size of [1, 10, 25, 45]) {
+    note(`load: sweep, ${sweepUsers} users, ${size} MB videos`);
+    sweep.push(await runLoad(sweepUsers, size * MB));
+  }
+  const base = sweep[0] as LoadRun;
+  printReport("load", {
+    servers: SERVERS,
+    renderMs: RENDER_MS,
+    backend: "core (websocket, video from /view)",
+    main,
+    jobsPerMinuteRatio: round(
+      main.jobsPerMinute / main.ceilingJobsPerMinute,
+      2,
+    ),
+    sweep: sweep.map((run) => ({
+      videoMB: run.videoMB,
+      peakRssMB: run.peakRssMB,
+      ratioToSmallest: round(run.peakRssMB / base.peakRssMB, 2),
+      answers429: run.answers429,
+      jobsPerMinute: run.jobsPerMinute,
+    })),
+  });
+}
