@@ -162,7 +162,14 @@ export class Dashboard {
     if (jobMatch?.[1] !== undefined) {
       const job = this.#records.job(jobMatch[1]);
       if (job === undefined) return notFound();
-      return htmlResponse(jobPage(t, job, this.#records.jobMoves(job.id)));
+      return htmlResponse(
+        jobPage(
+          t,
+          job,
+          this.#records.jobMoves(job.id),
+          this.#records.jobEvents(job.id),
+        ),
+      );
     }
     return notFound();
   }

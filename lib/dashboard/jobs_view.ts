@@ -72,15 +72,22 @@ export function jobPage(
   t: DashTexts,
   job: JobRow,
   moves: readonly { kind: string; at: string; amount: number }[],
+  events: readonly { state: string; at: string }[] = [],
 ): Html {
   const at = (kind: string) => moves.find((m) => m.kind === kind)?.at;
-  // The jobs table keeps the first and last moments, not when the job
-  // reached ComfyUI: that step shows the prompt id it got there; the
-  // journal adds when the price was captured (delivery) or released.
+  const reached = (state: string) => events.find((e) => e.state === state)?.at;
+  // The job's event log gives each step's time (older jobs fall back to
+  // the journal and the jobs table); "submitted" also names the prompt id
+  // and server it got, and the journal when the price was captured.
+  const submitted = reached("submitted");
+  const where = job.promptId && `${job.promptId} @ ${job.server ?? "?"}`;
   const steps: [string, string | undefined][] = [
-    [t.queued, at("hold") ?? job.createdAt],
-    [t.submitted, job.promptId && `${job.promptId} @ ${job.server ?? "?"}`],
-    [t.progress, job.updatedAt],
+    [t.queued, reached("queued") ?? at("hold") ?? job.createdAt],
+    [
+      t.submitted,
+      submitted && where ? `${submitted} (${where})` : submitted ?? where,
+    ],
+    [t.progress, reached("running") ?? reached("delivering") ?? job.updatedAt],
     [
       job.state === "done" ? t.delivered : t.finished,
       at("capture") ?? at("release") ?? job.finishedAt,

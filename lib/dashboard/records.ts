@@ -179,6 +179,13 @@ export class Records {
   }
 
   /** A job's journal rows (hold, capture, release), oldest first. */
+  /** When the job reached each state (the jobs' own event log). */
+  jobEvents(id: string): { state: string; at: string }[] {
+    return this.#db.prepare(
+      "SELECT state, at FROM job_events WHERE job_id = ? ORDER BY id",
+    ).all(id).map((r) => ({ state: String(r.state), at: String(r.at) }));
+  }
+
   jobMoves(id: string): { kind: string; at: string; amount: number }[] {
     return this.#db.prepare(
       `SELECT kind, created_at, amount, held_delta FROM journal

@@ -194,6 +194,15 @@ ALTER TABLE jobs ADD COLUMN prompt TEXT;
 ALTER TABLE jobs ADD COLUMN free INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE wizard ADD COLUMN prompt TEXT;
 CREATE INDEX jobs_user_created ON jobs (user_id, created_at);
+
+-- When each job reached each state (the dashboard's timeline).
+CREATE TABLE job_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id TEXT NOT NULL REFERENCES jobs(id),
+  state TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX job_events_job ON job_events (job_id, id);
 `;
 
 function columnsOf(db: DatabaseSync, table: string): Set<string> {

@@ -172,6 +172,7 @@ export class JobStore {
         idemKey: `hold:${job.id}`,
         jobId: job.id,
       });
+      this.#event(job.id, "queued");
       return this.#require(job.id);
     });
   }
@@ -189,13 +190,24 @@ export class JobStore {
     return row === undefined ? undefined : toJob(row);
   }
 
+  /** When the job reached each state, oldest first. */
+  events(id: string): { state: JobState; at: string }[] {
+    return this.#db.prepare(
+      "SELECT state, at FROM job_events WHERE job_id = ? ORDER BY id",
+    ).all(id).map((r) => ({
+      state: String(r.state) as JobState,
+      at: String(r.at),
+    }));
+  }
+
   /** Moves an unfinished job to a new non-final state. */
   advance(
     id: string,
     state: Exclude<JobState, "done" | "failed" | "cancelled" | "refunded">,
     fields: { promptId?: string; progressMessageId?: number } = {},
   ): void {
-    this.#db.prepare(
+    const before = this.get(id)?.state;
+    const result = this.#db.prepare(
       `UPDATE jobs SET state = ?, updated_at = ?,
          prompt_id = COALESCE(?, prompt_id),
          progress_message_id = COALESCE(?, progress_message_id)
@@ -207,6 +219,13 @@ export class JobStore {
       fields.progressMessageId ?? null,
       id,
     );
+    if (Number(result.changes) > 0 && before !== state) this.#event(id, state);
+  }
+
+  #event(id: string, state: JobState): void {
+    this.#db.prepare(
+      "INSERT INTO job_events (job_id, state, at) VALUES (?, ?, ?)",
+    ).run(id, state, sqlTime(this.#clock.now()));
   }
 
   /** Remembers the job's progress message, whatever its state. */
@@ -334,6 +353,7 @@ export class JobStore {
       `UPDATE jobs SET state = ?, updated_at = ?, finished_at = ?${columns}
        WHERE id = ?`,
     ).run(state, now, now, ...Object.values(extra), id);
+    this.#event(id, state);
   }
 
   #require(id: string): Job {

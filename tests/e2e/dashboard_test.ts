@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { seedDashboard } from "../browser/seed.ts";
+import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { lastBot, say } from "./helpers.ts";
 
@@ -187,4 +188,31 @@ Deno.test("dashboard: jobs by state and date, a job's page, servers in and out",
   });
   const back = await (await get(`${h.base}/dashboard`, cookie)).text();
   assert.match(back, /name="on" value="0"/);
+});
+
+Deno.test("dashboard: a real job's timeline has the time of every step", async () => {
+  await using h = await withDashboard();
+  const user = h.telegram.user(5901, { first_name: "Ti", language_code: "en" });
+  h.telegram.sendPhoto(user, SAMPLE_JPEG);
+  await h.telegram.waitForCall("sendVideo", {
+    where: (c) => c.params.chat_id === user.id,
+  });
+  await h.app.runner.idle();
+  const id = String(
+    h.app.db.prepare("SELECT id FROM jobs WHERE user_id = ?").get(user.id)?.id,
+  );
+  assert.match(id, /^telegram_5901_\d+$/);
+  const cookie = await open(await linkFor(h));
+  const page = await (await get(`${h.base}/dashboard/jobs/${id}`, cookie))
+    .text();
+  const timeline = /<ol id="timeline">([\s\S]*?)<\/ol>/.exec(page)?.[1] ?? "";
+  const times = [...timeline.matchAll(/<time>([^<]*)<\/time>/g)].map((m) =>
+    m[1]
+  );
+  assert.equal(times.length, 4, timeline);
+  for (const time of times) {
+    assert.match(time ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  }
+  const events = h.app.jobs.events(id).map((e) => e.state);
+  assert.deepEqual(events, ["queued", "submitted", "delivering", "done"]);
 });

@@ -243,3 +243,44 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
     }
   });
 }
+
+Deno.test("JobStore records when a job reached each state", () => {
+  let now = Date.UTC(2026, 10, 26, 12, 0, 0);
+  const ticking: Clock = {
+    now: () => (now += 1000),
+    sleep: () => Promise.resolve(),
+  };
+  const db = new DatabaseSync(":memory:");
+  migrate(db);
+  const ledger = new Ledger(db, { clock: ticking, defaultTokens: 100 });
+  const jobs = new JobStore(db, ledger, ticking);
+  ledger.ensureUser({ id: 1 });
+  const job = jobs.create({
+    id: "telegram_1_9",
+    userId: 1,
+    chatId: 1,
+    mode: "quick",
+    duration: 10,
+    quality: "medium",
+    cost: 10,
+    fileId: "f",
+    locale: "ru",
+  });
+  jobs.advance(job.id, "submitted", { promptId: "p" });
+  jobs.advance(job.id, "submitted");
+  jobs.advance(job.id, "running");
+  jobs.advance(job.id, "delivering");
+  jobs.complete(job.id, { renderSeconds: 4 });
+  jobs.advance(job.id, "running");
+  const events = jobs.events(job.id);
+  assert.deepEqual(
+    events.map((e) => e.state),
+    ["queued", "submitted", "running", "delivering", "done"],
+  );
+  // Each at its own moment, in order.
+  assert.deepEqual(
+    [...events.map((e) => e.at)].sort(),
+    events.map((e) => e.at),
+  );
+  assert.equal(new Set(events.map((e) => e.at)).size, 5);
+});
