@@ -8,10 +8,10 @@
 
 import { startApp } from "./lib/app.ts";
 import { animateCommand } from "./lib/commands/animate.ts";
-import { parseBackupArgs, runBackup } from "./lib/commands/backup.ts";
+import { backupCommand } from "./lib/commands/backup.ts";
 import { runVerify } from "./lib/commands/verify.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
-import { createLogger, fileSink, stderrSink } from "./lib/log.ts";
+import { loggerFor, stderrSink } from "./lib/log.ts";
 
 const USAGE = `usage: lora-bot [command]
   start    run the bot (the default)
@@ -26,15 +26,7 @@ const COMMANDS = ["start", "verify", "backup", "animate"];
 const print = (line: string) => stderrSink(line, "info");
 
 async function start(config: Config): Promise<number> {
-  const log = createLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-    // The part after the colon alone is the secret, however it is quoted.
-    secrets: config.botToken
-      ? [config.botToken, config.botToken.split(":")[1] ?? ""]
-      : [],
-    sink: config.logFile ? fileSink(config.logFile) : stderrSink,
-  });
+  const log = loggerFor(config);
   try {
     const app = await startApp(config, { log });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -75,12 +67,7 @@ async function main(args: string[]): Promise<number> {
     return await animateCommand(config, args.slice(1), print);
   }
   if (command === "backup") {
-    const backup = parseBackupArgs(args.slice(1));
-    if (backup === undefined) {
-      print(`lora-bot: backup needs one file name\n${USAGE}`);
-      return 2;
-    }
-    return await runBackup(config, backup, print);
+    return await backupCommand(config, args.slice(1), print);
   }
   return await start(config);
 }

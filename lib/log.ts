@@ -163,3 +163,20 @@ export const silentLogger: Logger = createLogger({
   level: "error",
   sink: () => {},
 });
+
+/** The bot's logger as the configuration asks for it, masking the token. */
+export function loggerFor(config: {
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly logFile: string | undefined;
+  readonly botToken: string | undefined;
+}): Logger {
+  const token = config.botToken;
+  return createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    // The part after the colon alone is the secret, however it is quoted.
+    secrets: token ? [token, token.split(":")[1] ?? ""] : [],
+    sink: config.logFile ? fileSink(config.logFile) : stderrSink,
+  });
+}

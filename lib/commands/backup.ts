@@ -79,3 +79,19 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
+
+/** `lora-bot backup <file> [--force]` from its arguments; the exit code. */
+export async function backupCommand(
+  config: Config,
+  argv: readonly string[],
+  print: (line: string) => void,
+): Promise<number> {
+  const backup = parseBackupArgs([...argv]);
+  if (backup === undefined) {
+    print(
+      "lora-bot: backup needs one file name (lora-bot backup FILE [--force])",
+    );
+    return 2;
+  }
+  return await runBackup(config, backup, print);
+}
