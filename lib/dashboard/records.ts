@@ -6,6 +6,7 @@
  */
 
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import { JOB_STATES } from "../jobs/store.ts";
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -50,16 +51,7 @@ export interface JobFilter {
 }
 
 /** Job states, in the order of their life. */
-export const JOB_STATES = [
-  "queued",
-  "submitted",
-  "running",
-  "delivering",
-  "done",
-  "failed",
-  "cancelled",
-  "refunded",
-] as const;
+export { JOB_STATES };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

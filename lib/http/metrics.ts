@@ -9,6 +9,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Metrics } from "../metrics.ts";
 import { type HistogramSeries, PrometheusText } from "./prometheus.ts";
+import { JOB_STATES } from "../jobs/store.ts";
 
 /** Upper bounds of the render time histogram, in seconds. */
 export const DURATION_BUCKETS: readonly number[] = [
@@ -21,18 +22,6 @@ export const DURATION_BUCKETS: readonly number[] = [
   1200,
 ];
 
-/** Every job state, so a state with no job still shows as 0. */
-const JOB_STATES = [
-  "queued",
-  "submitted",
-  "running",
-  "delivering",
-  "done",
-  "failed",
-  "cancelled",
-  "refunded",
-] as const;
-
 /** Renders every metric; throws if the database cannot be read. */
 export function renderMetrics(db: DatabaseSync, metrics: Metrics): string {
   const jobs = jobCounts(db);
@@ -43,6 +32,7 @@ export function renderMetrics(db: DatabaseSync, metrics: Metrics): string {
     .gauge(
       "lora_jobs",
       "Jobs in the database by state.",
+      // Every state, so that one with no job still shows as 0.
       JOB_STATES.map((state) => ({
         labels: { state },
         value: jobs.get(state) ?? 0,

@@ -11,16 +11,20 @@ import {
 } from "../pricing.ts";
 import { FREE_DURATION, freeUsedToday } from "./free.ts";
 
-/** Where a job is in its life. */
-export type JobState =
-  | "queued"
-  | "submitted"
-  | "running"
-  | "delivering"
-  | "done"
-  | "failed"
-  | "cancelled"
-  | "refunded";
+/** Every state a job can be in, in the order of its life. */
+export const JOB_STATES = [
+  "queued",
+  "submitted",
+  "running",
+  "delivering",
+  "done",
+  "failed",
+  "cancelled",
+  "refunded",
+] as const;
+
+/** Where a job is in its life (the `jobs.state` column). */
+export type JobState = typeof JOB_STATES[number];
 
 /** States after which nothing more happens to a job. */
 export const FINAL_STATES: ReadonlySet<JobState> = new Set([
