@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { sqlTime } from "../ledger/mod.ts";
 import type { JobSummary, Totals, UserPage, UserSummary } from "./types.ts";
+import { displayText } from "../db/mod.ts";
 
 /** Users per page of /users (the old bot showed the first 15). */
 export const USERS_PAGE_SIZE = 15;
@@ -10,11 +11,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Row = Record<string, SQLOutputValue>;
 
-function text(value: SQLOutputValue | undefined): string | undefined {
-  return value === null || value === undefined || value === ""
-    ? undefined
-    : String(value);
-}
+const text = displayText;
 
 function toUser(row: Row): UserSummary {
   return {

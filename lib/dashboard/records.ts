@@ -7,6 +7,7 @@
 
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import { JOB_STATES } from "../jobs/store.ts";
+import { displayText } from "../db/mod.ts";
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -55,11 +56,7 @@ export { JOB_STATES };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function text(value: SQLOutputValue | undefined): string | undefined {
-  return value === null || value === undefined || value === ""
-    ? undefined
-    : String(value);
-}
+const text = displayText;
 
 function toUser(row: Row): UserRow {
   const name = [text(row.first_name), text(row.last_name)]

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { backup, DatabaseSync } from "node:sqlite";
+import { backup, DatabaseSync, type SQLOutputValue } from "node:sqlite";
 import { migrate, type MigrationReport, SCHEMA_VERSION } from "./schema.ts";
 
 export { migrate, type MigrationReport, SCHEMA_VERSION };
@@ -62,4 +62,13 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
   }
+}
+
+/** A text column for display: NULL and the empty string are both absent. */
+export function displayText(
+  value: SQLOutputValue | undefined,
+): string | undefined {
+  return value === null || value === undefined || value === ""
+    ? undefined
+    : String(value);
 }
