@@ -11,7 +11,7 @@ import type { Update } from "grammy/types";
 import type { DatabaseSync } from "node:sqlite";
 import { type BotContext, createBot, registerCommands } from "./bot/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import type { Renderer } from "./comfy/mod.ts";
+import { type Renderer, VideoSpool } from "./comfy/mod.ts";
 import type { RenderPool } from "./comfy/pool.ts";
 import { ffmpegAvailable } from "./comfy/preview.ts";
 import { type Backends, createBackends } from "./backends.ts";
@@ -176,12 +176,17 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     serverError: (name) =>
       late.pool?.status().find((s) => s.name === name)?.lastError,
   });
+  // Videos wait on disk between ComfyUI and Telegram (lib/comfy/spool.ts).
+  const spool = new VideoSpool(`${config.dataDir}/tmp/videos`);
   let backends: Backends | undefined;
   try {
+    const swept = await spool.sweep();
+    if (swept > 0) log.info("removed videos left by a previous run", { swept });
     backends = deps.renderer === undefined
       ? await createBackends(config, {
         clock,
         log,
+        spool,
         assignments: {
           get: (id) => store.jobs.serverOf(id),
           set: (id, server) => store.jobs.assignServer(id, server),
@@ -206,7 +211,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     fitVideo: async (video, durationSeconds) =>
       (await fitForTelegram(video, {
         durationSeconds,
-        tempDir: `${config.dataDir}/tmp`,
+        spool,
         ffmpeg,
       })).video,
     adminUserIds: config.adminUserIds,

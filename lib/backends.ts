@@ -8,7 +8,7 @@
  */
 
 import type { Clock } from "./clock.ts";
-import { ConnectClient, type Renderer } from "./comfy/mod.ts";
+import { ConnectClient, type Renderer, type VideoSpool } from "./comfy/mod.ts";
 import { CoreClient } from "./comfy/core.ts";
 import { type Assignments, RenderPool } from "./comfy/pool.ts";
 import { ffmpegAvailable, PreviewRenderer } from "./comfy/preview.ts";
@@ -23,6 +23,8 @@ export interface BackendDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly assignments: Assignments;
+  /** Where every client puts its finished videos. */
+  readonly spool: VideoSpool;
   readonly fetch?: typeof fetch;
   readonly readTextFile?: (path: string) => Promise<string>;
   readonly onStateChange?: (server: string, up: boolean) => void;
@@ -118,6 +120,7 @@ async function clientFor(
         promptInput: config.comfyuiPromptInput,
         negativeInput: config.comfyuiNegativeInput,
         clock: deps.clock,
+        spool: deps.spool,
         headers: spec.headers,
         token: spec.token,
         ...fetchOption,
@@ -127,6 +130,7 @@ async function clientFor(
         baseUrl: spec.url,
         template: template as Template,
         clock: deps.clock,
+        spool: deps.spool,
         timeoutMs: config.comfyuiTimeoutMs,
         pollIntervalMs: config.historyIntervalMs,
         headers: spec.headers,
@@ -139,6 +143,9 @@ async function clientFor(
           "the preview backend needs ffmpeg on PATH (apt-get install ffmpeg)",
         );
       }
-      return new PreviewRenderer({ tempDir: `${config.dataDir}/tmp` });
+      return new PreviewRenderer({
+        tempDir: `${config.dataDir}/tmp`,
+        spool: deps.spool,
+      });
   }
 }

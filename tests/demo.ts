@@ -8,6 +8,7 @@
 
 import { startApp } from "../lib/app.ts";
 import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
+import { VideoSpool } from "../lib/comfy/spool.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
 import { FakeComfy } from "./fakes/comfyui.ts";
@@ -69,14 +70,7 @@ await Deno.writeTextFile(
 await using telegram = await FakeTelegram.start();
 // With ffmpeg on PATH the "render" is a real zoom-and-pan of the demo photo;
 // without it, a sample clip: the demo needs nothing installed either way.
-const video = await ffmpegAvailable()
-  ? (await new PreviewRenderer({ tempDir: `${dataDir}/tmp` }).render({
-    clientId: "demo",
-    image: SAMPLE_JPEG,
-    durationSeconds: 10,
-    sizePx: 600,
-  })).video
-  : undefined;
+const video = await ffmpegAvailable() ? await demoClip(dataDir) : undefined;
 await using comfy = await FakeComfy.start({
   renderMs: 3000,
   ...(video ? { video } : {}),
@@ -126,4 +120,22 @@ try {
   );
 } finally {
   await app.stop();
+}
+
+// The zoom-and-pan of the demo photo, as bytes for the fake ComfyUI.
+async function demoClip(dir: string): Promise<Uint8Array> {
+  const { file } = await new PreviewRenderer({
+    tempDir: `${dir}/tmp`,
+    spool: new VideoSpool(`${dir}/tmp/demo`),
+  }).render({
+    clientId: "demo",
+    image: SAMPLE_JPEG,
+    durationSeconds: 10,
+    sizePx: 600,
+  });
+  try {
+    return await Deno.readFile(file.path);
+  } finally {
+    await file.discard();
+  }
 }

@@ -1,14 +1,11 @@
 import type { Clock } from "../clock.ts";
 import type { InputRef } from "../config.ts";
-import { detectVideo } from "../media.ts";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import {
-  ComfyError,
   ComfyHttpError,
   ComfyJobError,
   ComfyOutputError,
   ComfyTimeoutError,
-  ComfyUnreachableError,
 } from "./errors.ts";
 import {
   findByInput,
@@ -16,6 +13,8 @@ import {
   type HistoryEntry,
   type OutputFile,
 } from "./history.ts";
+import { parseJson, saveVideo, wrapFetchError } from "./http.ts";
+import type { VideoFile, VideoSpool } from "./spool.ts";
 import {
   inputFileName,
   type RecoverRequest,
@@ -46,6 +45,8 @@ export interface ConnectClientOptions {
   /** Receives the negative text with a motion prompt. */
   readonly negativeInput?: InputRef | undefined;
   readonly clock: Clock;
+  /** Where finished videos are streamed to. */
+  readonly spool: VideoSpool;
   readonly fetch?: typeof fetch;
   /** Sent with every request (a reverse proxy's Authorization). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -89,12 +90,13 @@ export class ConnectClient implements Renderer {
     if (answer !== undefined) {
       const video = firstOutput(answer);
       if (video !== undefined) {
-        return { video: checkVideo(video), via: "direct" };
+        // The decoded bytes only live until they are in the spool.
+        return { file: await this.#options.spool.write(video), via: "direct" };
       }
     }
     const entry = await this.#awaitHistory(request);
     return {
-      video: await this.#download(entry, request.signal),
+      file: await this.#download(entry, request.signal),
       via: "history",
     };
   }
@@ -111,7 +113,7 @@ export class ConnectClient implements Renderer {
       const entry = await this.#historyEntry(name, request.signal);
       if (entry !== undefined) {
         return {
-          video: await this.#download(entry, request.signal),
+          file: await this.#download(entry, request.signal),
           via: "history",
         };
       }
@@ -121,7 +123,7 @@ export class ConnectClient implements Renderer {
       const late = await this.#historyEntry(name, request.signal);
       if (late === undefined) return "lost";
       return {
-        video: await this.#download(late, request.signal),
+        file: await this.#download(late, request.signal),
         via: "history",
       };
     }
@@ -265,7 +267,7 @@ export class ConnectClient implements Renderer {
   async #download(
     entry: HistoryEntry,
     signal: AbortSignal | undefined,
-  ): Promise<Uint8Array> {
+  ): Promise<VideoFile> {
     const file = entry.video as OutputFile;
     const query = new URLSearchParams({
       filename: file.filename,
@@ -273,37 +275,14 @@ export class ConnectClient implements Renderer {
       type: file.type,
     });
     const path = `/view?${query}`;
+    let response: Response;
     try {
-      const response = await this.#send(path, {
-        signal: signal ?? null,
-      });
-      if (!response.ok) {
-        throw new ComfyHttpError(response.status, path, await response.text());
-      }
-      return checkVideo(new Uint8Array(await response.arrayBuffer()));
+      response = await this.#send(path, { signal: signal ?? null });
     } catch (error) {
       throw wrapFetchError(error, path, signal);
     }
+    return await saveVideo(response, path, this.#options.spool, signal);
   }
-}
-
-function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ComfyOutputError(
-      `ComfyUI sent something that is not JSON for "${path}"`,
-    );
-  }
-}
-
-function wrapFetchError(
-  error: unknown,
-  path: string,
-  signal: AbortSignal | undefined,
-): unknown {
-  if (error instanceof ComfyError || signal?.aborted) return error;
-  return new ComfyUnreachableError(path, error);
 }
 
 // Connect answers `status: "success"` even when the render failed; the
@@ -335,13 +314,4 @@ function firstOutput(answer: unknown): Uint8Array | undefined {
     }
   }
   return undefined;
-}
-
-function checkVideo(bytes: Uint8Array): Uint8Array {
-  if (detectVideo(bytes) === undefined) {
-    throw new ComfyOutputError(
-      `The workflow output is not a video (${bytes.length} bytes, no MP4/WebM header)`,
-    );
-  }
-  return bytes;
 }

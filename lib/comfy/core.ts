@@ -27,6 +27,7 @@ import {
 } from "./errors.ts";
 import { findByInput, type HistoryEntry, parseEntry } from "./history.ts";
 import { ComfyHttp } from "./http.ts";
+import type { VideoSpool } from "./spool.ts";
 import type {
   RecoverRequest,
   Renderer,
@@ -43,6 +44,8 @@ export interface CoreClientOptions {
   /** From `loadTemplate(COMFYUI_TEMPLATE, Deno.readTextFile)`. */
   readonly template: Template;
   readonly clock: Clock;
+  /** Where finished videos are streamed to. */
+  readonly spool: VideoSpool;
   /** Longest wait for one render (queue time included). */
   readonly timeoutMs: number;
   /** `/history` + `/queue` polling period while the websocket is down. */
@@ -312,7 +315,7 @@ export class CoreClient implements Renderer {
     watch.tracker.finished();
     watch.emit();
     return {
-      video: await this.#http.download(entry.video, signal),
+      file: await this.#http.download(entry.video, this.#options.spool, signal),
       via: "history",
     };
   }

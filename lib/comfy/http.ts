@@ -7,7 +7,6 @@
  * @module
  */
 
-import { detectVideo } from "../media.ts";
 import {
   ComfyError,
   ComfyHttpError,
@@ -15,6 +14,7 @@ import {
   ComfyUnreachableError,
 } from "./errors.ts";
 import type { OutputFile } from "./history.ts";
+import { MAX_VIDEO_BYTES, type VideoFile, type VideoSpool } from "./spool.ts";
 
 /** Where ComfyUI is and how to authenticate. */
 export interface ComfyHttpOptions {
@@ -23,9 +23,6 @@ export interface ComfyHttpOptions {
   readonly token?: string | undefined;
   readonly fetch?: typeof fetch | undefined;
 }
-
-/** Downloads larger than this are refused (a video for Telegram is ≤ 50 MB). */
-export const MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024;
 
 /** Thin typed HTTP client for ComfyUI's core routes. */
 export class ComfyHttp {
@@ -111,14 +108,15 @@ export class ComfyHttp {
   }
 
   /**
-   * Downloads an output through `/view` as a stream, refusing more than
-   * `maxBytes`, and checks that it is a video.
+   * Streams an output from `/view` into the spool, refusing more than
+   * `maxBytes`; the spool checks that it is a video.
    */
   async download(
     file: OutputFile,
+    spool: VideoSpool,
     signal?: AbortSignal,
-    maxBytes = MAX_DOWNLOAD_BYTES,
-  ): Promise<Uint8Array> {
+    maxBytes = MAX_VIDEO_BYTES,
+  ): Promise<VideoFile> {
     const query = new URLSearchParams({
       filename: file.filename,
       subfolder: file.subfolder,
@@ -126,64 +124,39 @@ export class ComfyHttp {
     });
     const path = `/view?${query}`;
     const response = await this.request(path, { signal });
-    if (!response.ok) {
-      const text = await readText(response, path, signal);
-      throw new ComfyHttpError(response.status, path, text);
-    }
-    const declared = Number(response.headers.get("content-length") ?? "0");
-    if (declared > maxBytes) {
-      await response.body?.cancel();
-      throw tooLarge(declared, maxBytes);
-    }
-    const bytes = await readBounded(response, path, signal, maxBytes);
-    if (detectVideo(bytes) === undefined) {
-      throw new ComfyOutputError(
-        `The workflow output is not a video (${bytes.length} bytes, no MP4/WebM header)`,
-      );
-    }
-    return bytes;
+    return await saveVideo(response, path, spool, signal, maxBytes);
   }
 }
 
-function tooLarge(size: number, maxBytes: number): ComfyOutputError {
-  return new ComfyOutputError(
-    `The video is larger than ${maxBytes} bytes (${size})`,
-  );
-}
-
-async function readBounded(
+/**
+ * A `/view` answer into the spool: non-2xx answers become
+ * {@link ComfyHttpError}, a declared size over `maxBytes` is refused before
+ * reading, and a network failure while reading is a
+ * {@link ComfyUnreachableError}.
+ */
+export async function saveVideo(
   response: Response,
   path: string,
+  spool: VideoSpool,
   signal: AbortSignal | undefined,
-  maxBytes: number,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array();
+  maxBytes = MAX_VIDEO_BYTES,
+): Promise<VideoFile> {
+  if (!response.ok) {
+    const text = await readText(response, path, signal);
+    throw new ComfyHttpError(response.status, path, text);
+  }
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new ComfyOutputError(
+      `The video is larger than ${maxBytes} bytes (${declared})`,
+    );
+  }
   try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw tooLarge(size, maxBytes);
-      }
-      chunks.push(value);
-    }
+    return await spool.write(response.body ?? new Uint8Array(), { maxBytes });
   } catch (error) {
     throw wrapFetchError(error, path, signal);
-  } finally {
-    reader.releaseLock();
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
 }
 
 async function readText(

@@ -38,6 +38,12 @@ export {
   type QueuedPrompt,
 } from "./history.ts";
 export { decodeBase64, encodeBase64 } from "./base64.ts";
+export {
+  MAX_VIDEO_BYTES,
+  type SpoolWriteOptions,
+  type VideoFile,
+  VideoSpool,
+} from "./spool.ts";
 export { promptIdFor } from "./core_wire.ts";
 export {
   buildPrompt,

@@ -5,7 +5,8 @@ import type {
   RenderRequest,
   RenderResult,
 } from "./mod.ts";
-import { ComfyError, ComfyOutputError } from "./errors.ts";
+import { ComfyError } from "./errors.ts";
+import type { VideoSpool } from "./spool.ts";
 
 /** Runs a program and reports how it ended. */
 export type RunProgram = (
@@ -44,8 +45,10 @@ export async function ffmpegAvailable(
 
 /** Options of {@link PreviewRenderer}. */
 export interface PreviewOptions {
-  /** Where the work files go (a fresh folder per job, always removed). */
+  /** Where the photo goes for ffmpeg (a fresh folder per job, always removed). */
   readonly tempDir: string;
+  /** Where the finished videos go. */
+  readonly spool: VideoSpool;
   readonly ffmpeg?: string;
   readonly run?: RunProgram;
   readonly fps?: number;
@@ -104,6 +107,7 @@ export class PreviewRenderer implements Renderer {
       dir: this.#o.tempDir,
       prefix: "preview-",
     });
+    const output = await this.#o.spool.newPath();
     try {
       await Deno.writeFile(`${dir}/input`, request.image);
       const args = [
@@ -129,7 +133,7 @@ export class PreviewRenderer implements Renderer {
         "26",
         "-movflags",
         "+faststart",
-        `${dir}/out.mp4`,
+        output,
       ];
       const run = this.#o.run ?? runProgram;
       const result = await run(
@@ -145,10 +149,15 @@ export class PreviewRenderer implements Renderer {
           }`,
         );
       }
-      const video = await Deno.readFile(`${dir}/out.mp4`).catch(() => {
-        throw new ComfyOutputError("ffmpeg wrote no video");
-      });
-      return { video, via: "direct", preview: true };
+      // adopt() removes what is not a video.
+      return {
+        file: await this.#o.spool.adopt(output),
+        via: "direct",
+        preview: true,
+      };
+    } catch (error) {
+      await Deno.remove(output).catch(() => {});
+      throw error;
     } finally {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }

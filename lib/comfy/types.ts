@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { VideoFile } from "./spool.ts";
+
 /** Where a render stands, as the core backend learns it from ComfyUI. */
 export interface RenderProgress {
   /** 0..1, never decreasing within one render. */
@@ -45,7 +47,8 @@ export interface RenderRequest {
 
 /** A finished video. */
 export interface RenderResult {
-  readonly video: Uint8Array;
+  /** In the spool; the caller discards it once delivered. */
+  readonly file: VideoFile;
   /** `direct` when it came in Connect's answer, `history` via `/view`. */
   readonly via: "direct" | "history";
   /** Made by the preview backend: not AI, and the user is told so. */

@@ -1,6 +1,6 @@
 import { createBackends } from "../backends.ts";
 import { type Clock, systemClock } from "../clock.ts";
-import type { Renderer } from "../comfy/mod.ts";
+import { type Renderer, VideoSpool } from "../comfy/mod.ts";
 import type { Config } from "../config.ts";
 import { createLogger, describeError } from "../log.ts";
 import { checkDimensions, imageDimensions } from "../media.ts";
@@ -116,12 +116,14 @@ export async function runAnimate(
     });
     ticker.abort();
     await ticking;
-    await Deno.writeFile(args.output, result.video);
+    await Deno.copyFile(result.file.path, args.output).finally(() =>
+      result.file.discard()
+    );
     const seconds = ((io.clock.now() - started) / 1000).toFixed(1);
     io.status(`[${"▓".repeat(10)}] 100%`);
     io.print("");
     io.print(
-      `animate: ${args.output} (${result.video.length} bytes) in ${seconds} s` +
+      `animate: ${args.output} (${result.file.size} bytes) in ${seconds} s` +
         (result.preview ? " — preview, not AI" : ""),
     );
     return 0;
@@ -171,9 +173,12 @@ export async function animateCommand(
     format: config.logFormat,
   });
   const jobs = new Map<string, string>();
+  // Its own folder: the bot sweeps its spool when it starts.
+  const spool = new VideoSpool(`${config.dataDir}/tmp/animate-${Deno.pid}`);
   const { pool } = await createBackends(config, {
     clock: systemClock,
     log,
+    spool,
     assignments: {
       get: (id) => jobs.get(id),
       set: (id, s) => void jobs.set(id, s),
@@ -197,6 +202,7 @@ export async function animateCommand(
       ),
     });
   } finally {
+    await Deno.remove(spool.dir, { recursive: true }).catch(() => {});
     await pool.stop();
   }
 }

@@ -1,8 +1,10 @@
 import { type Api, InputFile } from "grammy";
+import { pathToFileURL } from "node:url";
 import { afterVideo } from "../bot/keyboards.ts";
 import { type Locale, messages } from "../i18n/mod.ts";
 import { JobError } from "./errors.ts";
 import type { Job } from "./store.ts";
+import type { VideoFile } from "../comfy/spool.ts";
 
 /**
  * The caption of a job's video: the bot's link, the settings, and the
@@ -34,7 +36,7 @@ export function videoCaption(
 export async function sendVideo(
   api: Api,
   job: Job,
-  video: Uint8Array,
+  video: VideoFile,
   options: { botUsername: string; preview: boolean },
 ): Promise<string | undefined> {
   const t = messages(job.locale as Locale);
@@ -42,7 +44,9 @@ export async function sendVideo(
   try {
     const message = await api.sendVideo(
       job.chatId,
-      new InputFile(video, "video.mp4"),
+      // Streamed from the spool; a URL (not a stream) because grammY reads
+      // it afresh for each attempt, so a retried upload works too.
+      new InputFile(pathToFileURL(video.path), `video.${video.format}`),
       {
         caption: videoCaption(job, options),
         supports_streaming: true,

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { encodeCallback } from "../bot/callback_data.ts";
-import type { RenderResult } from "../comfy/mod.ts";
+import type { RenderResult, VideoFile } from "../comfy/mod.ts";
 import { type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 import { QUALITIES, settingsKey } from "../pricing.ts";
@@ -153,9 +153,10 @@ export class JobRunner {
     const log = this.#deps.log.with({ job: job.id, user: job.userId });
     const progress = this.#reporter(job, log);
     const signal = AbortSignal.any([cancel, this.#shutdown.signal]);
+    let result: (RenderResult & { seconds?: number }) | undefined;
     try {
       await this.#announce(job, progress, resumed);
-      const result = await this.#queue.run(
+      result = await this.#queue.run(
         job,
         progress,
         signal,
@@ -166,6 +167,9 @@ export class JobRunner {
       await this.#handleFailure(job, error, progress, log, cancel);
     } finally {
       progress.close();
+      // Delivered, refused or cancelled: the spool keeps nothing. (After a
+      // shutdown the next start renders or recovers it again.)
+      await result?.file.discard();
     }
   }
 
@@ -284,16 +288,30 @@ export class JobRunner {
     progress: ProgressReporter,
     log: Logger,
   ): Promise<void> {
-    const { store, times, ledger } = this.#deps;
-    const t = messages(job.locale as Locale);
     log.info("render finished", {
       via: result.via,
       seconds: result.seconds,
-      bytes: result.video.length,
+      bytes: result.file.size,
     });
     const video = this.#deps.fitVideo
-      ? await this.#deps.fitVideo(result.video, job.duration)
-      : result.video;
+      ? await this.#deps.fitVideo(result.file, job.duration)
+      : result.file;
+    try {
+      await this.#deliver(job, result, video, progress, log);
+    } finally {
+      if (video !== result.file) await video.discard();
+    }
+  }
+
+  async #deliver(
+    job: Job,
+    result: RenderResult & { seconds?: number },
+    video: VideoFile,
+    progress: ProgressReporter,
+    log: Logger,
+  ): Promise<void> {
+    const { store, times, ledger } = this.#deps;
+    const t = messages(job.locale as Locale);
     store.advance(job.id, "delivering");
     // A cancel that came in while the render was finishing has refunded
     // the job already: then nothing is sent.

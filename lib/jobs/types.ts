@@ -1,6 +1,6 @@
 import type { Api } from "grammy";
 import type { Clock } from "../clock.ts";
-import type { Renderer } from "../comfy/mod.ts";
+import type { Renderer, VideoFile } from "../comfy/mod.ts";
 import type { Locale } from "../i18n/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
@@ -30,11 +30,14 @@ export interface JobRunnerDeps {
   readonly progressIntervalMs: number;
   readonly maxActivePerUser: number;
   readonly resubmits: number;
-  /** Checks the video and makes it fit Telegram's upload limit. */
+  /**
+   * Makes the video fit Telegram's upload limit: the same file, or a new
+   * one (the runner discards both).
+   */
   readonly fitVideo?: (
-    video: Uint8Array,
+    video: VideoFile,
     durationSeconds: number,
-  ) => Promise<Uint8Array>;
+  ) => Promise<VideoFile>;
   /** Told when a video cannot be delivered for a reason they can fix. */
   readonly adminUserIds?: readonly number[];
   /** The backend is the no-GPU preview: every text says it is not AI. */

@@ -233,6 +233,14 @@ Deno.test("chaos: SIGKILL at random moments never loses or double-charges a toke
     assert.ok(kills >= 10);
     assert.ok(done > 0, "some videos were delivered");
     assert.ok(perPhoto.size >= done, "every done job delivered its video");
+    // Files of killed processes were swept by the next start; the last
+    // process removed each video once it was delivered.
+    assert.deepEqual(
+      (await Array.fromAsync(Deno.readDir(`${dataDir}/tmp/videos`)))
+        .map((e) => e.name),
+      [],
+      "videos left in the spool",
+    );
     Deno.stdout.writeSync(new TextEncoder().encode(
       `chaos: photos=${PHOTOS} jobs=${done + refunded} done=${done} ` +
         `refunded=${refunded} kills=${kills} duplicate-deliveries=${duplicates} ` +

@@ -17,6 +17,7 @@ import {
 } from "../../lib/comfy/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui.ts";
+import { tempSpool, videoBytes } from "../fixtures/spool.ts";
 
 const TEMPLATE: Template = await loadTemplate(
   "wan22-ti2v-5b",
@@ -39,6 +40,7 @@ async function setup(
     timeoutMs: 10_000,
     pollIntervalMs: 20,
     random: () => 0.25,
+    spool: tempSpool(),
     ...client,
   });
   return {
@@ -76,7 +78,7 @@ Deno.test("CoreClient.render() submits the template and reports progress to 1", 
     ...request("telegram_1_1", progress),
     promptId: "11111111-2222-4333-8444-555555555555",
   });
-  assert.deepEqual(result.video, SAMPLE_MP4);
+  assert.deepEqual(await videoBytes(result), SAMPLE_MP4);
   assert.equal(result.via, "history");
   const [prompt] = t.comfy.prompts;
   assert.equal(prompt?.promptId, "11111111-2222-4333-8444-555555555555");
@@ -97,7 +99,7 @@ Deno.test("CoreClient.render() polls when the websocket is refused", async () =>
   await using t = await setup({ wsMode: "refuse" });
   const progress: RenderProgress[] = [];
   const result = await t.core.render(request("telegram_1_2", progress));
-  assert.deepEqual(result.video, SAMPLE_MP4);
+  assert.deepEqual(await videoBytes(result), SAMPLE_MP4);
   assert.equal(t.comfy.ws.connects.length, 0);
   assert.ok(t.comfy.historyRequests >= 2);
   assert.equal(progress.at(-1)?.fraction, 1);
@@ -108,7 +110,7 @@ Deno.test("CoreClient.render() delivers when the websocket drops mid-job", async
     pollIntervalMs: 30,
   });
   const result = await t.core.render(request("telegram_1_3"));
-  assert.deepEqual(result.video, SAMPLE_MP4);
+  assert.deepEqual(await videoBytes(result), SAMPLE_MP4);
   assert.ok(t.comfy.ws.connects.length >= 1);
 });
 
@@ -163,6 +165,7 @@ Deno.test("CoreClient.recover() finds a job in history, in the queue, or lost", 
     clock: systemClock,
     timeoutMs: 5000,
     pollIntervalMs: 20,
+    spool: tempSpool(),
   });
   const abort = new AbortController();
   const a = first.render({ ...request("telegram_2_1"), signal: abort.signal });
@@ -177,7 +180,7 @@ Deno.test("CoreClient.recover() finds a job in history, in the queue, or lost", 
     onProgress: (p) => progress.push(p),
   });
   assert.ok(queued !== "lost");
-  assert.deepEqual(queued.video, SAMPLE_MP4);
+  assert.deepEqual(await videoBytes(queued), SAMPLE_MP4);
   assert.equal(progress.at(-1)?.fraction, 1);
   const done = await t.core.recover({ clientId: "telegram_2_1" });
   assert.ok(done !== "lost", "already in history");
@@ -250,7 +253,7 @@ Deno.test("CoreClient submits a custom template with its mapping file", async ()
     const template = await loadTemplate(`${dir}/mine.json`, Deno.readTextFile);
     await using t = await setup({ template }, { template });
     const result = await t.core.render({ ...request("telegram_4_1") });
-    assert.deepEqual(result.video, SAMPLE_MP4);
+    assert.deepEqual(await videoBytes(result), SAMPLE_MP4);
     const sent = t.comfy.prompts[0]?.graph;
     assert.equal(inputsOf(sent, "10").image, "input_telegram_4_1.jpg");
     assert.equal(inputsOf(sent, "11").length, 81);

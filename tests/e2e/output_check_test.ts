@@ -4,64 +4,45 @@
  */
 
 import assert from "node:assert/strict";
-import { ComfyOutputError } from "../../lib/comfy/errors.ts";
 import { ffmpegAvailable } from "../../lib/comfy/preview.ts";
 import { JobError } from "../../lib/jobs/errors.ts";
 import { fitForTelegram } from "../../lib/jobs/output_check.ts";
 import { detectVideo } from "../../lib/media.ts";
-import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
+import { SAMPLE_MP4 } from "../fixtures/media.ts";
+import { spoolFiles, tempSpool } from "../fixtures/spool.ts";
 
 const hasFfmpeg = await ffmpegAvailable();
 if (!hasFfmpeg && Deno.env.get("CI") === "true") {
   throw new Error("CI must have ffmpeg installed (.ci/run installs it)");
 }
 
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "lora-fit-" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("fitForTelegram() passes a video under the limit untouched", async () => {
-  await withTemp(async (tempDir) => {
-    const out = await fitForTelegram(SAMPLE_MP4, {
-      durationSeconds: 2,
-      tempDir,
-      ffmpeg: undefined,
-    });
-    assert.equal(out.video, SAMPLE_MP4);
-    assert.equal(out.reencoded, false);
+  const spool = tempSpool();
+  const video = await spool.write(SAMPLE_MP4);
+  const out = await fitForTelegram(video, {
+    durationSeconds: 2,
+    spool,
+    ffmpeg: undefined,
   });
-});
-
-Deno.test("fitForTelegram() refuses what is not a video", async () => {
-  await withTemp(async (tempDir) => {
-    await assert.rejects(
-      fitForTelegram(SAMPLE_JPEG, {
-        durationSeconds: 2,
-        tempDir,
-        ffmpeg: "ffmpeg",
-      }),
-      ComfyOutputError,
-    );
-  });
+  assert.equal(out.video, video);
+  assert.equal(out.reencoded, false);
+  await video.discard();
 });
 
 Deno.test("fitForTelegram() without ffmpeg refuses a video over the limit", async () => {
-  await withTemp(async (tempDir) => {
-    await assert.rejects(
-      fitForTelegram(SAMPLE_MP4, {
-        durationSeconds: 2,
-        tempDir,
-        ffmpeg: undefined,
-        limit: 1000,
-      }),
-      (e: unknown) => e instanceof JobError && e.reason === "too_big",
-    );
-  });
+  const spool = tempSpool();
+  const video = await spool.write(SAMPLE_MP4);
+  await assert.rejects(
+    fitForTelegram(video, {
+      durationSeconds: 2,
+      spool,
+      ffmpeg: undefined,
+      limit: 1000,
+    }),
+    (e: unknown) => e instanceof JobError && e.reason === "too_big",
+  );
+  await video.discard();
+  assert.deepEqual(await spoolFiles(spool), []);
 });
 
 Deno.test({
@@ -69,9 +50,10 @@ Deno.test({
     "fitForTelegram() re-encodes a video over the limit to fit, with ffmpeg",
   ignore: !hasFfmpeg,
   async fn() {
-    await withTemp(async (tempDir) => {
+    {
+      const spool = tempSpool();
       // A busy 3 s clip encoded at a high bitrate, then a quarter as limit.
-      const big = `${tempDir}/big.mp4`;
+      const big = await spool.newPath();
       const made = await new Deno.Command("ffmpeg", {
         args: [
           "-v",
@@ -92,20 +74,23 @@ Deno.test({
         ],
       }).output();
       assert.equal(made.code, 0);
-      const video = await Deno.readFile(big);
-      await Deno.remove(big);
-      const limit = Math.floor(video.length / 4);
+      const video = await spool.adopt(big);
+      const limit = Math.floor(video.size / 4);
       const out = await fitForTelegram(video, {
         durationSeconds: 3,
-        tempDir,
+        spool,
         ffmpeg: "ffmpeg",
         limit,
       });
       assert.equal(out.reencoded, true);
-      assert.ok(out.video.length <= limit, `${out.video.length} > ${limit}`);
-      assert.equal(detectVideo(out.video), "mp4");
-      // The work folder is cleaned up.
-      assert.deepEqual(await Array.fromAsync(Deno.readDir(tempDir)), []);
-    });
+      assert.notEqual(out.video.path, video.path);
+      assert.ok(out.video.size <= limit, `${out.video.size} > ${limit}`);
+      assert.equal(detectVideo(await Deno.readFile(out.video.path)), "mp4");
+      // The original stays the caller's; nothing else is left behind.
+      assert.equal((await spoolFiles(spool)).length, 2);
+      await video.discard();
+      await out.video.discard();
+      assert.deepEqual(await spoolFiles(spool), []);
+    }
   },
 });

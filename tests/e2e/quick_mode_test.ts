@@ -109,6 +109,8 @@ Deno.test("the /history fallback delivers a VideoHelperSuite output", async () =
   assert.equal(h.comfy.viewRequests[0]?.subfolder, "video");
   await h.app.runner.idle();
   assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  // Streamed through a file in the spool, which is gone once delivered.
+  assert.deepEqual(await spoolLeft(h.dataDir), []);
 });
 
 Deno.test("a request that times out is still found in /history", async () => {
@@ -177,7 +179,14 @@ Deno.test("Telegram refusing the video releases the hold", async () => {
   await h.app.runner.idle();
   assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
   assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "release"]);
+  assert.deepEqual(await spoolLeft(h.dataDir), [], "the video file is removed");
 });
+
+// The files left in the bot's video spool.
+async function spoolLeft(dataDir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(`${dataDir}/tmp/videos`)))
+    .map((e) => e.name);
+}
 
 Deno.test("not enough tokens: a clear message and no job", async () => {
   await using h = await startHarness({

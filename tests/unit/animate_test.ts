@@ -7,6 +7,7 @@ import {
 import type { Clock } from "../../lib/clock.ts";
 import { ComfyJobError, type Renderer } from "../../lib/comfy/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
+import { spoolFiles, tempSpool } from "../fixtures/spool.ts";
 
 Deno.test("parseAnimateArgs() reads the photo, duration, quality and output", () => {
   assert.deepEqual(
@@ -81,10 +82,11 @@ async function run(renderer: Renderer) {
 
 Deno.test("runAnimate() writes the video the renderer made", async () => {
   let asked: { durationSeconds: number; sizePx: number } | undefined;
+  const spool = tempSpool();
   const { code, out, lines } = await run({
-    render: (request) => {
+    render: async (request) => {
       asked = request;
-      return Promise.resolve({ video: SAMPLE_MP4, via: "direct" });
+      return { file: await spool.write(SAMPLE_MP4), via: "direct" };
     },
     recover: () => Promise.resolve("lost"),
     cancel: () => Promise.resolve(),
@@ -94,6 +96,7 @@ Deno.test("runAnimate() writes the video the renderer made", async () => {
   assert.equal(asked?.durationSeconds, 5);
   assert.equal(asked?.sizePx, 300);
   assert.match(lines.at(-1) ?? "", /out\.mp4 \(11279 bytes\)/);
+  assert.deepEqual(await spoolFiles(spool), [], "the spool's copy is gone");
 });
 
 Deno.test("runAnimate() reports a failed render with exit code 1", async () => {

@@ -3,15 +3,16 @@ import type { Renderer, RenderRequest } from "../../lib/comfy/mod.ts";
 import { RenderPool } from "../../lib/comfy/pool.ts";
 import { parseServer } from "../../lib/comfy/servers.ts";
 import { silentLogger } from "../../lib/log.ts";
+import { stubVideo } from "../fixtures/spool.ts";
 
-const VIDEO = new Uint8Array([1]);
+const VIDEO = stubVideo();
 
 // Renders finish at once; records which server got each job.
 function renderer(name: string, calls: string[]): Renderer {
   return {
     render: (r: RenderRequest) => {
       calls.push(`${name}:${r.clientId}`);
-      return Promise.resolve({ video: VIDEO, via: "direct" as const });
+      return Promise.resolve({ file: VIDEO, via: "direct" as const });
     },
     recover: () => Promise.resolve("lost" as const),
     cancel: () => Promise.resolve(),

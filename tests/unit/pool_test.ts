@@ -5,16 +5,18 @@ import {
   ComfyUnreachableError,
   type Renderer,
   type RenderRequest,
+  type VideoFile,
 } from "../../lib/comfy/mod.ts";
 import { RenderPool } from "../../lib/comfy/pool.ts";
 import { parseServer } from "../../lib/comfy/servers.ts";
 import { silentLogger } from "../../lib/log.ts";
+import { stubVideo } from "../fixtures/spool.ts";
 
 const clock: Clock = {
   now: () => Date.now(),
   sleep: () => new Promise(() => {}),
 };
-const VIDEO = new Uint8Array([0, 0, 0, 0]);
+const VIDEO = stubVideo();
 
 // A renderer whose renders finish when the test says so.
 class StubRenderer implements Renderer {
@@ -23,12 +25,12 @@ class StubRenderer implements Renderer {
   recovered: string[] = [];
   render(request: RenderRequest) {
     this.calls.push(request.clientId);
-    return new Promise<{ video: Uint8Array; via: "direct" }>(
+    return new Promise<{ file: VideoFile; via: "direct" }>(
       (resolve, reject) => {
         this.pending.push({
           id: request.clientId,
           finish: (error) =>
-            error ? reject(error) : resolve({ video: VIDEO, via: "direct" }),
+            error ? reject(error) : resolve({ file: VIDEO, via: "direct" }),
         });
       },
     );
@@ -125,7 +127,7 @@ Deno.test("RenderPool moves a job whose server died to another server", async ()
   );
   await settle(other, 1);
   other.pending.shift()?.finish();
-  assert.deepEqual((await job).video, VIDEO);
+  assert.deepEqual((await job).file, VIDEO);
   assert.equal(assigned.get("j1"), first === a ? "s1" : "s0");
   assert.deepEqual(changes, [`${first === a ? "s0" : "s1"}:down`]);
   // A dead server has lost its jobs; a job there is resubmitted by the runner.
