@@ -231,6 +231,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     tokensPerVideo: config.tokensPerVideo,
     concurrency: backends?.pool.capacity ?? config.comfyuiConcurrency,
     progressIntervalMs: config.progressIntervalMs,
+    chatIntervalMs: config.telegramChatIntervalMs,
     maxActivePerUser: config.maxActiveJobsPerUser,
     resubmits: config.jobResubmits,
     negativePrompt: config.negativePrompt,

@@ -106,7 +106,6 @@ export const en: Messages = {
   previewNote:
     "🧪 This is a preview, not AI: a simple animation of the photo with no neural network. Real videos come once the admin connects a ComfyUI server.",
   starting: `⏳ Got your photo, starting...`,
-  uploading: `📤 The video is ready, sending...`,
   caption: (p) =>
     `✨ Your video is ready!\n⏱ ${seconds(p.duration)} · quality: ` +
     `${quality(p.quality)}\n\n🤖 Made with ${p.link}`,

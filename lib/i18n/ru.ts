@@ -120,7 +120,6 @@ export const ru = {
   previewNote:
     "🧪 Это предпросмотр, а не ИИ: простая анимация фото без нейросети. Настоящее видео появится, когда администратор подключит сервер ComfyUI.",
   starting: `⏳ Принял фото, начинаю обработку...`,
-  uploading: `📤 Видео готово, отправляю...`,
   caption: (p: { duration: number; quality: string; link: string }) =>
     `✨ Ваше видео готово!\n⏱ ${seconds(p.duration)} · качество: ` +
     `${quality(p.quality)}\n\n🤖 Создано в ${p.link}`,

@@ -28,6 +28,18 @@ export interface ProgressReporterOptions {
   readonly prefix?: string | undefined;
   /** Buttons shown under the message until {@link setKeyboard} changes them. */
   readonly keyboard?: InlineKeyboard | undefined;
+  /**
+   * No bar edit when the render is predicted to end this soon: Telegram
+   * paces each chat, and an edit just before the end would make the
+   * finished video wait for the chat's next turn. Default 0 (off).
+   */
+  readonly quietBeforeEndMs?: number | undefined;
+}
+
+// What one tick shows, and whether it may be skipped to keep the chat free.
+interface Frame {
+  readonly text: string;
+  readonly remainingMs: number;
 }
 
 /**
@@ -114,14 +126,19 @@ export class ProgressReporter {
 
   /** The text a tick shows at `now` (exposed for tests). */
   render(tick: number, elapsedMs: number, predictedMs: number): string {
+    return this.#frame(tick, elapsedMs, predictedMs).text;
+  }
+
+  #frame(tick: number, elapsedMs: number, predictedMs: number): Frame {
     const t = messages(this.#o.locale);
     const observed = this.#observed;
     if (observed && !observed.running && (observed.queueAhead ?? 0) > 0) {
       const ahead = observed.queueAhead ?? 0;
-      return t.queued({
+      const text = t.queued({
         position: ahead + 1,
         eta: formatWait(this.#o.locale, (ahead + 1) * predictedMs / 1000),
       });
+      return { text, remainingMs: Infinity };
     }
     const estimate = observed?.running && this.#runningSince !== undefined
       ? blendProgress(elapsedMs, predictedMs, this.#observedProgress(observed))
@@ -131,9 +148,10 @@ export class ProgressReporter {
       bar: renderBar(estimate.percent),
       percent: estimate.percent,
     };
-    if (estimate.overdue) return t.progressOverdue(view);
+    const remainingMs = estimate.remainingSeconds * 1000;
+    if (estimate.overdue) return { text: t.progressOverdue(view), remainingMs };
     const eta = formatWait(this.#o.locale, estimate.remainingSeconds);
-    return t.progress({ ...view, eta });
+    return { text: t.progress({ ...view, eta }), remainingMs };
   }
 
   #observedProgress(observed: ServerProgress): ObservedProgress {
@@ -146,11 +164,28 @@ export class ProgressReporter {
 
   async #tick(startedAt: number, predictedMs: number, signal: AbortSignal) {
     const { clock, intervalMs } = this.#o;
+    const quietMs = this.#o.quietBeforeEndMs ?? 0;
+    let quietSince: number | undefined;
     // Bounded: a render cannot outlive a day of ticks.
     for (let tick = 0; tick < 86_400_000 / intervalMs; tick++) {
-      const text = this.render(tick, clock.now() - startedAt, predictedMs);
+      const now = clock.now();
+      const frame = this.#frame(tick, now - startedAt, predictedMs);
       if (signal.aborted) return;
-      await this.show(text);
+      // Overdue counts as near the end too: renders often end a little
+      // after their prediction.
+      const nearEnd = frame.remainingMs <= quietMs;
+      quietSince = nearEnd ? quietSince ?? now : undefined;
+      // A prediction that proved wrong (still no video well after the
+      // quiet time) does not freeze the bar for good.
+      const quiet = quietSince !== undefined && now - quietSince <= 2 * quietMs;
+      if (!quiet) {
+        // A tick still waiting behind another edit when the render ended is
+        // dropped: the video must not wait for an outdated bar.
+        this.#queue = this.#queue.then(() =>
+          signal.aborted ? undefined : this.#edit(frame.text, {})
+        );
+        await this.#queue;
+      }
       try {
         await clock.sleep(intervalMs, signal);
       } catch {

@@ -182,6 +182,9 @@ export class JobRunner {
       chatId: job.chatId,
       locale: job.locale as Locale,
       intervalMs: this.#deps.progressIntervalMs,
+      // Two of the chat's turns: the last bar edit leaves the chat free
+      // by the time the video is ready.
+      quietBeforeEndMs: 2 * (this.#deps.chatIntervalMs ?? 0),
       messageId: job.progressMessageId,
       prefix: this.#deps.preview ? `${t.previewTag}\n\n` : undefined,
       keyboard: new InlineKeyboard().text(
@@ -318,11 +321,13 @@ export class JobRunner {
     if (store.get(job.id)?.state !== "delivering") {
       throw new JobError("cancelled", "Cancelled before delivery");
     }
+    // The video goes at once: no status edit takes the chat's turn first
+    // (Telegram paces each chat), the chat action shows the upload.
     progress.setKeyboard(undefined);
-    await progress.show(t.uploading);
     const videoFileId = await sendVideo(this.#deps.api, job, video, {
       botUsername: this.#deps.botUsername,
       preview: result.preview === true,
+      clock: this.#deps.clock,
     });
     const seconds = result.seconds;
     const done = store.complete(job.id, {

@@ -28,6 +28,8 @@ export interface JobRunnerDeps {
   readonly tokensPerVideo: number;
   readonly concurrency: number;
   readonly progressIntervalMs: number;
+  /** Telegram's pace per chat (TELEGRAM_CHAT_INTERVAL); the bar keeps clear of it. */
+  readonly chatIntervalMs?: number;
   readonly maxActivePerUser: number;
   readonly resubmits: number;
   /**
