@@ -152,8 +152,12 @@ export async function saveVideo(
       `The video is larger than ${maxBytes} bytes (${declared})`,
     );
   }
+  const length = response.headers.get("content-length");
   try {
-    return await spool.write(response.body ?? new Uint8Array(), { maxBytes });
+    return await spool.write(response.body ?? new Uint8Array(), {
+      maxBytes,
+      ...(length === null ? {} : { declaredBytes: declared }),
+    });
   } catch (error) {
     throw wrapFetchError(error, path, signal);
   }

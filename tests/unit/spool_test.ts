@@ -19,10 +19,45 @@ function stream(count: number, size: number): ReadableStream<Uint8Array> {
   });
 }
 
-Deno.test("VideoSpool.write() streams chunks into one file of the right size", async () => {
+for (const declared of [false, true]) {
+  const how = declared ? "piped natively (size declared)" : "counted chunks";
+  Deno.test(`VideoSpool.write() streams into one file: ${how}`, async () => {
+    const spool = tempSpool();
+    const size = 40 * 64 * 1024;
+    const video = await spool.write(
+      stream(40, 64 * 1024),
+      declared ? { declaredBytes: size } : {},
+    );
+    assert.equal(video.size, size);
+    assert.equal(video.format, "mp4");
+    assert.equal((await Deno.stat(video.path)).size, size);
+    await video.discard();
+    assert.deepEqual(await spoolFiles(spool), []);
+  });
+
+  Deno.test(`VideoSpool.write() leaves nothing when the stream fails: ${how}`, async () => {
+    const spool = tempSpool();
+    let pulls = 0;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 2) {
+          return controller.error(new Error("connection reset"));
+        }
+        controller.enqueue(SAMPLE_MP4);
+      },
+    });
+    await assert.rejects(
+      spool.write(failing, declared ? { declaredBytes: 1 << 20 } : {}),
+      /connection reset/,
+    );
+    assert.deepEqual(await spoolFiles(spool), []);
+  });
+}
+
+Deno.test("VideoSpool.write() takes bytes, and a file can be discarded twice", async () => {
   const spool = tempSpool();
-  const video = await spool.write(stream(40, 64 * 1024));
-  assert.equal(video.size, 40 * 64 * 1024);
+  const video = await spool.write(SAMPLE_MP4);
+  assert.equal(video.size, SAMPLE_MP4.length);
   assert.equal(video.format, "mp4");
   assert.equal((await Deno.stat(video.path)).size, video.size);
   await video.discard();
@@ -47,19 +82,6 @@ Deno.test("VideoSpool.write() refuses what is not a video and leaves nothing", a
     (e: unknown) =>
       e instanceof ComfyOutputError && /not a video/.test(e.message),
   );
-  assert.deepEqual(await spoolFiles(spool), []);
-});
-
-Deno.test("VideoSpool.write() removes the partial file when the stream fails", async () => {
-  const spool = tempSpool();
-  let pulls = 0;
-  const failing = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (pulls++ === 2) return controller.error(new Error("connection reset"));
-      controller.enqueue(SAMPLE_MP4);
-    },
-  });
-  await assert.rejects(spool.write(failing), /connection reset/);
   assert.deepEqual(await spoolFiles(spool), []);
 });
 
