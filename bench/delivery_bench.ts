@@ -4,9 +4,10 @@
  * Telegram (the fake stamps it before reading the upload), p50 and p99.
  *
  * - lora-bot: the real app in this process, plain ComfyUI (`kind=core`:
- *   websocket, then `/view`), once with Telegram's per-chat pace at its
- *   production default (1 s) and once with it nearly off, to tell the
- *   pipeline from the pacing.
+ *   websocket, then `/view`) on several servers, once with Telegram's
+ *   per-chat pace at its production default (1 s) and once with it nearly
+ *   off, to tell the pipeline from the pacing. The bot has learned the
+ *   render time (processing_stats.json), as a bot in service has.
  * - baseline, same run: the old bot's method, implemented below: POST to
  *   ComfyUI-Connect (answer without the video: VideoHelperSuite output),
  *   then `/history` every 3 s until the job is there, `/view`, `sendVideo`.
@@ -27,7 +28,9 @@ import { FakeTelegram, type RecordedCall } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../tests/fixtures/media.ts";
 import { note, percentile, printReport, round, waitUntil } from "./common.ts";
 
-const RENDER_MS = 300;
+// Longer than the chat's 1 s turn, as every real render is (minutes).
+const RENDER_MS = 2500;
+const SERVERS = 6;
 const OLD_POLL_MS = 3000;
 const OLD_POLLS = 20;
 
@@ -47,48 +50,67 @@ function summary(ms: number[]) {
 }
 
 // When ComfyUI finished each job, by the chat the job's photo came from.
-function finishTimes(comfy: FakeComfy): Map<number, number> {
+function finishTimes(comfies: readonly FakeComfy[]): Map<number, number> {
   const out = new Map<number, number>();
-  for (const entry of Object.values(comfy.history.list())) {
-    const user = /telegram_(\d+)_/.exec(JSON.stringify(entry.prompt))?.[1];
-    const done = entry.status.messages.find(([t]) => t === "execution_success");
-    const at = Number((done?.[1] as { timestamp?: number })?.timestamp);
-    if (user !== undefined && at > 0) out.set(Number(user), at);
+  for (const comfy of comfies) {
+    for (const entry of Object.values(comfy.history.list())) {
+      const user = /telegram_(\d+)_/.exec(JSON.stringify(entry.prompt))?.[1];
+      const done = entry.status.messages.find(([t]) =>
+        t === "execution_success"
+      );
+      const at = Number((done?.[1] as { timestamp?: number })?.timestamp);
+      if (user !== undefined && at > 0) out.set(Number(user), at);
+    }
   }
   return out;
 }
 
-// Milliseconds from each job's finish to its `method` call arriving.
+// Milliseconds from each job's finish to the first call of `method` (any
+// call when undefined) to its chat arriving after it.
 function overheads(
   telegram: FakeTelegram,
-  comfy: FakeComfy,
-  method: string,
+  comfies: readonly FakeComfy[],
+  method?: string,
 ): number[] {
-  const finished = finishTimes(comfy);
+  const finished = finishTimes(comfies);
   const arrival = (c: RecordedCall) =>
     performance.timeOrigin + (c.receivedAt ?? c.at - performance.timeOrigin);
-  const first = new Map<number, number>();
-  for (const call of telegram.callsOf(method)) {
-    const chat = Number(call.params.chat_id);
-    if (!first.has(chat)) first.set(chat, arrival(call));
-  }
   const out: number[] = [];
-  for (const [chat, at] of first) {
-    const end = finished.get(chat);
-    if (end !== undefined) out.push(at - end);
+  for (const [chat, end] of finished) {
+    const next = telegram.calls
+      .filter((c) => Number(c.params.chat_id) === chat)
+      .filter((c) => method === undefined || c.method === method)
+      .map(arrival)
+      .filter((at) => at >= end)
+      .sort((a, b) => a - b)[0];
+    if (next !== undefined) out.push(next - end);
   }
   return out;
 }
 
 async function newBot(jobs: number, chatInterval: string | undefined) {
   const telegram = await FakeTelegram.start({ recordFileBytes: false });
-  const comfy = await FakeComfy.start({ renderMs: RENDER_MS, mode: "history" });
+  const comfies = await Promise.all(
+    Array.from(
+      { length: SERVERS },
+      () => FakeComfy.start({ renderMs: RENDER_MS, mode: "history" }),
+    ),
+  );
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-delivery-" });
+  const seconds = RENDER_MS / 1000;
+  await Deno.writeTextFile(
+    `${dataDir}/processing_stats.json`,
+    JSON.stringify({
+      times: [seconds, seconds, seconds],
+      "times_by_settings": { "10_medium": [seconds, seconds, seconds] },
+    }),
+  );
   const app = await startApp(
     loadConfig({
       BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
-      COMFYUI_URLS: `${comfy.url};kind=core;concurrency=1`,
+      COMFYUI_URLS: comfies.map((c) => `${c.url};kind=core;concurrency=1`)
+        .join(","),
       DATA_DIR: dataDir,
       DEFAULT_TOKENS: "1000",
       ...(chatInterval ? { TELEGRAM_CHAT_INTERVAL: chatInterval } : {}),
@@ -106,12 +128,12 @@ async function newBot(jobs: number, chatInterval: string | undefined) {
       `${jobs} videos`,
     );
     return {
-      toSendVideo: summary(overheads(telegram, comfy, "sendVideo")),
-      toFirstCall: summary(overheads(telegram, comfy, "sendChatAction")),
+      toSendVideo: summary(overheads(telegram, comfies, "sendVideo")),
+      toFirstCall: summary(overheads(telegram, comfies)),
     };
   } finally {
     await app.stop();
-    await comfy.close();
+    await Promise.all(comfies.map((c) => c.close()));
     await telegram.close();
     await Deno.remove(dataDir, { recursive: true });
   }
@@ -171,7 +193,9 @@ async function oldBot(jobs: number) {
     const chats = Array.from({ length: jobs }, (_, i) => 800_000 + i);
     for (const chat of chats) telegram.user(chat);
     await Promise.all(chats.map((chat) => oldBotJob(comfy, telegram, chat)));
-    return { toSendVideo: summary(overheads(telegram, comfy, "sendVideo")) };
+    return {
+      toSendVideo: summary(overheads(telegram, [comfy], "sendVideo")),
+    };
   } finally {
     await comfy.close();
     await telegram.close();
@@ -189,6 +213,7 @@ if (import.meta.main) {
   const unpaced = await newBot(jobs, "0.001");
   printReport("delivery", {
     renderMs: RENDER_MS,
+    servers: SERVERS,
     video: "SAMPLE_MP4 (11 KB), ComfyUI VideoHelperSuite output via /view",
     baselineOldBot: baseline,
     loraBot: production,

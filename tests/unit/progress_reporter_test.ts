@@ -61,14 +61,14 @@ async function ticksUntil(
   quietBeforeEndMs: number,
 ): Promise<number[]> {
   const edits: Edit[] = [];
-  let r: ProgressReporter | undefined;
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => stopped = resolve);
+  // The reporter is made below; the clock only calls back once it ticks.
   const clock = virtualClock(stopAt, () => {
-    r?.stopTicking();
+    r.stopTicking();
     stopped();
   });
-  r = reporter(fakeApi(() => clock, edits), clock, quietBeforeEndMs);
+  const r = reporter(fakeApi(() => clock, edits), clock, quietBeforeEndMs);
   r.startTicking(0, 10_000);
   await done;
   return edits.map((e) => e.at);
