@@ -2,12 +2,12 @@
  * The running bot: opens the data directory, upgrades the database, wires
  * the ledger, ComfyUI client, job runner and Telegram bot, and stops them
  * in order. `main.ts`, the demo and the end-to-end tests all start it here.
+ * How updates come in (polling, webhook, the HTTP server) is app_transport.ts.
  *
  * @module
  */
 
-import { type Bot, BotError } from "grammy";
-import type { Update } from "grammy/types";
+import type { Bot } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
 import { type BotContext, createBot, registerCommands } from "./bot/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -16,11 +16,8 @@ import type { RenderPool } from "./comfy/pool.ts";
 import { ffmpegAvailable } from "./comfy/preview.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "./jobs/output_check.ts";
-import { type Config, DEFAULT_WEBHOOK_PORT } from "./config.ts";
-import { checkHealth } from "./http/health.ts";
-import { renderMetrics } from "./http/metrics.ts";
-import { type HttpServer, startHttpServer } from "./http/server.ts";
-import { WebhookReceiver } from "./http/webhook.ts";
+import type { Config } from "./config.ts";
+import { type Receiving, startTransport } from "./app_transport.ts";
 import { countingRenderer, Metrics, telegramCounter } from "./metrics.ts";
 import { retryTransformer } from "./telegram/retry.ts";
 import { throttleTransformer } from "./telegram/throttle.ts";
@@ -67,15 +64,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-// What the bot asks Telegram for, in polling and webhook mode alike.
-const ALLOWED_UPDATES = [
-  "message",
-  "callback_query",
-  "pre_checkout_query",
-] as const;
-// A long poll returns within 30 s; no success for this long means stuck.
-const POLL_STALE_MS = 90_000;
-
 /** Starts the bot with long polling, or in webhook mode with WEBHOOK_URL. */
 export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const token = config.botToken;
@@ -99,7 +87,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     runner?: JobRunner;
     pool?: RenderPool | undefined;
     broadcaster?: Broadcaster;
-    httpPort?: number;
+    httpPort?: number | undefined;
   } = {};
   // The dashboard is served by the HTTP server, for admins only.
   const dashboard = config.adminUserIds.length > 0 &&
@@ -255,87 +243,33 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   await registerCommands(bot.api, config.adminUserIds, log, {
     payments: config.tokenPacks.length > 0,
   });
-  let stopping: Promise<void> | undefined;
-  const webhook = config.webhookUrl === undefined
-    ? undefined
-    : new WebhookReceiver({
-      secret: config.webhookSecret ?? "",
-      handle: (update) => handleWebhookUpdate(bot, update),
-      onUpdate: () => metrics.updates.inc(),
-      log,
-    });
-  const startedAt = clock.now();
-  const pollingAlive = () =>
-    webhook !== undefined ||
-    (bot.isRunning() &&
-      clock.now() - (metrics.lastPollAt ?? startedAt) < POLL_STALE_MS);
-  let http: HttpServer | undefined;
-  if (config.httpPort !== undefined || webhook !== undefined) {
-    http = startHttpServer({
-      hostname: config.httpHost,
-      port: config.httpPort ?? DEFAULT_WEBHOOK_PORT,
-      health: () =>
-        checkHealth({
-          db: store.db,
-          comfyuiUrl: config.comfyuiUrl,
-          ...(backends
-            ? {
-              comfyuiOk: async () => {
-                await backends?.pool.checkNow();
-                return backends?.pool.status().some((s) => s.up) ?? false;
-              },
-            }
-            : {}),
-          pollingAlive,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        }),
-      metrics: () => renderMetrics(store.db, metrics),
-      webhook,
-      dashboard: dashboard?.routes,
-      log,
-    });
-    late.httpPort = http.port;
-  }
-  let stopped = () => {};
-  let polling: Promise<void>;
-  if (webhook !== undefined) {
-    polling = new Promise((resolve) => stopped = resolve);
-    try {
-      await bot.api.setWebhook(config.webhookUrl ?? "", {
-        secret_token: config.webhookSecret ?? "",
-        allowed_updates: ALLOWED_UPDATES,
-        drop_pending_updates: false,
-      });
-    } catch (error) {
-      await http?.close();
-      await runner.stop(0);
-      store.db.close();
-      throw error;
-    }
-    log.info("webhook set", { url: config.webhookUrl });
-  } else {
-    // A polling failure after stop() began (grammY aborts its retry sleep)
-    // is part of stopping; any other one is fatal and reported to the caller.
-    polling = bot.start({
-      drop_pending_updates: false,
-      allowed_updates: ALLOWED_UPDATES,
-      onStart: (info) => log.info("polling started", { bot: info.username }),
-    }).catch((error) => {
-      if (stopping !== undefined) {
-        log.debug("polling ended while stopping", { error });
-        return;
-      }
-      throw error;
-    });
+  const transport = startTransport(config, {
+    bot,
+    db: store.db,
+    metrics,
+    pool: backends?.pool,
+    dashboard: dashboard?.routes,
+    clock,
+    log,
+    fetch: deps.fetch,
+  });
+  late.httpPort = transport.httpPort;
+  // Resumed jobs already run: if the webhook cannot be set, they stop and
+  // the database closes before the error goes up.
+  let receiving: Receiving;
+  try {
+    receiving = await transport.receive();
+  } catch (error) {
+    await runner.stop(0);
+    store.db.close();
+    throw error;
   }
   alerts?.start();
+  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       log.info("stopping: no new updates, waiting for running jobs");
-      if (webhook !== undefined) await webhook.close();
-      else await bot.stop();
-      await http?.close();
-      stopped();
+      await transport.close();
       await runner.stop(config.shutdownGraceMs);
       await late.broadcaster?.stop();
       await backends?.pool.stop();
@@ -352,21 +286,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     jobs: store.jobs,
     db: store.db,
     metrics,
-    httpPort: http?.port,
-    polling,
+    httpPort: transport.httpPort,
+    polling: receiving.polling,
     stop,
   };
-}
-
-// What grammY's polling loop does with a failed update, for webhook mode.
-async function handleWebhookUpdate(
-  bot: Bot<BotContext>,
-  update: Update,
-): Promise<void> {
-  try {
-    await bot.handleUpdate(update);
-  } catch (error) {
-    if (!(error instanceof BotError)) throw error;
-    await bot.errorHandler(error);
-  }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConfigError, type Env } from "./config.ts";
+import { ConfigError, type Env } from "./config_parse.ts";
 
 /** What the features of issue #8 read from the environment. */
 export interface FeatureConfig {

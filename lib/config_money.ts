@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigError, type Env } from "./config.ts";
+import { ConfigError, type Env } from "./config_parse.ts";
 import {
   parseTokenPacks,
   type TokenPack,
