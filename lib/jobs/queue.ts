@@ -30,6 +30,11 @@ export class JobQueue {
     this.#limiter = new FifoLimiter(options.concurrency);
   }
 
+  /** True when a job starting now would wait in line. */
+  get full(): boolean {
+    return this.#limiter.full;
+  }
+
   /** Waits for a slot (showing the place in line), then runs `fn` in it. */
   async run<T>(
     job: Job,

@@ -156,11 +156,17 @@ export class JobRunner {
     let result: (RenderResult & { seconds?: number }) | undefined;
     try {
       await this.#announce(job, progress, resumed);
+      // A job that has to wait in line lets its photo go and fetches it
+      // again by file_id at its turn: a long queue holds no photos (up to
+      // 20 MB each) in memory. Checked in the same step as run() takes a
+      // free slot.
+      const photo = this.#queue.full ? undefined : image;
       result = await this.#queue.run(
         job,
         progress,
         signal,
-        () => this.#obtain(job, resumed, { progress, log, signal, image }),
+        () =>
+          this.#obtain(job, resumed, { progress, log, signal, image: photo }),
       );
       await this.#finish(job, result, progress, log);
     } catch (error) {

@@ -16,6 +16,11 @@ export class FifoLimiter {
     return this.#waiting.length;
   }
 
+  /** True when a job asking now would have to wait. */
+  get full(): boolean {
+    return this.#running.size >= this.#capacity || this.#waiting.length > 0;
+  }
+
   /** 1-based place of a waiting job, or 0 when it is not waiting. */
   position(id: string): number {
     return this.#waiting.findIndex((w) => w.id === id) + 1;

@@ -84,6 +84,9 @@ Deno.test("jobs beyond COMFYUI_CONCURRENCY wait in line and see their place", as
   for (const user of users) {
     assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
   }
+  // The two that waited let their photos go and fetched them again at
+  // their turn: three checks on arrival, then two more.
+  assert.equal(h.telegram.downloads.length, 5);
 });
 
 Deno.test("cancel: a queued job is refunded at once and never rendered", async () => {
