@@ -31,6 +31,11 @@ import { note, percentile, printReport, round, waitUntil } from "./common.ts";
 // Longer than the chat's 1 s turn, as every real render is (minutes).
 const RENDER_MS = 2500;
 const SERVERS = 6;
+// Users arrive one every half second (the servers take 2.4 a second), so
+// renders end at different moments as they do in service: six videos
+// finishing in the same millisecond would measure Telegram's 30-a-second
+// spacing between them, not the delivery path.
+const ARRIVAL_MS = 500;
 const OLD_POLL_MS = 3000;
 const OLD_POLLS = 20;
 
@@ -121,6 +126,7 @@ async function newBot(jobs: number, chatInterval: string | undefined) {
     for (let i = 0; i < jobs; i++) {
       const user = telegram.user(700_000 + i, { language_code: "en" });
       telegram.sendPhoto(user, SAMPLE_JPEG, { width: 1280, height: 960 });
+      await new Promise((resolve) => setTimeout(resolve, ARRIVAL_MS));
     }
     await waitUntil(
       () => telegram.callsOf("sendVideo").length >= jobs,
@@ -214,6 +220,7 @@ if (import.meta.main) {
   printReport("delivery", {
     renderMs: RENDER_MS,
     servers: SERVERS,
+    arrivalMs: ARRIVAL_MS,
     video: "SAMPLE_MP4 (11 KB), ComfyUI VideoHelperSuite output via /view",
     baselineOldBot: baseline,
     loraBot: production,
