@@ -23,10 +23,23 @@ export interface RateLimitOptions {
 
 const WINDOW_MS = 1000;
 
+/** One call refused by {@link RateLimit}, for benchmarks to explain. */
+export interface Refusal {
+  /** When the refused call arrived (the clock `check` was given). */
+  readonly at: number;
+  readonly chat: string;
+  /** Which window was full: the chat's own, or all chats'. */
+  readonly limit: "chat" | "all";
+  /** Arrival of the oldest call still in that window. */
+  readonly oldestAt: number;
+}
+
 /** Sliding one-second windows, overall and per chat. */
 export class RateLimit {
   /** Calls answered with 429 so far. */
   refused = 0;
+  /** Each refusal, in order (bounded by the calls a benchmark makes). */
+  readonly refusals: Refusal[] = [];
   readonly #perSecond: number;
   readonly #perChat: number;
   readonly #windowMs: number;
@@ -56,6 +69,9 @@ export class RateLimit {
     ].filter((w) => w !== undefined);
     if (over.length > 0) {
       this.refused++;
+      const limit = over[0] === mine ? "chat" : "all";
+      const oldestAt = over[0]?.[0] ?? now;
+      this.refusals.push({ at: now, chat: key, limit, oldestAt });
       const freeAt = Math.max(...over.map((w) => (w[0] ?? now) + WINDOW_MS));
       return Math.max(1, Math.ceil((freeAt - now) / 1000));
     }
