@@ -460,18 +460,16 @@ export class FakeTelegram implements AsyncDisposable {
     let params: Record<string, unknown>;
     const uploads: Upload[] = [];
     try {
-      const decoded = await decodeRequest(request, url);
+      const decoded = await decodeRequest(request, url, {
+        keepFiles: this.#recordBytes,
+      });
       params = decoded.params;
-      for (const { part, field, file } of decoded.files) {
-        const record: RecordedFile = {
-          field,
-          filename: file.name,
-          size: file.size,
-        };
-        if (this.#recordBytes) {
-          record.bytes = new Uint8Array(await file.arrayBuffer());
-        }
-        if (file.type !== "") record.contentType = file.type;
+      for (
+        const { part, field, filename, type, size, bytes } of decoded.files
+      ) {
+        const record: RecordedFile = { field, filename, size };
+        if (bytes !== undefined) record.bytes = bytes;
+        if (type !== "") record.contentType = type;
         uploads.push({ part, record });
       }
     } catch (error) {
