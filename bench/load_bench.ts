@@ -24,14 +24,13 @@
  *   (`--users 0` skips the main run, `--sweep-sizes ""` the sweep)
  */
 
-import { FakeComfy } from "../tests/fakes/comfyui.ts";
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
+import { startComfyWorker } from "./comfy_worker.ts";
 import { type PacingReport, pacingReport } from "./pacing_report.ts";
 import {
   lagSampler,
   note,
-  paddedVideo,
   percentile,
   printReport,
   round,
@@ -116,14 +115,12 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
     // 200 ms of slack: both processes' event loops jitter the arrival times.
     rateLimit: { slackMs: SLACK_MS },
   });
-  const video = paddedVideo(videoBytes);
-  const comfies = await Promise.all(
-    Array.from(
-      { length: SERVERS },
-      // "history": VideoHelperSuite output, served by /view (no base64).
-      () => FakeComfy.start({ renderMs: RENDER_MS, video, mode: "history" }),
-    ),
-  );
+  // In a worker: serving videos would delay the fake Telegram's stamps.
+  const comfies = await startComfyWorker({
+    servers: SERVERS,
+    renderMs: RENDER_MS,
+    videoBytes,
+  });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-load-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -140,7 +137,7 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
       NO_COLOR: "1",
       BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
-      COMFYUI_URLS: comfies.map((c) => `${c.url};kind=core;concurrency=1`)
+      COMFYUI_URLS: comfies.urls.map((url) => `${url};kind=core;concurrency=1`)
         .join(","),
       DATA_DIR: dataDir,
       DEFAULT_TOKENS: "1000",
@@ -215,7 +212,7 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
     }, 60_000);
     await child.status;
     clearTimeout(killer);
-    await Promise.all(comfies.map((c) => c.close()));
+    await comfies.close();
     await telegram.close();
     await Deno.remove(dataDir, { recursive: true });
   }
