@@ -501,7 +501,7 @@ export class FakeTelegram implements AsyncDisposable {
     call.receivedAt = receivedAt;
     if (times.sentAt !== undefined) call.sentAt = times.sentAt;
     const failure = this.#log.takeFailure(method) ??
-      this.#overLimit(params, receivedAt);
+      this.#overLimit(method, params, receivedAt);
     let response: Response | Promise<Response>;
     if (failure !== undefined) {
       response = this.#log.failureResponse(failure, call);
@@ -532,10 +532,11 @@ export class FakeTelegram implements AsyncDisposable {
 
   // A 429 when the opt-in flood control refuses the call.
   #overLimit(
+    method: string,
     params: Record<string, unknown>,
     receivedAt: number,
   ): Failure | undefined {
-    const retryAfter = this.#rate?.check(params, receivedAt);
+    const retryAfter = this.#rate?.check(method, params, receivedAt);
     return retryAfter === undefined ? undefined : { kind: "429", retryAfter };
   }
 

@@ -536,6 +536,40 @@ Deno.test("parse_mode is applied and malformed markup is refused", async () => {
   assert.equal(typeof fake.chat(gina.id)[0]?.message.date, "number");
 });
 
+Deno.test("rateLimit: a real violation earns 429 (per chat and overall), a chat action only counts overall", async () => {
+  await using fake = await FakeTelegram.start({
+    rateLimit: { perSecond: 5, slackMs: 200 },
+  });
+  const bot = new Bot(fake.token, {
+    client: { apiRoot: fake.apiRoot },
+    botInfo: fake.botInfo,
+  });
+  const [anna, boris] = [fake.user(7001), fake.user(7002)];
+  await bot.api.sendMessage(anna.id, "first");
+  // Well inside 800 ms (1 s less the slack): refused.
+  const second = await rejection(
+    () => bot.api.sendMessage(anna.id, "second"),
+    GrammyError,
+  );
+  assert.deepEqual([second.error_code, second.parameters.retry_after], [
+    429,
+    1,
+  ]);
+  // Not a message: only the overall budget applies.
+  await bot.api.sendChatAction(anna.id, "upload_video");
+  await bot.api.sendMessage(boris.id, "hello");
+  await bot.api.sendChatAction(boris.id, "typing");
+  await bot.api.sendChatAction(anna.id, "typing");
+  // Five calls counted in this second: one more is over the budget.
+  const sixth = await rejection(
+    () => bot.api.sendChatAction(boris.id, "typing"),
+    GrammyError,
+  );
+  assert.equal(sixth.error_code, 429);
+  assert.deepEqual(fake.refusals.map((r) => r.limit), ["chat", "all"]);
+  assert.equal(fake.rateLimited, 2);
+});
+
 Deno.test("a big upload is read as it streams: the fake's event loop stays free", async () => {
   await using fake = await FakeTelegram.start({ recordFileBytes: false });
   const bot = new Bot(fake.token, {
