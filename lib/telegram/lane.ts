@@ -56,9 +56,9 @@ export class Lane {
     this.#clock = clock;
   }
 
-  /** True when no job waits or holds the lane. */
-  get idle(): boolean {
-    return this.#jobs === 0;
+  /** True at `now` when no job waits or runs and the spacing has run out. */
+  idle(now: number): boolean {
+    return this.#jobs === 0 && now >= this.#readyAt;
   }
 
   /** Runs `job.start` at its turn; resolves or rejects as it does. */

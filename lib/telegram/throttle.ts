@@ -75,6 +75,7 @@ export function throttleTransformer(
   const groupMs = Math.max(chatIntervalMs, Math.ceil(60_000 / groupPerMinute));
   const chats = new ChatLanes(
     (chat) => new Lane(chat.group ? groupMs : chatIntervalMs, clock),
+    clock,
   );
 
   return (prev, method, payload, signal) => {
@@ -121,10 +122,12 @@ interface Chat {
 class ChatLanes {
   readonly #lanes = new Map<string, Lane>();
   readonly #create: (chat: Chat) => Lane;
+  readonly #clock: Clock;
   #sweepAt = SWEEP_FROM;
 
-  constructor(create: (chat: Chat) => Lane) {
+  constructor(create: (chat: Chat) => Lane, clock: Clock) {
     this.#create = create;
+    this.#clock = clock;
   }
 
   get(chat: Chat): Lane {
@@ -138,8 +141,9 @@ class ChatLanes {
   }
 
   #sweep(): void {
+    const now = this.#clock.now();
     for (const [chat, lane] of this.#lanes) {
-      if (lane.idle) this.#lanes.delete(chat);
+      if (lane.idle(now)) this.#lanes.delete(chat);
     }
     this.#sweepAt = Math.max(SWEEP_FROM, this.#lanes.size * 2);
   }

@@ -284,6 +284,36 @@ Deno.test("throttle drops an aborted call from its queue with the abort reason",
   assert.equal(started.length, 2, "the aborted call never started");
 });
 
+Deno.test("throttle keeps a chat's pace when idle lanes are dropped", async () => {
+  const { clock, started, call } = setup({
+    perSecond: 1000,
+    chatIntervalMs: 1000,
+  });
+  await call("sendMessage", { "chat_id": 1, text: "first" });
+  // Chat 1's call has ended, but its interval runs until 1000.
+  clock.advanceTo(960);
+  // A few turns for the lane to see that its hold (until 950) is over.
+  for (let turn = 0; turn < QUIET_TURNS; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  // Enough new chats to make the throttle drop idle lanes (calls aborted
+  // at once: they create a lane, nothing more).
+  const gone = AbortSignal.abort(new Error("gone"));
+  const others = Array.from(
+    { length: 300 },
+    (_, i) =>
+      call("sendMessage", { "chat_id": 100 + i, text: "x" }, gone)
+        .catch(() => {}),
+  );
+  const video = call("sendVideo", { "chat_id": 1, video: "v" });
+  await runUntil(clock, () => started.some((s) => s.method === "sendVideo"));
+  await Promise.all([...others, video]);
+  // Not before chat 1's interval is over (dropping its lane too early
+  // let it start at 960).
+  const at = started.find((s) => s.method === "sendVideo")?.at ?? 0;
+  assert.equal(at, 1000);
+});
+
 Deno.test("throttle refuses limits that switch it off", () => {
   for (const bad of [{ perSecond: 0 }, { chatIntervalMs: -1 }]) {
     assert.throws(
