@@ -77,8 +77,7 @@ Deno.test("calls to one chat keep the per-chat pace; no edit repeats a text", as
   );
   assert.ok(toChat.length >= 5, `only ${toChat.length} calls`);
   for (let i = 1; i < toChat.length; i++) {
-    const gap = (toChat[i]?.receivedAt ?? 0) -
-      (toChat[i - 1]?.receivedAt ?? 0);
+    const gap = (toChat[i]?.at ?? 0) - (toChat[i - 1]?.at ?? 0);
     // A few ms of slack: the fake stamps arrival, the throttle departure.
     assert.ok(gap >= intervalMs - 20, `calls ${i - 1}, ${i}: ${gap} ms apart`);
   }
