@@ -43,7 +43,20 @@ const lagTimer = setInterval(() => {
   last = now;
 }, TICK_MS);
 
-const app = await startApp(config, { log });
+// Each Bot API request carries the moment it left the bot, so that the
+// fake Telegram's 429s can be told apart: calls sent too close together
+// (the bot's fault) or sent far enough apart but stamped late (the fake's).
+const telegramRoot = config.telegramApiRoot;
+const stampedFetch: typeof fetch = (input, init) => {
+  if (typeof input !== "string" || !input.startsWith(telegramRoot)) {
+    return fetch(input, init);
+  }
+  const headers = new Headers(init?.headers);
+  headers.set("x-sent-at", String(performance.timeOrigin + performance.now()));
+  return fetch(input, { ...init, headers });
+};
+
+const app = await startApp(config, { log, fetch: stampedFetch });
 const write = (text: string) =>
   Deno.stdout.writeSync(new TextEncoder().encode(text + "\n"));
 const idleRss = Deno.memoryUsage().rss;
@@ -64,6 +77,7 @@ write(JSON.stringify({
   idleRss,
   peakRss,
   lags,
+  readyEpoch: performance.timeOrigin + readyAt,
   logs: levels,
   firstLines,
 }));

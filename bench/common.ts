@@ -89,3 +89,31 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Samples this process's event-loop lateness with a 10 ms timer. */
+export function lagSampler(): {
+  /** [epoch ms of the tick, lateness in ms]. */
+  readonly samples: [number, number][];
+  start(): void;
+  stop(): void;
+} {
+  const samples: [number, number][] = [];
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return {
+    samples,
+    start() {
+      let last = performance.now();
+      timer ??= setInterval(() => {
+        const now = performance.now();
+        const lag = Math.max(0, now - last - LAG_TICK_MS);
+        samples.push([performance.timeOrigin + now, lag]);
+        last = now;
+      }, LAG_TICK_MS);
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
+
+const LAG_TICK_MS = 10;

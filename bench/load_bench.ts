@@ -12,19 +12,25 @@
  * - 429 answers (goal 0);
  * - the bot's peak RSS, against its own RSS when idle, and then for a
  *   smaller run with growing videos (is it flat?);
- * - event-loop lateness of a 10 ms timer, against the idle bot's.
+ * - event-loop lateness of a 10 ms timer, against the idle bot's;
+ * - for each 429, which limit refused it and whether the bot really sent
+ *   too close (its `x-sent-at` stamps) or the fake stamped late
+ *   (bench/pacing_report.ts).
  *
  * Usage: deno task bench, or
  *   deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-env \
- *     --allow-run bench/load_bench.ts [--users 200] [--sweep-users 20]
+ *     --allow-run --allow-sys=systemMemoryInfo bench/load_bench.ts \
+ *     [--users 200] [--sweep-users 20] [--sweep-sizes 1,10,25,45]
+ *   (`--users 0` skips the main run, `--sweep-sizes ""` the sweep)
  */
 
-import { FakeComfy } from "../tests/fakes/comfyui.ts";
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
+import { startComfyWorker } from "./comfy_worker.ts";
+import { type PacingReport, pacingReport } from "./pacing_report.ts";
 import {
+  lagSampler,
   note,
-  paddedVideo,
   percentile,
   printReport,
   round,
@@ -37,9 +43,9 @@ const RENDER_MS = 2000;
 const IDLE_MS = 1000;
 const CHILD = new URL("./bot_process.ts", import.meta.url).pathname;
 
-function arg(name: string, fallback: number): number {
+function arg(name: string, fallback: string): string {
   const at = Deno.args.indexOf(name);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+  return at >= 0 ? Deno.args[at + 1] ?? fallback : fallback;
 }
 
 /** What the bot process reports when stopped. */
@@ -47,6 +53,7 @@ interface ChildReport {
   idleRss: number;
   peakRss: number;
   lags: [number, number][];
+  readyEpoch: number;
   logs: Record<string, number>;
   firstLines: string[];
 }
@@ -67,7 +74,10 @@ export interface LoadRun {
   lagP99Ms: number;
   lagMaxMs: number;
   botWarnings: Record<string, number>;
+  pacing: PacingReport;
 }
+
+const SLACK_MS = 200;
 
 // Lines of the child's stdout, one at a time, each within a deadline.
 function lineReader(stream: ReadableStream<Uint8Array>) {
@@ -103,16 +113,14 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
   const telegram = await FakeTelegram.start({
     recordFileBytes: false,
     // 200 ms of slack: both processes' event loops jitter the arrival times.
-    rateLimit: { slackMs: 200 },
+    rateLimit: { slackMs: SLACK_MS },
   });
-  const video = paddedVideo(videoBytes);
-  const comfies = await Promise.all(
-    Array.from(
-      { length: SERVERS },
-      // "history": VideoHelperSuite output, served by /view (no base64).
-      () => FakeComfy.start({ renderMs: RENDER_MS, video, mode: "history" }),
-    ),
-  );
+  // In a worker: serving videos would delay the fake Telegram's stamps.
+  const comfies = await startComfyWorker({
+    servers: SERVERS,
+    renderMs: RENDER_MS,
+    videoBytes,
+  });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-load-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -129,7 +137,7 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
       NO_COLOR: "1",
       BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
-      COMFYUI_URLS: comfies.map((c) => `${c.url};kind=core;concurrency=1`)
+      COMFYUI_URLS: comfies.urls.map((url) => `${url};kind=core;concurrency=1`)
         .join(","),
       DATA_DIR: dataDir,
       DEFAULT_TOKENS: "1000",
@@ -141,12 +149,15 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
     stderr: "inherit",
   }).spawn();
   const readLine = lineReader(child.stdout);
+  // The fakes' own event loop: a late arrival stamp shows here.
+  const fakeLag = lagSampler();
   const stdin = child.stdin.getWriter();
   try {
     const ready = await readLine(30_000);
     if (ready !== "ready") throw new Error(`bot process said "${ready}"`);
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     const start = performance.now();
+    fakeLag.start();
     for (let i = 0; i < users; i++) {
       const user = telegram.user(500_000 + i, { language_code: "en" });
       telegram.sendPhoto(user, SAMPLE_JPEG, { width: 1280, height: 960 });
@@ -161,6 +172,7 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
       `${users} videos`,
     );
     const seconds = (performance.now() - start) / 1000;
+    fakeLag.stop();
     await stdin.write(new TextEncoder().encode("stop\n"));
     const report = JSON.parse(await readLine(60_000)) as ChildReport;
     const idle = report.lags.filter(([t]) => t < IDLE_MS).map(([, l]) => l);
@@ -180,8 +192,15 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
       lagP99Ms: round(percentile(busy, 99)),
       lagMaxMs: round(Math.max(...busy)),
       botWarnings: report.logs,
+      pacing: pacingReport(telegram.calls, telegram.refusals, {
+        windowMs: 1000 - SLACK_MS,
+        perSecond: 30,
+        fakeLags: fakeLag.samples,
+        botLags: report.lags.map(([t, lag]) => [report.readyEpoch + t, lag]),
+      }),
     };
   } finally {
+    fakeLag.stop();
     await stdin.close().catch(() => {});
     // Bounded: the child stops once stdin is closed; killed if it hangs.
     const killer = setTimeout(() => {
@@ -193,38 +212,42 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
     }, 60_000);
     await child.status;
     clearTimeout(killer);
-    await Promise.all(comfies.map((c) => c.close()));
+    await comfies.close();
     await telegram.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 }
 
 if (import.meta.main) {
-  const users = arg("--users", 200);
-  const sweepUsers = arg("--sweep-users", 20);
-  note(`load: ${users} users, ${SERVERS} servers, 10 MB videos`);
-  const main = await runLoad(users, 10 * MB);
+  const users = Number(arg("--users", "200"));
+  const sweepUsers = Number(arg("--sweep-users", "20"));
+  const sizes = arg("--sweep-sizes", "1,10,25,45").split(",")
+    .filter((size) => size !== "").map(Number);
+  let main: LoadRun | undefined;
+  if (users > 0) {
+    note(`load: ${users} users, ${SERVERS} servers, 10 MB videos`);
+    main = await runLoad(users, 10 * MB);
+  }
   const sweep: LoadRun[] = [];
-  for (const size of [1, 10, 25, 45]) {
+  for (const size of sizes) {
     note(`load: sweep, ${sweepUsers} users, ${size} MB videos`);
     sweep.push(await runLoad(sweepUsers, size * MB));
   }
-  const base = sweep[0] as LoadRun;
+  const base = sweep[0];
   printReport("load", {
     servers: SERVERS,
     renderMs: RENDER_MS,
     backend: "core (websocket, video from /view)",
     main,
-    jobsPerMinuteRatio: round(
-      main.jobsPerMinute / main.ceilingJobsPerMinute,
-      2,
-    ),
+    jobsPerMinuteRatio: main &&
+      round(main.jobsPerMinute / main.ceilingJobsPerMinute, 2),
     sweep: sweep.map((run) => ({
       videoMB: run.videoMB,
       peakRssMB: run.peakRssMB,
-      ratioToSmallest: round(run.peakRssMB / base.peakRssMB, 2),
+      ratioToSmallest: base && round(run.peakRssMB / base.peakRssMB, 2),
       answers429: run.answers429,
       jobsPerMinute: run.jobsPerMinute,
+      pacing: run.pacing,
     })),
   });
 }

@@ -31,7 +31,11 @@ import {
 import { commandEntities } from "./telegram_format.ts";
 import { type MethodContext, METHODS } from "./telegram_methods.ts";
 import { PollQueue } from "./telegram_poll.ts";
-import { RateLimit, type RateLimitOptions } from "./telegram_rate.ts";
+import {
+  RateLimit,
+  type RateLimitOptions,
+  type Refusal,
+} from "./telegram_rate.ts";
 import {
   type ChatEntry,
   FakeStore,
@@ -55,7 +59,7 @@ export type {
 export type { ChatEntry, FakeUser, MessageKind } from "./telegram_state.ts";
 export type { RecordedFile } from "./telegram_wire.ts";
 export { TelegramApiError } from "./telegram_wire.ts";
-export type { RateLimitOptions } from "./telegram_rate.ts";
+export type { RateLimitOptions, Refusal } from "./telegram_rate.ts";
 
 /** Options of {@link FakeTelegram.start}. */
 export interface FakeTelegramOptions {
@@ -91,6 +95,10 @@ export class FakeTelegram implements AsyncDisposable {
   /** Calls refused with 429 by the `rateLimit` option. */
   get rateLimited(): number {
     return this.#rate?.refused ?? 0;
+  }
+  /** Which limit refused each of them, and when. */
+  get refusals(): readonly Refusal[] {
+    return this.#rate?.refusals ?? [];
   }
   /** Number of getUpdates requests received. */
   get pollCount(): number {
@@ -452,18 +460,16 @@ export class FakeTelegram implements AsyncDisposable {
     let params: Record<string, unknown>;
     const uploads: Upload[] = [];
     try {
-      const decoded = await decodeRequest(request, url);
+      const decoded = await decodeRequest(request, url, {
+        keepFiles: this.#recordBytes,
+      });
       params = decoded.params;
-      for (const { part, field, file } of decoded.files) {
-        const record: RecordedFile = {
-          field,
-          filename: file.name,
-          size: file.size,
-        };
-        if (this.#recordBytes) {
-          record.bytes = new Uint8Array(await file.arrayBuffer());
-        }
-        if (file.type !== "") record.contentType = file.type;
+      for (
+        const { part, field, filename, type, size, bytes } of decoded.files
+      ) {
+        const record: RecordedFile = { field, filename, size };
+        if (bytes !== undefined) record.bytes = bytes;
+        if (type !== "") record.contentType = type;
         uploads.push({ part, record });
       }
     } catch (error) {
@@ -478,20 +484,24 @@ export class FakeTelegram implements AsyncDisposable {
       this.#poll.pollCount++;
       return await this.#log.failureResponse(failure);
     }
-    return await this.#call(method, params, uploads, receivedAt);
+    const sent = Number(request.headers.get("x-sent-at") ?? Number.NaN);
+    const times = { receivedAt, ...(sent > 0 ? { sentAt: sent } : {}) };
+    return await this.#call(method, params, uploads, times);
   }
 
   async #call(
     method: string,
     params: Record<string, unknown>,
     uploads: Upload[],
-    receivedAt: number,
+    times: { receivedAt: number; sentAt?: number },
   ): Promise<Response> {
+    const { receivedAt } = times;
     const files = uploads.map((upload) => upload.record);
     const call = this.#log.record(method, params, files);
     call.receivedAt = receivedAt;
+    if (times.sentAt !== undefined) call.sentAt = times.sentAt;
     const failure = this.#log.takeFailure(method) ??
-      this.#overLimit(params, receivedAt);
+      this.#overLimit(method, params, receivedAt);
     let response: Response | Promise<Response>;
     if (failure !== undefined) {
       response = this.#log.failureResponse(failure, call);
@@ -522,10 +532,11 @@ export class FakeTelegram implements AsyncDisposable {
 
   // A 429 when the opt-in flood control refuses the call.
   #overLimit(
+    method: string,
     params: Record<string, unknown>,
     receivedAt: number,
   ): Failure | undefined {
-    const retryAfter = this.#rate?.check(params, receivedAt);
+    const retryAfter = this.#rate?.check(method, params, receivedAt);
     return retryAfter === undefined ? undefined : { kind: "429", retryAfter };
   }
 

@@ -30,6 +30,12 @@ export interface RecordedCall {
    * read (a big upload is recorded only once it is all in).
    */
   receivedAt?: number;
+  /**
+   * When the client says it sent the call (epoch milliseconds, from an
+   * `x-sent-at` request header; benchmarks set it to compare with
+   * `receivedAt`).
+   */
+  sentAt?: number;
   /** The `result` the fake answered with, when it succeeded. */
   result?: unknown;
   /** The error the fake answered with (injected or real), when it failed. */

@@ -535,3 +535,70 @@ Deno.test("parse_mode is applied and malformed markup is refused", async () => {
   assert.deepEqual(unknownChat.description, "Bad Request: chat not found");
   assert.equal(typeof fake.chat(gina.id)[0]?.message.date, "number");
 });
+
+Deno.test("rateLimit: a real violation earns 429 (per chat and overall), a chat action only counts overall", async () => {
+  await using fake = await FakeTelegram.start({
+    rateLimit: { perSecond: 5, slackMs: 200 },
+  });
+  const bot = new Bot(fake.token, {
+    client: { apiRoot: fake.apiRoot },
+    botInfo: fake.botInfo,
+  });
+  const [anna, boris] = [fake.user(7001), fake.user(7002)];
+  await bot.api.sendMessage(anna.id, "first");
+  // Well inside 800 ms (1 s less the slack): refused.
+  const second = await rejection(
+    () => bot.api.sendMessage(anna.id, "second"),
+    GrammyError,
+  );
+  assert.deepEqual([second.error_code, second.parameters.retry_after], [
+    429,
+    1,
+  ]);
+  // Not a message: only the overall budget applies.
+  await bot.api.sendChatAction(anna.id, "upload_video");
+  await bot.api.sendMessage(boris.id, "hello");
+  await bot.api.sendChatAction(boris.id, "typing");
+  await bot.api.sendChatAction(anna.id, "typing");
+  // Five calls counted in this second: one more is over the budget.
+  const sixth = await rejection(
+    () => bot.api.sendChatAction(boris.id, "typing"),
+    GrammyError,
+  );
+  assert.equal(sixth.error_code, 429);
+  assert.deepEqual(fake.refusals.map((r) => r.limit), ["chat", "all"]);
+  assert.equal(fake.rateLimited, 2);
+});
+
+Deno.test("a big upload is read as it streams: the fake's event loop stays free", async () => {
+  await using fake = await FakeTelegram.start({ recordFileBytes: false });
+  const bot = new Bot(fake.token, {
+    client: { apiRoot: fake.apiRoot },
+    botInfo: fake.botInfo,
+  });
+  const dora = fake.user(7003);
+  const video = new Uint8Array(40 * 1024 * 1024).map((_, i) => i % 253);
+  // Lateness of a 5 ms timer while the upload is sent and read; parsing
+  // 40 MB in one go (request.formData()) blocks the loop over 200 ms.
+  let worst = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 5);
+    last = now;
+  }, 5);
+  const sentAt = performance.now();
+  try {
+    const sent = await bot.api.sendVideo(dora.id, new InputFile(video));
+    assert.equal(sent.video?.file_size, video.length);
+  } finally {
+    clearInterval(timer);
+  }
+  const call = fake.callsOf("sendVideo")[0];
+  assert.ok(worst < 100, `the event loop stalled ${worst.toFixed(0)} ms`);
+  // Stamped on arrival, not once the body was in.
+  assert.ok(
+    (call?.receivedAt ?? Infinity) - sentAt < 50,
+    `stamped ${((call?.receivedAt ?? 0) - sentAt).toFixed(0)} ms after send`,
+  );
+});

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { type MultipartPart, readMultipart } from "./telegram_multipart.ts";
+
 /** An error the fake answers as `{"ok":false,"error_code":...}`. */
 export class TelegramApiError extends Error {
   /** Builds an error with Telegram's `error_code`, `description` and optional `parameters`. */
@@ -30,8 +32,13 @@ export interface UploadedPart {
   part: string;
   /** Parameter that references the part (e.g. `video`), or the part name itself. */
   field: string;
-  /** The uploaded file (name, size, type, bytes). */
-  file: File;
+  /** The part's file name, or "". */
+  filename: string;
+  /** The part's Content-Type, or "". */
+  type: string;
+  size: number;
+  /** The content, unless the request was decoded without keeping files. */
+  bytes?: Uint8Array;
 }
 
 /** Parameters and file parts decoded from one Bot API request. */
@@ -128,11 +135,13 @@ function attachReferences(
 
 /**
  * Decodes the parameters of a Bot API request: query string, then the body as
- * JSON, `application/x-www-form-urlencoded` or `multipart/form-data`.
+ * JSON, `application/x-www-form-urlencoded` or `multipart/form-data` (read as
+ * it streams in; uploaded bytes are kept only with `keepFiles`).
  */
 export async function decodeRequest(
   request: Request,
   url: URL,
+  options: { keepFiles: boolean } = { keepFiles: true },
 ): Promise<DecodedRequest> {
   const params: Record<string, unknown> = {};
   for (const [key, value] of url.searchParams) {
@@ -161,30 +170,46 @@ export async function decodeRequest(
         ? normaliseFormValue(key, value)
         : value;
     }
-  } else if (
-    type.startsWith("multipart/form-data") ||
-    type.startsWith("application/x-www-form-urlencoded")
-  ) {
-    let form: FormData;
+  } else if (type.startsWith("multipart/form-data")) {
+    const boundary = /boundary="?([^";]+)"?/i.exec(
+      request.headers.get("content-type") ?? "",
+    )?.[1];
+    if (boundary === undefined) throw badRequest("can't parse request body");
+    let parts: MultipartPart[];
     try {
-      form = await request.formData();
+      parts = await readMultipart(request.body, boundary, options.keepFiles);
     } catch {
       throw badRequest("can't parse request body");
     }
-    const parts: [string, File][] = [];
-    for (const [key, value] of form) {
-      if (typeof value === "string") {
-        params[key] = normaliseFormValue(key, value);
-      } else {
-        parts.push([key, value]);
+    for (const part of parts) {
+      if (part.filename === undefined) {
+        params[part.name] = normaliseFormValue(part.name, part.value ?? "");
       }
     }
     const references = new Map<string, string>();
     for (const [key, value] of Object.entries(params)) {
       attachReferences(value, key, references);
     }
-    for (const [part, file] of parts) {
-      files.push({ part, field: references.get(part) ?? part, file });
+    for (const part of parts) {
+      if (part.filename === undefined) continue;
+      files.push({
+        part: part.name,
+        field: references.get(part.name) ?? part.name,
+        filename: part.filename,
+        type: part.type,
+        size: part.size,
+        ...(part.bytes === undefined ? {} : { bytes: part.bytes }),
+      });
+    }
+  } else if (type.startsWith("application/x-www-form-urlencoded")) {
+    let form: URLSearchParams;
+    try {
+      form = new URLSearchParams(await request.text());
+    } catch {
+      throw badRequest("can't parse request body");
+    }
+    for (const [key, value] of form) {
+      params[key] = normaliseFormValue(key, value);
     }
   } else {
     // Telegram ignores bodies it does not understand; drain it anyway.
