@@ -21,7 +21,8 @@
  *   deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-env \
  *     --allow-run --allow-sys=systemMemoryInfo bench/load_bench.ts \
  *     [--users 200] [--sweep-users 20] [--sweep-sizes 1,10,25,45]
- *   (`--users 0` skips the main run, `--sweep-sizes ""` the sweep)
+ *   (`--users 0` skips the main run, `--sweep-sizes ""` the sweep,
+ *   `--no-v8-baseline` the main run again without deno.json's V8 flags)
  */
 
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
@@ -42,6 +43,18 @@ const SERVERS = 4;
 const RENDER_MS = 2000;
 const IDLE_MS = 1000;
 const CHILD = new URL("./bot_process.ts", import.meta.url).pathname;
+// The bot runs with the V8 flags `deno task start` and the compiled binary
+// use (deno.json), so its memory is the memory operators will see.
+const V8_FLAGS = startFlags(
+  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+);
+
+/** The `--v8-flags=…` of deno.json's start task, if any. */
+function startFlags(denoJson: string): string[] {
+  const start = (JSON.parse(denoJson) as { tasks: Record<string, string> })
+    .tasks.start ?? "";
+  return start.match(/--v8-flags=\S+/g) ?? [];
+}
 
 function arg(name: string, fallback: string): string {
   const at = Deno.args.indexOf(name);
@@ -109,7 +122,11 @@ function mb(bytes: number): number {
   return round(bytes / MB, 1);
 }
 
-async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
+async function runLoad(
+  users: number,
+  videoBytes: number,
+  v8Flags: readonly string[] = V8_FLAGS,
+): Promise<LoadRun> {
   const telegram = await FakeTelegram.start({
     recordFileBytes: false,
     // 200 ms of slack: both processes' event loops jitter the arrival times.
@@ -131,6 +148,7 @@ async function runLoad(users: number, videoBytes: number): Promise<LoadRun> {
       "--allow-write",
       "--allow-env",
       "--allow-run=ffmpeg",
+      ...v8Flags,
       CHILD,
     ],
     env: {
@@ -224,9 +242,14 @@ if (import.meta.main) {
   const sizes = arg("--sweep-sizes", "1,10,25,45").split(",")
     .filter((size) => size !== "").map(Number);
   let main: LoadRun | undefined;
+  let defaultV8: LoadRun | undefined;
   if (users > 0) {
     note(`load: ${users} users, ${SERVERS} servers, 10 MB videos`);
     main = await runLoad(users, 10 * MB);
+    if (V8_FLAGS.length > 0 && !Deno.args.includes("--no-v8-baseline")) {
+      note(`load: the same without ${V8_FLAGS.join(" ")}`);
+      defaultV8 = await runLoad(users, 10 * MB, []);
+    }
   }
   const sweep: LoadRun[] = [];
   for (const size of sizes) {
@@ -238,7 +261,14 @@ if (import.meta.main) {
     servers: SERVERS,
     renderMs: RENDER_MS,
     backend: "core (websocket, video from /view)",
+    v8Flags: V8_FLAGS,
     main,
+    withoutV8Flags: defaultV8 && {
+      peakRssMB: defaultV8.peakRssMB,
+      jobsPerMinute: defaultV8.jobsPerMinute,
+      lagP99Ms: defaultV8.lagP99Ms,
+      answers429: defaultV8.answers429,
+    },
     jobsPerMinuteRatio: main &&
       round(main.jobsPerMinute / main.ceilingJobsPerMinute, 2),
     sweep: sweep.map((run) => ({
