@@ -1,33 +1,31 @@
 /**
- * A lane: one Bottleneck queue (priorities, FIFO within a priority) that
- * lets one job at a time go, each call starting at least `spacingMs` after
- * the previous one really started, and not before it has settled.
+ * A lane: a queue (priorities, FIFO within a priority) that lets one job
+ * at a time go, each call starting at least `spacingMs` after the previous
+ * one really started, and not before it has settled.
  *
- * Why not Bottleneck's own `minTime`: it counts from the moment a job is
- * taken off the queue, not from the moment the call behind it starts. A
- * chat queue chained to the global one (as `@grammyjs/transformer-throttler`
- * does) then counts the time a call waits for the global budget as part of
- * the chat's interval: in the load benchmark two calls to one chat left as
- * little as 35 ms apart and earned 429s. Here the spacing runs from the
- * real start, so a late timer only ever widens a gap.
+ * Why not Bottleneck (what `@grammyjs/transformer-throttler` is built on):
+ * its `minTime` counts from the moment a job is taken off the queue, not
+ * from the moment the call behind it starts, so a chat queue chained to
+ * the global one counted the time a call waited for the global budget as
+ * part of the chat's interval (two calls to one chat left as little as
+ * 35 ms apart and earned 429s in the load benchmark); and each handover
+ * took a few timer turns, about 14 ms a message even when nothing waited.
+ * Here the spacing runs from the real start, so a late timer only ever
+ * widens a gap, and an idle lane starts a job at once.
  *
  * A job stays in the queue, where priorities apply, while the previous one
  * holds the lane: until its call has settled and until {@link LEAD_MS}
- * before the spacing runs out; it then waits out the rest itself, since
- * Bottleneck takes a few timer turns (clamped to 4 ms each) to hand it
- * over. Holding the global lane for its whole 34 ms gave 24 calls a
- * second, not 30; a lane whose spacing is shorter than the lead is not
- * held at all.
+ * before the spacing runs out; it then waits out the rest itself. A lane
+ * whose spacing is shorter than the lead is not held at all.
  *
  * @module
  */
 
-import Bottleneck from "bottleneck";
 import type { Clock } from "../clock.ts";
 
 /** How a job runs in its lane. */
 export interface LaneJob<T> {
-  /** Bottleneck priority, 0 (first) to 9; 5 is the default. */
+  /** 0 (first) to 9; 5 is the default. */
   readonly priority: number;
   /** Aborting it while the job waits rejects with its reason at once. */
   readonly signal?: AbortSignal | undefined;
@@ -42,13 +40,15 @@ export const LEAD_MS = 50;
 
 /** See the module documentation. */
 export class Lane {
-  readonly #queue = new Bottleneck({ maxConcurrent: 1 });
   readonly #spacingMs: number;
   readonly #leadMs: number;
   readonly #clock: Clock;
   // When the last job started plus the spacing.
   #readyAt = Number.NEGATIVE_INFINITY;
   #jobs = 0;
+  // Turns not started yet, by priority then arrival; work() never rejects.
+  readonly #waiting: { priority: number; work: () => Promise<void> }[] = [];
+  #busy = false;
 
   constructor(spacingMs: number, clock: Clock) {
     this.#spacingMs = spacingMs;
@@ -66,9 +66,8 @@ export class Lane {
     const { signal } = job;
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<T>((resolve, reject) => {
-      // Bottleneck cannot take one job out of its queue: an aborted job
-      // is rejected now and skipped, without holding the lane, when its
-      // turn comes.
+      // An aborted job is rejected now and skipped, without holding the
+      // lane, when its turn comes.
       let gone = false;
       const onAbort = () => {
         gone = true;
@@ -76,7 +75,7 @@ export class Lane {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#jobs++;
-      const turn = async () => {
+      const work = async () => {
         try {
           if (gone) return;
           await this.#until(this.#readyAt, signal);
@@ -96,7 +95,28 @@ export class Lane {
           this.#jobs--;
         }
       };
-      this.#queue.schedule({ priority: job.priority }, turn).catch(reject);
+      this.#enqueue(job.priority, work);
+    });
+  }
+
+  #enqueue(priority: number, work: () => Promise<void>): void {
+    const at = this.#waiting.findIndex((w) => w.priority > priority);
+    const entry = { priority, work };
+    if (at < 0) this.#waiting.push(entry);
+    else this.#waiting.splice(at, 0, entry);
+    this.#next();
+  }
+
+  // Starts the next turn once the lane is free; an idle lane starts it at
+  // once, in the same tick.
+  #next(): void {
+    if (this.#busy) return;
+    const next = this.#waiting.shift();
+    if (next === undefined) return;
+    this.#busy = true;
+    next.work().finally(() => {
+      this.#busy = false;
+      this.#next();
     });
   }
 

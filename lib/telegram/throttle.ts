@@ -42,7 +42,7 @@ export interface ThrottleOptions {
   readonly clock?: Clock;
 }
 
-/** Sends that jump ahead of waiting calls (Bottleneck: lower runs first). */
+/** Sends that jump ahead of waiting calls (a lower priority runs first). */
 const MEDIA = new Set([
   "sendVideo",
   "sendPhoto",

@@ -99,7 +99,7 @@ function setup(limits: Partial<ThrottleLimits> = {}, hold = false) {
   return { clock, started, call };
 }
 
-// Lets Bottleneck's timers and promises run until nothing changes for a
+// Lets the throttle's timers and promises run until nothing changes for a
 // few turns, then moves the clock to the next deadline, until `done`
 // holds; bounded by a deadline.
 async function runUntil(
@@ -327,4 +327,18 @@ Deno.test("throttle refuses limits that switch it off", () => {
       RangeError,
     );
   }
+});
+
+Deno.test("throttle lets a call to an idle chat go at once, without a timer", async () => {
+  const { clock, started, call } = setup({ chatIntervalMs: 1000 });
+  // No timer, no clock movement: a queue handover costing timer turns
+  // (about 14 ms a message with Bottleneck) would leave it unstarted.
+  const sent = call("sendVideo", { "chat_id": 1, video: "v" });
+  // Microtasks only: a timer's callback could not run in this loop.
+  for (let turn = 0; turn < 100 && started.length === 0; turn++) {
+    await Promise.resolve();
+  }
+  assert.deepEqual(started.map((s) => `${s.method}@${s.at}`), ["sendVideo@0"]);
+  await sent;
+  assert.equal(clock.now(), 0);
 });
