@@ -17,7 +17,11 @@ import { ffmpegAvailable } from "./comfy/preview.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "./jobs/output_check.ts";
 import type { Config } from "./config.ts";
-import { type Receiving, startTransport } from "./app_transport.ts";
+import {
+  type Receiving,
+  startTransport,
+  type Transport,
+} from "./app_transport.ts";
 import { countingRenderer, Metrics, telegramCounter } from "./metrics.ts";
 import { retryTransformer } from "./telegram/retry.ts";
 import { throttleTransformer } from "./telegram/throttle.ts";
@@ -243,24 +247,27 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   await registerCommands(bot.api, config.adminUserIds, log, {
     payments: config.tokenPacks.length > 0,
   });
-  const transport = startTransport(config, {
-    bot,
-    db: store.db,
-    metrics,
-    pool: backends?.pool,
-    dashboard: dashboard?.routes,
-    clock,
-    log,
-    fetch: deps.fetch,
-  });
-  late.httpPort = transport.httpPort;
-  // Resumed jobs already run: if the webhook cannot be set, they stop and
-  // the database closes before the error goes up.
+  // Resumed jobs already run: if the HTTP server cannot listen (the port
+  // is taken) or the webhook cannot be set, they stop and the database
+  // closes before the error goes up.
+  let transport: Transport;
   let receiving: Receiving;
   try {
+    transport = startTransport(config, {
+      bot,
+      db: store.db,
+      metrics,
+      pool: backends?.pool,
+      dashboard: dashboard?.routes,
+      clock,
+      log,
+      fetch: deps.fetch,
+    });
+    late.httpPort = transport.httpPort;
     receiving = await transport.receive();
   } catch (error) {
     await runner.stop(0);
+    await backends?.pool.stop();
     store.db.close();
     throw error;
   }

@@ -59,3 +59,11 @@ Deno.test("no HTTP_PORT, no server", async () => {
   await using h = await startHarness();
   assert.equal(h.app.httpPort, undefined);
 });
+
+Deno.test("a taken HTTP_PORT fails the start with AddrInUse", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  await assert.rejects(
+    startHarness({ env: { HTTP_PORT: String(taken.addr.port) } }),
+    Deno.errors.AddrInUse,
+  );
+});
