@@ -14,6 +14,7 @@ import {
   type TokenPayload,
   TokenSigner,
 } from "./token.ts";
+import { memoryUsedLinks, type UsedLinks } from "./used_links.ts";
 
 /** How long a link from `/dashboard` can be opened. */
 export const LINK_TTL_MS = 10 * 60_000;
@@ -39,20 +40,20 @@ export interface DashboardAuthOptions {
   readonly clock: Clock;
   /** Whether a user id is (still) an admin. */
   readonly isAdmin: (userId: number) => boolean;
+  /** Links already opened (default: in memory, forgotten by a restart). */
+  readonly usedLinks?: UsedLinks;
 }
 
 /** Issues and checks links and sessions. */
 export class DashboardAuth {
   readonly #signer: TokenSigner;
   readonly #o: DashboardAuthOptions;
-  // Nonces of links already opened, until they would have expired anyway.
-  // Kept in memory: a restart forgets them, which leaves a link opened in
-  // the last 10 minutes usable once more, by whoever holds it.
-  readonly #used = new Map<string, number>();
+  readonly #used: UsedLinks;
 
   constructor(options: DashboardAuthOptions) {
     this.#o = options;
     this.#signer = new TokenSigner(options.key);
+    this.#used = options.usedLinks ?? memoryUsedLinks();
   }
 
   /** A one-time link token for an admin. */
@@ -75,10 +76,10 @@ export class DashboardAuth {
   async open(linkToken: string): Promise<Session> {
     const now = this.#o.clock.now();
     const link = await this.#signer.verify(linkToken, "link", now);
-    this.#prune(now);
-    if (this.#used.has(link.nonce)) throw new TokenError("reused");
     if (!this.#o.isAdmin(link.admin)) throw new TokenError("forged");
-    this.#used.set(link.nonce, link.expires);
+    if (!this.#used.claim(link.nonce, link.expires, now)) {
+      throw new TokenError("reused");
+    }
     const payload: TokenPayload = {
       kind: "session",
       admin: link.admin,
@@ -115,12 +116,6 @@ export class DashboardAuth {
       csrf: await this.#signer.mac(`csrf:${p.nonce}`),
       expires: p.expires,
     };
-  }
-
-  #prune(now: number): void {
-    for (const [nonce, expires] of this.#used) {
-      if (expires <= now) this.#used.delete(nonce);
-    }
   }
 }
 

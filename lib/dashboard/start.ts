@@ -14,6 +14,7 @@ import { DashboardAuth } from "./auth.ts";
 import { Dashboard, type DashboardServers } from "./handler.ts";
 import { dashboardLink } from "./mod.ts";
 import { loadDashboardKey } from "./secret.ts";
+import { sqliteUsedLinks } from "./used_links.ts";
 
 /** The settings the dashboard reads. */
 export type DashboardConfig = Pick<
@@ -51,6 +52,7 @@ export async function startDashboard(
     key: await loadDashboardKey(config.dataDir, setup.botToken),
     clock: setup.clock,
     isAdmin: (id) => config.adminUserIds.includes(id),
+    usedLinks: sqliteUsedLinks(setup.db),
   });
   // IPv6 addresses need brackets in a URL.
   const host = config.httpHost.includes(":")

@@ -11,7 +11,7 @@
 import type { DatabaseSync } from "node:sqlite";
 
 /** The schema version this build writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // The old bot's table, as its README documents it; older copies lacked some
 // columns, which step one adds before the table is rebuilt with checks.
@@ -205,6 +205,15 @@ CREATE TABLE job_events (
 CREATE INDEX job_events_job ON job_events (job_id, id);
 `;
 
+// Dashboard links already opened, until they expire: a restart must not
+// make a used one-time link usable again.
+const V2 = `
+CREATE TABLE dashboard_links (
+  nonce TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+`;
+
 function columnsOf(db: DatabaseSync, table: string): Set<string> {
   const rows = db.prepare(`PRAGMA table_info(${table})`).all();
   return new Set(rows.map((row) => String(row.name)));
@@ -247,11 +256,14 @@ export function migrate(db: DatabaseSync): MigrationReport {
   if (from >= SCHEMA_VERSION) return report;
   db.exec("BEGIN IMMEDIATE");
   try {
-    report.addedColumns = upgradeOldBalances(db);
-    report.importedUsers = Number(
-      db.prepare("SELECT COUNT(*) AS n FROM balances").get()?.n,
-    );
-    db.exec(V1);
+    if (from < 1) {
+      report.addedColumns = upgradeOldBalances(db);
+      report.importedUsers = Number(
+        db.prepare("SELECT COUNT(*) AS n FROM balances").get()?.n,
+      );
+      db.exec(V1);
+    }
+    db.exec(V2);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {

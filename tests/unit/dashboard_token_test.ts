@@ -7,6 +7,8 @@ import {
   sessionCookie,
 } from "../../lib/dashboard/auth.ts";
 import { loadDashboardKey } from "../../lib/dashboard/secret.ts";
+import { sqliteUsedLinks } from "../../lib/dashboard/used_links.ts";
+import { migrate, openDatabase } from "../../lib/db/mod.ts";
 import { TokenError, TokenSigner } from "../../lib/dashboard/token.ts";
 
 const TOKEN = "123456:ABCDEFGHIJKLMNOP";
@@ -167,4 +169,44 @@ Deno.test("sessionCookie is HttpOnly, SameSite=Strict, Secure only over https", 
     /^lora_dash=t\.s; Path=\/dashboard; Max-Age=43200; HttpOnly; SameSite=Strict$/,
   );
   assert.match(sessionCookie(session, true), /; Secure$/);
+});
+
+Deno.test("DashboardAuth: a used link stays used across a restart (SQLite)", async () => {
+  await withKey(async (key, dir) => {
+    const clock = clockAt(5_000_000);
+    const path = `${dir}/balances.db`;
+    const first = openDatabase(path);
+    migrate(first);
+    const before = new DashboardAuth({
+      key,
+      clock,
+      isAdmin: () => true,
+      usedLinks: sqliteUsedLinks(first),
+    });
+    const link = await before.link(7, "en");
+    await before.open(link);
+    first.close();
+    // The bot restarts within the link's 10 minutes.
+    const second = openDatabase(path);
+    try {
+      const after = new DashboardAuth({
+        key,
+        clock,
+        isAdmin: () => true,
+        usedLinks: sqliteUsedLinks(second),
+      });
+      await assert.rejects(
+        () => after.open(link),
+        (e) => e instanceof TokenError && e.problem === "reused",
+      );
+      // Expired links are forgotten, not kept for ever.
+      clock.t += LINK_TTL_MS;
+      await after.open(await after.link(7, "en"));
+      const rows = second.prepare("SELECT COUNT(*) AS n FROM dashboard_links")
+        .get();
+      assert.equal(Number(rows?.n), 1);
+    } finally {
+      second.close();
+    }
+  });
 });

@@ -284,3 +284,34 @@ Deno.test("JobStore records when a job reached each state", () => {
   );
   assert.equal(new Set(events.map((e) => e.at)).size, 5);
 });
+
+Deno.test("openStore() brings a version 1 database to version 2, after a backup", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lora-v1-" });
+  try {
+    // A database as the previous build left it: version 1, one account.
+    const v1 = openDatabase(`${dir}/balances.db`);
+    migrate(v1);
+    new Ledger(v1, { clock, defaultTokens: 40 }).ensureUser({ id: 9 });
+    v1.exec("DROP TABLE dashboard_links; PRAGMA user_version = 1");
+    v1.close();
+    const store = await openStore(dir, {
+      clock,
+      log: silentLogger,
+      defaultTokens: 100,
+    });
+    try {
+      assert.equal(
+        Number(store.db.prepare("PRAGMA user_version").get()?.user_version),
+        2,
+      );
+      store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
+      assert.equal(store.ledger.account(9)?.tokens, 40);
+    } finally {
+      store.db.close();
+    }
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+    assert.ok(names.some((n) => n.startsWith("balances.db.backup-v1-")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
