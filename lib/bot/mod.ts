@@ -9,6 +9,7 @@
 import { Bot, type Context, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { asLocale, localeFor, messages } from "../i18n/mod.ts";
+import { profileOf } from "./profile.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
 import { errorHandler } from "./error_handler.ts";
@@ -113,13 +114,7 @@ function userMiddleware(deps: BotDeps) {
     const from = ctx.from;
     if (from === undefined || from.is_bot) return;
     let account = deps.ledger.account(from.id) ??
-      deps.ledger.ensureUser({
-        id: from.id,
-        username: from.username,
-        firstName: from.first_name,
-        lastName: from.last_name,
-        language: localeFor(from.language_code),
-      }).account;
+      deps.ledger.ensureUser(profileOf(from)).account;
     if (account.language === undefined) {
       // Users carried over from the old bot have no language yet.
       deps.ledger.setLanguage(from.id, localeFor(from.language_code));

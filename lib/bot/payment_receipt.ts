@@ -11,7 +11,7 @@
  */
 
 import type { Context, NextFunction } from "grammy";
-import { localeFor } from "../i18n/mod.ts";
+import { profileOf } from "./profile.ts";
 import { parsePayload } from "../payments/mod.ts";
 import type { BotDeps } from "./deps.ts";
 
@@ -40,13 +40,7 @@ export function paymentReceipt(
       return await next();
     }
     if (deps.ledger.account(from.id) === undefined) {
-      deps.ledger.ensureUser({
-        id: from.id,
-        username: from.username,
-        firstName: from.first_name,
-        lastName: from.last_name,
-        language: localeFor(from.language_code),
-      });
+      deps.ledger.ensureUser(profileOf(from));
     }
     const result = money.payments.credit(paid.telegram_payment_charge_id, {
       ...payload,

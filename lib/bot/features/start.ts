@@ -3,6 +3,7 @@ import { videosAffordable } from "../../pricing.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { mainMenu } from "../keyboards.ts";
+import { profileOf } from "../profile.ts";
 import { closeWizard } from "../wizard_flow.ts";
 
 /**
@@ -15,12 +16,7 @@ export function startFeature(deps: BotDeps): Composer<BotContext> {
     const from = ctx.from;
     if (from === undefined) return;
     // The middleware created the account; /start also refreshes the names.
-    const { account } = deps.ledger.ensureUser({
-      id: from.id,
-      username: from.username,
-      firstName: from.first_name,
-      lastName: from.last_name,
-    });
+    const { account } = deps.ledger.ensureUser(profileOf(from));
     ctx.account = account;
     await closeWizard(ctx, deps);
     if (deps.ledger.markWelcomed(from.id)) {
