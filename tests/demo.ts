@@ -57,13 +57,14 @@ async function showProgress(
 const dataDir = `${Deno.env.get("DATA_DIR") ?? "./data"}/demo`;
 await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 await Deno.mkdir(dataDir, { recursive: true });
-// Past renders of about 3 s, in the old bot's file format: the progress bar
-// and the time left are predicted from them.
+// Past renders of about 6 s, in the old bot's file format: the progress bar
+// and the time left are predicted from them. Long enough for the bar to move
+// before it goes quiet for the last 2 s (Telegram's pace, see the README).
 await Deno.writeTextFile(
   `${dataDir}/processing_stats.json`,
   JSON.stringify({
-    times: [3.2, 2.9],
-    "times_by_settings": { "10_medium": [3.1] },
+    times: [6.2, 5.9],
+    "times_by_settings": { "10_medium": [6.1] },
   }),
 );
 
@@ -72,7 +73,7 @@ await using telegram = await FakeTelegram.start();
 // without it, a sample clip: the demo needs nothing installed either way.
 const video = await ffmpegAvailable() ? await demoClip(dataDir) : undefined;
 await using comfy = await FakeComfy.start({
-  renderMs: 3000,
+  renderMs: 6000,
   ...(video ? { video } : {}),
 });
 const config = loadConfig({
