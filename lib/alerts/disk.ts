@@ -1,10 +1,13 @@
 /**
- * How full the disk under a directory is. Deno has no statvfs, so this
- * runs `df -Pk` (POSIX output); it needs `--allow-run=df`, and without it
- * (or without df) the disk check is simply off.
+ * How full the file system under a directory is, read with `statfs(2)`
+ * through `node:fs` (no child process). Under Deno it needs read access to
+ * the directory and `--allow-sys=statfs`; without them the disk check is
+ * simply off.
  *
  * @module
  */
+
+import { statfs } from "node:fs/promises";
 
 /** Usage of one file system. */
 export interface DiskUsage {
@@ -12,34 +15,36 @@ export interface DiskUsage {
   readonly freeBytes: number;
 }
 
-/** Parses `df -Pk <dir>` output; undefined when it is not that. */
-export function parseDf(output: string): DiskUsage | undefined {
-  const line = output.trim().split("\n").at(-1) ?? "";
-  const fields = line.trim().split(/\s+/);
-  // Filesystem 1024-blocks Used Available Capacity Mounted-on
-  const used = Number(fields[2]);
-  const available = Number(fields[3]);
-  if (fields.length < 6 || !Number.isFinite(used + available)) {
-    return undefined;
-  }
-  const total = used + available;
-  if (!(total > 0)) return undefined;
+/** The fields of `statfs(2)` this module reads (node's StatFs). */
+export interface StatFsLike {
+  readonly bsize: number;
+  readonly blocks: number;
+  readonly bfree: number;
+  readonly bavail: number;
+}
+
+/**
+ * Usage as `df` reports it: used = blocks − free, percent of what the
+ * unprivileged user can reach (used + available), free = available to
+ * that user. Undefined for an empty or odd file system.
+ */
+export function usageOf(fs: StatFsLike): DiskUsage | undefined {
+  const used = fs.blocks - fs.bfree;
+  const total = used + fs.bavail;
+  if (!(total > 0) || !Number.isFinite(total) || used < 0) return undefined;
   return {
     percent: Math.round((used / total) * 100),
-    freeBytes: available * 1024,
+    freeBytes: fs.bavail * fs.bsize,
   };
 }
 
-/** Runs df for `dir`; undefined when it cannot (no permission, no df). */
-export async function diskUsage(dir: string): Promise<DiskUsage | undefined> {
+/** Reads the usage under `dir`; undefined when it cannot (no permission). */
+export async function diskUsage(
+  dir: string,
+  read: (dir: string) => Promise<StatFsLike> = statfs,
+): Promise<DiskUsage | undefined> {
   try {
-    const output = await new Deno.Command("df", {
-      args: ["-Pk", dir],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (!output.success) return undefined;
-    return parseDf(new TextDecoder().decode(output.stdout));
+    return usageOf(await read(dir));
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
  */
 
 export { Alerter, type AlerterOptions, type AlertText } from "./alerter.ts";
-export { type DiskUsage, diskUsage, parseDf } from "./disk.ts";
+export { type DiskUsage, diskUsage, type StatFsLike, usageOf } from "./disk.ts";
 export {
   AlertMonitor,
   type AlertMonitorOptions,

@@ -18,7 +18,7 @@ export interface AlertMonitorOptions {
   readonly diskPercent: number;
   /** Alert after this many failed jobs in a row. */
   readonly failuresInARow: number;
-  /** Reads disk usage (tests replace it); default runs df. */
+  /** Reads disk usage (tests replace it); default statfs(2). */
   readonly disk?: (dir: string) => Promise<DiskUsage | undefined>;
 }
 

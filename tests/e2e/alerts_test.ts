@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Alerter, parseDf } from "../../lib/alerts/mod.ts";
+import { Alerter, diskUsage, usageOf } from "../../lib/alerts/mod.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { createLogger } from "../../lib/log.ts";
 import { startHarness } from "./harness.ts";
@@ -84,9 +84,27 @@ Deno.test("Alerter groups alerts and holds back repeats of a kind", async () => 
   assert.deepEqual(sent, ["⚠️ lora-bot\n\ndisk full\n\n3 failed"]);
 });
 
-Deno.test("parseDf() reads df -Pk output", () => {
-  const out = "Filesystem 1024-blocks Used Available Capacity Mounted on\n" +
-    "/dev/sda1 1000 930 70 93% /\n";
-  assert.deepEqual(parseDf(out), { percent: 93, freeBytes: 70 * 1024 });
-  assert.equal(parseDf("nonsense"), undefined);
+Deno.test("usageOf() reads statfs(2) as df does", () => {
+  // df -Pk: 930 used, 70 available of 1000 blocks (some reserved for root).
+  const fs = { bsize: 1024, blocks: 1100, bfree: 170, bavail: 70 };
+  assert.deepEqual(usageOf(fs), { percent: 93, freeBytes: 70 * 1024 });
+  assert.equal(
+    usageOf({ bsize: 4096, blocks: 0, bfree: 0, bavail: 0 }),
+    undefined,
+  );
+});
+
+Deno.test("diskUsage() reads the real file system without spawning df", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const usage = await diskUsage(dir);
+    assert.ok(usage, "statfs needs --allow-sys=statfs and read access");
+    assert.ok(usage.percent >= 0 && usage.percent <= 100);
+    assert.ok(usage.freeBytes > 0);
+    // A failing statfs (no permission) turns the check off, not the bot.
+    const denied = () => Promise.reject(new Deno.errors.NotCapable("no"));
+    assert.equal(await diskUsage(dir, denied), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
