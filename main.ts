@@ -1,32 +1,23 @@
 /**
- * lora-bot: the composition root. Reads the configuration, then starts the
- * bot (stopping it cleanly on SIGINT/SIGTERM, systemd's stop) or runs one
- * of the operator's subcommands.
+ * lora-bot: the entry point. Parses the command line (lib/commands/cli.ts)
+ * and starts the bot, stopping it cleanly on SIGINT/SIGTERM (systemd's
+ * stop).
  *
  * @module
  */
 
 import { startApp } from "./lib/app.ts";
-import { animateCommand } from "./lib/commands/animate.ts";
-import { backupCommand } from "./lib/commands/backup.ts";
-import { runVerify } from "./lib/commands/verify.ts";
-import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
-import { loggerFor, stderrSink } from "./lib/log.ts";
+import { runCli } from "./lib/commands/cli.ts";
+import type { Config } from "./lib/config.ts";
+import { consoleSink, loggerFor } from "./lib/log.ts";
 
-const USAGE = `usage: lora-bot [command]
-  start    run the bot (the default)
-  verify   check the token ledger in DATA_DIR/balances.db
-  backup <file> [--force]
-           copy DATA_DIR/balances.db to <file> while the bot runs
-  animate PHOTO [--duration 5|10|15] [--quality 300|600|832] [-o OUT.mp4]
-           render one video through the configured ComfyUI servers`;
-
-const COMMANDS = ["start", "verify", "backup", "animate"];
-
-const print = (line: string) => stderrSink(line, "info");
+// systemd sets JOURNAL_STREAM when stdout/stderr go to the journal: lines
+// then carry their syslog priority, so `journalctl -p err` finds errors.
+const journal = Deno.env.get("JOURNAL_STREAM") !== undefined;
+const encoder = new TextEncoder();
 
 async function start(config: Config): Promise<number> {
-  const log = loggerFor(config);
+  const log = loggerFor(config, journal);
   try {
     const app = await startApp(config, { log });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -44,34 +35,13 @@ async function start(config: Config): Promise<number> {
   }
 }
 
-async function main(args: string[]): Promise<number> {
-  const command = args[0] ?? "start";
-  if (["help", "--help", "-h"].includes(command)) {
-    print(USAGE);
-    return 0;
-  }
-  if (!COMMANDS.includes(command)) {
-    print(`lora-bot: unknown command "${command}"\n${USAGE}`);
-    return 2;
-  }
-  let config: Config;
-  try {
-    config = loadConfig(Deno.env.toObject(), command === "start");
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    print(`lora-bot: ${error.message}`);
-    return 2;
-  }
-  if (command === "verify") return runVerify(config, print, Date.now());
-  if (command === "animate") {
-    return await animateCommand(config, args.slice(1), print);
-  }
-  if (command === "backup") {
-    return await backupCommand(config, args.slice(1), print);
-  }
-  return await start(config);
-}
-
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(
+    await runCli(Deno.args, {
+      env: Deno.env.toObject(),
+      out: (line) => Deno.stdout.writeSync(encoder.encode(line + "\n")),
+      err: consoleSink(journal),
+      start,
+    }),
+  );
 }

@@ -83,6 +83,30 @@ export const stderrSink: LogSink = (line: string): void => {
   Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
 };
 
+// syslog(3) priorities; journald reads a leading `<N>` on stdout/stderr
+// (SyslogLevelPrefix=yes, the default) as the line's priority.
+const PRIORITY: Record<LogLevel, number> = {
+  debug: 7,
+  info: 6,
+  warn: 4,
+  error: 3,
+};
+
+/**
+ * Prefixes every line with its syslog priority (`<3>` for errors) for
+ * journald, so that `journalctl -p err` finds the errors. Use it only when
+ * systemd connected the output to the journal (JOURNAL_STREAM is set):
+ * on a terminal the prefixes are noise.
+ */
+export function journalSink(next: LogSink = stderrSink): LogSink {
+  return (line, level) => next(`<${PRIORITY[level]}>${line}`, level);
+}
+
+/** stderr, with priorities when `journal` (JOURNAL_STREAM is set). */
+export function consoleSink(journal: boolean): LogSink {
+  return journal ? journalSink(stderrSink) : stderrSink;
+}
+
 /** Also appends every line to `path` (the old bot's LOG_FILE habit). */
 export function fileSink(path: string, next: LogSink = stderrSink): LogSink {
   const file = Deno.openSync(path, { append: true, create: true });
@@ -164,19 +188,25 @@ export const silentLogger: Logger = createLogger({
   sink: () => {},
 });
 
-/** The bot's logger as the configuration asks for it, masking the token. */
+/**
+ * The bot's logger as the configuration asks for it, masking the token;
+ * `journal`: the output goes to journald (lines carry priorities, the
+ * log file does not).
+ */
 export function loggerFor(config: {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly logFile: string | undefined;
   readonly botToken: string | undefined;
-}): Logger {
+}, journal = false): Logger {
   const token = config.botToken;
   return createLogger({
     level: config.logLevel,
     format: config.logFormat,
     // The part after the colon alone is the secret, however it is quoted.
     secrets: token ? [token, token.split(":")[1] ?? ""] : [],
-    sink: config.logFile ? fileSink(config.logFile) : stderrSink,
+    sink: config.logFile
+      ? fileSink(config.logFile, consoleSink(journal))
+      : consoleSink(journal),
   });
 }

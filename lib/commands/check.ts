@@ -1,0 +1,214 @@
+/**
+ * `lora-bot check`: what an operator runs after editing the env file. It
+ * reads the configuration, then checks the data directory, Telegram
+ * (`getMe`) and every render server (`/system_stats`; for Connect servers
+ * also that the workflow exposes the inputs the bot fills), printing one
+ * line per finding. Exit code: 2 the configuration is invalid (printed by
+ * the caller), 1 something is unreachable or wrong, 0 all good.
+ *
+ * @module
+ */
+
+import type { InputRef } from "../config.ts";
+import type { Config } from "../config.ts";
+import type { ServerSpec } from "../comfy/servers.ts";
+import { ffmpegAvailable } from "../comfy/preview.ts";
+import { loadTemplate } from "../comfy/templates/mod.ts";
+import { describeError, redact } from "../log.ts";
+import { fetchWorkflowInputs } from "./workflow_inputs.ts";
+
+/** The settings `check` looks at. */
+export type CheckConfig = Pick<
+  Config,
+  | "botToken"
+  | "telegramApiRoot"
+  | "dataDir"
+  | "comfyuiServers"
+  | "comfyuiWorkflow"
+  | "comfyuiTemplate"
+  | "comfyuiDurationInput"
+  | "comfyuiSizeInput"
+  | "comfyuiPromptInput"
+  | "comfyuiNegativeInput"
+>;
+
+/** One result line: `ok`, `warn` (works, but look) or `FAIL`. */
+export interface Finding {
+  readonly level: "ok" | "warn" | "fail";
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** Outside things `check` uses; tests replace them. */
+export interface CheckDeps {
+  readonly print: (line: string) => void;
+  readonly fetch?: typeof fetch;
+  /** Per request (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+const LABEL = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
+
+/** Runs every check, prints the findings and returns the exit code. */
+export async function runCheck(
+  config: CheckConfig,
+  deps: CheckDeps,
+): Promise<number> {
+  const findings: Finding[] = [
+    { level: "ok", subject: "config", text: "the environment is valid" },
+    await checkDataDir(config.dataDir),
+    await checkTelegram(config, deps),
+  ];
+  for (const spec of config.comfyuiServers) {
+    findings.push(...await checkServer(spec, config, deps));
+  }
+  // Every secret the configuration holds, wherever an error quoted it.
+  const secrets = secretsOf(config);
+  for (const f of findings) {
+    deps.print(redact(`${LABEL[f.level]} ${f.subject}: ${f.text}`, secrets));
+  }
+  return findings.some((f) => f.level === "fail") ? 1 : 0;
+}
+
+function secretsOf(config: CheckConfig): string[] {
+  const token = config.botToken ?? "";
+  return [
+    token,
+    token.split(":")[1] ?? "",
+    ...config.comfyuiServers.flatMap((s) => [
+      s.token ?? "",
+      ...Object.values(s.headers),
+    ]),
+  ];
+}
+
+async function checkDataDir(dir: string): Promise<Finding> {
+  const subject = `DATA_DIR ${dir}`;
+  const probe = `${dir}/.lora-bot-check-${Deno.pid}`;
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+    return { level: "ok", subject, text: "writable" };
+  } catch (error) {
+    return { level: "fail", subject, text: describeError(error) };
+  }
+}
+
+async function checkTelegram(
+  config: CheckConfig,
+  deps: CheckDeps,
+): Promise<Finding> {
+  const subject = "telegram";
+  const url = `${config.telegramApiRoot}/bot${config.botToken}/getMe`;
+  try {
+    const response = await (deps.fetch ?? fetch)(url, {
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+    });
+    const body = await response.json() as {
+      ok?: boolean;
+      result?: { username?: string; id?: number };
+      description?: string;
+    };
+    if (body.ok !== true) {
+      const why = body.description ?? `HTTP ${response.status}`;
+      return { level: "fail", subject, text: `getMe: ${why}` };
+    }
+    const { username, id } = body.result ?? {};
+    return { level: "ok", subject, text: `@${username} (id ${id})` };
+  } catch (error) {
+    return { level: "fail", subject, text: `getMe: ${describeError(error)}` };
+  }
+}
+
+async function checkServer(
+  spec: ServerSpec,
+  config: CheckConfig,
+  deps: CheckDeps,
+): Promise<Finding[]> {
+  const subject = `comfyui ${spec.name} (${spec.kind})`;
+  if (spec.kind === "preview") {
+    return [
+      await ffmpegAvailable()
+        ? { level: "warn", subject, text: "ffmpeg zoom, not AI" }
+        : { level: "fail", subject, text: "ffmpeg is not on PATH" },
+    ];
+  }
+  const signal = () => AbortSignal.timeout(deps.timeoutMs ?? 10_000);
+  try {
+    const url = new URL(`${spec.url}/system_stats`);
+    if (spec.token !== undefined) url.searchParams.set("token", spec.token);
+    const response = await (deps.fetch ?? fetch)(url, {
+      headers: spec.headers,
+      signal: signal(),
+    });
+    await response.body?.cancel();
+    if (!response.ok) {
+      const text = `GET /system_stats answered HTTP ${response.status}`;
+      return [{ level: "fail", subject, text }];
+    }
+  } catch (error) {
+    return [{ level: "fail", subject, text: describeError(error) }];
+  }
+  if (spec.kind === "core") return [await checkTemplate(subject, config)];
+  try {
+    const inputs = await fetchWorkflowInputs(spec, config.comfyuiWorkflow, {
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      signal: signal(),
+    });
+    return inputFindings(subject, config, inputs);
+  } catch (error) {
+    return [{ level: "fail", subject, text: describeError(error) }];
+  }
+}
+
+async function checkTemplate(
+  subject: string,
+  config: CheckConfig,
+): Promise<Finding> {
+  try {
+    await loadTemplate(config.comfyuiTemplate, Deno.readTextFile);
+    const text = `reachable; template ${config.comfyuiTemplate} loads`;
+    return { level: "ok", subject, text };
+  } catch (error) {
+    return { level: "fail", subject, text: describeError(error) };
+  }
+}
+
+// The photo and the duration/size the bot always sends must be exposed;
+// the prompt inputs only matter to users who type a motion prompt.
+function inputFindings(
+  subject: string,
+  config: CheckConfig,
+  inputs: Record<string, Record<string, string>>,
+): Finding[] {
+  const has = (ref: InputRef) => inputs[ref.tag]?.[ref.input] !== undefined;
+  const name = (ref: InputRef) => `${ref.tag}.${ref.input}`;
+  const required: InputRef[] = [
+    { tag: "image", input: "image" },
+    ...[config.comfyuiDurationInput, config.comfyuiSizeInput]
+      .filter((r): r is InputRef => r !== undefined),
+  ];
+  const optional = [config.comfyuiPromptInput, config.comfyuiNegativeInput]
+    .filter((r): r is InputRef => r !== undefined);
+  const workflow = `workflow ${config.comfyuiWorkflow}`;
+  const missing = required.filter((r) => !has(r)).map(name);
+  const findings: Finding[] = [];
+  if (missing.length > 0) {
+    const text = `${workflow} does not expose ${missing.join(", ")}`;
+    findings.push({ level: "fail", subject, text });
+  } else {
+    const text = `reachable; ${workflow} exposes ${
+      required.map(name).join(", ")
+    }`;
+    findings.push({ level: "ok", subject, text });
+  }
+  const absent = optional.filter((r) => !has(r)).map(name);
+  if (absent.length > 0) {
+    const text = `${workflow} does not expose ${
+      absent.join(", ")
+    }: motion prompts are ignored`;
+    findings.push({ level: "warn", subject, text });
+  }
+  return findings;
+}
