@@ -148,7 +148,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     perSecond: config.telegramRate,
     chatIntervalMs: config.telegramChatIntervalMs,
     groupPerMinute: config.telegramGroupRate,
-  }));
+  }, { onWait: (ms) => metrics.telegramWait.observe(ms / 1000) }));
   bot.api.config.use(retryTransformer({
     clock,
     onRetry: (event) => log.warn("retrying a Bot API call", { ...event }),
@@ -192,6 +192,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     throw error;
   }
   late.pool = backends?.pool;
+  metrics.servers = () => backends?.pool.status() ?? [];
   // Re-encoding a video over Telegram's upload limit needs ffmpeg.
   const ffmpeg = await ffmpegAvailable() ? "ffmpeg" : undefined;
   const runner = new JobRunner({

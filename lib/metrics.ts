@@ -34,6 +34,69 @@ export class Counter {
   }
 }
 
+/** Observations counted per bucket, as a Prometheus histogram shows them. */
+export interface HistogramSnapshot {
+  /** Upper bounds, ascending, without +Inf. */
+  readonly bounds: readonly number[];
+  /** Observations ≤ each bound (cumulative). */
+  readonly cumulative: readonly number[];
+  readonly count: number;
+  readonly sum: number;
+}
+
+/** A histogram with fixed upper bounds. */
+export class Histogram {
+  readonly #bounds: readonly number[];
+  readonly #counts: number[];
+  #count = 0;
+  #sum = 0;
+
+  /** `bounds`: ascending upper bounds, without +Inf. */
+  constructor(bounds: readonly number[]) {
+    this.#bounds = bounds;
+    this.#counts = bounds.map(() => 0);
+  }
+
+  /** Counts one observation. */
+  observe(value: number): void {
+    const i = this.#bounds.findIndex((b) => value <= b);
+    if (i >= 0) this.#counts[i] = (this.#counts[i] ?? 0) + 1;
+    this.#count++;
+    this.#sum += value;
+  }
+
+  /** The buckets made cumulative, with the count and the sum. */
+  snapshot(): HistogramSnapshot {
+    let running = 0;
+    return {
+      bounds: this.#bounds,
+      cumulative: this.#counts.map((n) => running += n),
+      count: this.#count,
+      sum: this.#sum,
+    };
+  }
+}
+
+/** Upper bounds of the Telegram pace histogram, in seconds. */
+export const PACE_BUCKETS: readonly number[] = [
+  0.005,
+  0.05,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  30,
+  60,
+];
+
+/** One render server as /metrics shows it. */
+export interface ServerUp {
+  readonly name: string;
+  readonly up: boolean;
+}
+
 /** The process's counters. */
 export class Metrics {
   /** ComfyUI failures by {@link ComfyError} kind. */
@@ -42,8 +105,12 @@ export class Metrics {
   readonly telegramErrors: Counter = new Counter();
   /** Updates received from Telegram (polling or webhook). */
   readonly updates: Counter = new Counter();
+  /** Seconds Bot API calls waited for Telegram's pace (the throttle). */
+  readonly telegramWait: Histogram = new Histogram(PACE_BUCKETS);
   /** When a getUpdates last succeeded (ms since the epoch), for /healthz. */
   lastPollAt: number | undefined;
+  /** The render servers and whether each is up (set once the pool runs). */
+  servers: () => readonly ServerUp[] = () => [];
 }
 
 /** The same renderer, counting its failures by kind. */

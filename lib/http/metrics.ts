@@ -1,7 +1,10 @@
 /**
  * `/metrics`: the job table, the token totals and render times read from
  * the database at scrape time (so they survive restarts), plus the
- * process's own counters, in the Prometheus text format.
+ * process's own counters, in the Prometheus text format and by its
+ * conventions: everything monotonic is a counter named `_total`, one
+ * dimension per label, base units (seconds, bytes), a `_info` gauge for
+ * the build.
  *
  * @module
  */
@@ -10,6 +13,19 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Metrics } from "../metrics.ts";
 import { type HistogramSeries, PrometheusText } from "./prometheus.ts";
 import { JOB_STATES } from "../jobs/store.ts";
+import { VERSION } from "../version.ts";
+
+/** What the process knows about itself (tests replace it). */
+export interface ProcessFacts {
+  readonly version: string;
+  /** Resident set size in bytes. */
+  readonly rss: () => number;
+}
+
+const THIS_PROCESS: ProcessFacts = {
+  version: VERSION,
+  rss: () => Deno.memoryUsage().rss,
+};
 
 /** Upper bounds of the render time histogram, in seconds. */
 export const DURATION_BUCKETS: readonly number[] = [
@@ -23,7 +39,11 @@ export const DURATION_BUCKETS: readonly number[] = [
 ];
 
 /** Renders every metric; throws if the database cannot be read. */
-export function renderMetrics(db: DatabaseSync, metrics: Metrics): string {
+export function renderMetrics(
+  db: DatabaseSync,
+  metrics: Metrics,
+  process: ProcessFacts = THIS_PROCESS,
+): string {
   const jobs = jobCounts(db);
   const tokens = db.prepare(
     "SELECT COALESCE(SUM(held), 0) AS held, COALESCE(SUM(spent), 0) AS spent FROM balances",
@@ -43,7 +63,7 @@ export function renderMetrics(db: DatabaseSync, metrics: Metrics): string {
     ])
     .histogram(
       "lora_job_duration_seconds",
-      "Render time of finished jobs by settings (duration_quality).",
+      "Render time of finished jobs by video duration (s) and quality.",
       durationSeries(db),
     )
     .counter(
@@ -59,11 +79,30 @@ export function renderMetrics(db: DatabaseSync, metrics: Metrics): string {
     .gauge("lora_tokens_held", "Tokens held by unfinished jobs.", [
       { value: Number(tokens?.held ?? 0) },
     ])
-    .gauge("lora_tokens_spent_total", "Tokens spent on delivered videos.", [
+    .counter("lora_tokens_spent_total", "Tokens spent on delivered videos.", [
       { value: Number(tokens?.spent ?? 0) },
     ])
     .counter("lora_updates_total", "Telegram updates received since start.", [
       { value: metrics.updates.get() },
+    ])
+    .histogram(
+      "lora_telegram_pace_wait_seconds",
+      "Time Bot API calls to a chat waited for Telegram's pace.",
+      [metrics.telegramWait.snapshot()],
+    )
+    .gauge(
+      "lora_comfyui_up",
+      "Whether each render server passed its last health check (1) or not.",
+      metrics.servers().map((s) => ({
+        labels: { server: s.name },
+        value: s.up ? 1 : 0,
+      })),
+    )
+    .gauge("lora_build_info", "The running build; always 1.", [
+      { labels: { version: process.version }, value: 1 },
+    ])
+    .gauge("process_resident_memory_bytes", "Resident memory size in bytes.", [
+      { value: process.rss() },
     ]);
   return out.toString();
 }
@@ -82,7 +121,7 @@ function jobCounts(db: DatabaseSync): Map<string, number> {
   return new Map(rows.map((r) => [String(r.state), Number(r.n)]));
 }
 
-// Counted in SQL: one row per settings, however many jobs there are.
+// Counted in SQL: one row per duration and quality, however many jobs.
 function durationSeries(db: DatabaseSync): HistogramSeries[] {
   const buckets = DURATION_BUCKETS
     .map((b, i) => `SUM(render_seconds <= ${b}) AS b${i}`).join(", ");
@@ -93,7 +132,7 @@ function durationSeries(db: DatabaseSync): HistogramSeries[] {
      GROUP BY duration, quality ORDER BY duration, quality`,
   ).all();
   return rows.map((row) => ({
-    labels: { settings: `${row.duration}_${row.quality}` },
+    labels: { duration: String(row.duration), quality: String(row.quality) },
     bounds: DURATION_BUCKETS,
     cumulative: DURATION_BUCKETS.map((_, i) => Number(row[`b${i}`] ?? 0)),
     count: Number(row.n),

@@ -40,6 +40,11 @@ export interface ThrottleLimits {
 export interface ThrottleOptions {
   /** Paces the lanes (default: the system clock). */
   readonly clock?: Clock;
+  /**
+   * Told how long each paced call (one with a `chat_id`) waited for its
+   * turn, in ms (0 when it went at once): the histogram behind /metrics.
+   */
+  readonly onWait?: (ms: number) => void;
 }
 
 /** Sends that jump ahead of waiting calls (a lower priority runs first). */
@@ -81,6 +86,11 @@ export function throttleTransformer(
   return (prev, method, payload, signal) => {
     const chat = chatOf(payload);
     if (chat === undefined) return prev(method, payload, signal);
+    const askedAt = clock.now();
+    const go = () => {
+      options.onWait?.(clock.now() - askedAt);
+      return prev(method, payload, signal);
+    };
     const priority = MEDIA.has(method) ? MEDIA_PRIORITY : DEFAULT_PRIORITY;
     // grammY types the signal with a polyfill's type; it is the native one.
     const abort = signal as AbortSignal | undefined;
@@ -88,13 +98,13 @@ export function throttleTransformer(
     const globalTurn = (s?: AbortSignal) =>
       global.run({ priority, signal: s, start: () => Promise.resolve() });
     if (NOT_MESSAGES.has(method)) {
-      return globalTurn(abort).then(() => prev(method, payload, signal));
+      return globalTurn(abort).then(go);
     }
     return chats.get(chat).run({
       priority,
       signal: abort,
       before: globalTurn,
-      start: () => prev(method, payload, signal),
+      start: go,
     });
   };
 }

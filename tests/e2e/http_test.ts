@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { exposition } from "../unit/prometheus_rules.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
 
@@ -47,12 +48,17 @@ Deno.test("/metrics counts jobs, render times, tokens and updates", async () => 
   assert.match(text, /^lora_queue_length 0$/m);
   assert.match(
     text,
-    /^lora_job_duration_seconds_bucket\{settings="10_medium",le="\+Inf"\} 1$/m,
+    /^lora_job_duration_seconds_bucket\{duration="10",quality="medium",le="\+Inf"\} 1$/m,
   );
   assert.match(text, /^lora_tokens_held 0$/m);
   assert.match(text, /^lora_tokens_spent_total 10$/m);
   assert.match(text, /^lora_updates_total [1-9]\d*$/m);
   assert.match(text, /^# TYPE lora_telegram_errors_total counter$/m);
+  // The live body keeps the format's rules; the throttle timed the sends.
+  assert.deepEqual(exposition(text).problems, []);
+  assert.match(text, /^lora_telegram_pace_wait_seconds_count [1-9]\d*$/m);
+  assert.match(text, /^lora_build_info\{version="[^"]+"\} 1$/m);
+  assert.match(text, /^lora_comfyui_up\{server="127\.0\.0\.1:\d+"\} 1$/m);
 });
 
 Deno.test("no HTTP_PORT, no server", async () => {

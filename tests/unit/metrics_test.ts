@@ -44,7 +44,7 @@ Deno.test("PrometheusText writes counters with escaped labels and HELP", () => {
 
 Deno.test("PrometheusText writes a histogram with cumulative buckets", () => {
   const text = new PrometheusText().histogram("d_seconds", "Durations.", [{
-    labels: { settings: "10_medium" },
+    labels: { duration: "10", quality: "medium" },
     bounds: [15, 30],
     cumulative: [1, 3],
     count: 4,
@@ -55,11 +55,11 @@ Deno.test("PrometheusText writes a histogram with cumulative buckets", () => {
     [
       "# HELP d_seconds Durations.",
       "# TYPE d_seconds histogram",
-      'd_seconds_bucket{settings="10_medium",le="15"} 1',
-      'd_seconds_bucket{settings="10_medium",le="30"} 3',
-      'd_seconds_bucket{settings="10_medium",le="+Inf"} 4',
-      'd_seconds_sum{settings="10_medium"} 100.5',
-      'd_seconds_count{settings="10_medium"} 4',
+      'd_seconds_bucket{duration="10",quality="medium",le="15"} 1',
+      'd_seconds_bucket{duration="10",quality="medium",le="30"} 3',
+      'd_seconds_bucket{duration="10",quality="medium",le="+Inf"} 4',
+      'd_seconds_sum{duration="10",quality="medium"} 100.5',
+      'd_seconds_count{duration="10",quality="medium"} 4',
       "",
     ].join("\n"),
   );
@@ -97,19 +97,19 @@ Deno.test("renderMetrics() reads jobs, render times and tokens from the database
   assert.match(text, /^lora_queue_length 1$/m);
   assert.match(
     text,
-    /^lora_job_duration_seconds_bucket\{settings="10_medium",le="15"\} 0$/m,
+    /^lora_job_duration_seconds_bucket\{duration="10",quality="medium",le="15"\} 0$/m,
   );
   assert.match(
     text,
-    /^lora_job_duration_seconds_bucket\{settings="10_medium",le="30"\} 1$/m,
+    /^lora_job_duration_seconds_bucket\{duration="10",quality="medium",le="30"\} 1$/m,
   );
   assert.match(
     text,
-    /^lora_job_duration_seconds_bucket\{settings="10_medium",le="1200"\} 2$/m,
+    /^lora_job_duration_seconds_bucket\{duration="10",quality="medium",le="1200"\} 2$/m,
   );
   assert.match(
     text,
-    /^lora_job_duration_seconds_sum\{settings="10_medium"\} 720$/m,
+    /^lora_job_duration_seconds_sum\{duration="10",quality="medium"\} 720$/m,
   );
   assert.match(text, /^lora_comfyui_errors_total\{kind="timeout"\} 1$/m);
   assert.match(text, /^lora_tokens_held 10$/m);

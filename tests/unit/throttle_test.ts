@@ -71,12 +71,13 @@ function setup(limits: Partial<ThrottleLimits> = {}, hold = false) {
   const clock = new ManualClock();
   const started: Started[] = [];
   const inFlight = new Map<unknown, number>();
+  const waits: number[] = [];
   const transformer: Transformer = throttleTransformer({
     perSecond: 10,
     chatIntervalMs: 1000,
     groupPerMinute: 20,
     ...limits,
-  }, { clock });
+  }, { clock, onWait: (ms) => waits.push(ms) });
   // deno-lint-ignore no-explicit-any
   const prev: any = (method: string, payload: Record<string, unknown>) =>
     new Promise((resolve) => {
@@ -96,7 +97,7 @@ function setup(limits: Partial<ThrottleLimits> = {}, hold = false) {
     payload: Record<string, unknown>,
     signal?: AbortSignal,
   ) => transformer(prev, method as never, payload as never, signal as never);
-  return { clock, started, call };
+  return { clock, started, call, waits };
 }
 
 // Lets the throttle's timers and promises run until nothing changes for a
@@ -134,6 +135,25 @@ Deno.test("throttle spaces calls with a chat_id evenly by the global budget", as
   await runUntil(clock, () => started.length === 7);
   await Promise.all(calls);
   assert.deepEqual(at(started), [0, 100, 200, 300, 400, 500, 600]);
+});
+
+Deno.test("throttle reports how long each paced call waited (for /metrics)", async () => {
+  const { clock, started, call, waits } = setup({ perSecond: 10 });
+  const calls = [1, 2, 3].map((chat) =>
+    call("sendMessage", { "chat_id": chat, text: "hi" })
+  );
+  calls.push(call("sendChatAction", { "chat_id": 4, action: "typing" }));
+  calls.push(call("sendMessage", { "chat_id": 1, text: "again" }));
+  calls.push(call("getUpdates", { offset: 1 }));
+  await runUntil(clock, () => started.length === 6);
+  await Promise.all(calls);
+  // Every call was asked at 0, so each wait is its start time; getUpdates
+  // is not paced and not reported; chat 1's second message waits at least
+  // its chat's interval.
+  const paced = started.filter((s) => s.method !== "getUpdates");
+  assert.deepEqual(waits, at(paced));
+  assert.deepEqual(waits.slice(0, 4), [0, 100, 200, 300]);
+  assert.ok((waits[4] ?? 0) >= 1000);
 });
 
 Deno.test("throttle lets calls without a chat_id pass at once", async () => {
