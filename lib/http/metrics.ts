@@ -42,7 +42,7 @@ export const DURATION_BUCKETS: readonly number[] = [
 export function renderMetrics(
   db: DatabaseSync,
   metrics: Metrics,
-  process: ProcessFacts = THIS_PROCESS,
+  facts: ProcessFacts = THIS_PROCESS,
 ): string {
   const jobs = jobCounts(db);
   const tokens = db.prepare(
@@ -99,10 +99,10 @@ export function renderMetrics(
       })),
     )
     .gauge("lora_build_info", "The running build; always 1.", [
-      { labels: { version: process.version }, value: 1 },
+      { labels: { version: facts.version }, value: 1 },
     ])
     .gauge("process_resident_memory_bytes", "Resident memory size in bytes.", [
-      { value: process.rss() },
+      { value: facts.rss() },
     ]);
   return out.toString();
 }
