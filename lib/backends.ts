@@ -17,6 +17,7 @@ import { loadTemplate } from "./comfy/templates/mod.ts";
 import type { Template } from "./comfy/workflow.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
+import { exchangeLoggingFetch } from "./exchange_log.ts";
 
 /** What {@link createBackends} needs besides the configuration. */
 export interface BackendDeps {
@@ -60,13 +61,15 @@ type BackendConfig = Pick<
   | "jobFailovers"
   | "healthIntervalMs"
   | "dataDir"
+  | "logLevel"
 >;
 
 /** Creates a client per server and the pool over them. */
 export async function createBackends(
   config: BackendConfig,
-  deps: BackendDeps,
+  given: BackendDeps,
 ): Promise<Backends> {
+  const deps = withExchangeLog(config, given);
   let template: Template | undefined;
   const servers = [];
   for (const spec of config.comfyuiServers) {
@@ -98,6 +101,14 @@ export async function createBackends(
     );
   }
   return { pool, preview };
+}
+
+// DEBUG: the shape of every client's and health check's exchange.
+function withExchangeLog(config: BackendConfig, deps: BackendDeps) {
+  if (config.logLevel !== "debug") return deps;
+  const inner = deps.fetch ?? globalThis.fetch;
+  const now = () => deps.clock.now();
+  return { ...deps, fetch: exchangeLoggingFetch(inner, deps.log, now) };
 }
 
 async function clientFor(

@@ -68,6 +68,13 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
   assert.equal(output.code, 0, stderr);
   assert.match(stderr, /signal received signal=SIGTERM/);
   assert.match(stderr, /INFO stopped/);
+  // DEBUG shows the shape of the ComfyUI exchanges, never their contents.
+  assert.match(
+    stderr,
+    /DEBUG comfyui POST endpoint=127\.0\.0\.1:\d+\/api\/connect\/workflows\/api-video sent=\d+ sentKeys="\{image:\{image:\{type,content,name\}\},.*status=200 ms=\d+ bytes=\d+ keys="\{status,workflow,result:\{output:\[1\]\}\}"/,
+  );
+  const photo64 = btoa(String.fromCharCode(...SAMPLE_JPEG.slice(0, 48)));
+  assert.ok(!stderr.includes(photo64), "base64 in the log");
   assert.ok(
     !stderr.includes(telegram.token.split(":")[1] ?? "?"),
     "token in log",
