@@ -9,7 +9,13 @@
 
 import type { Bot } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
-import { type BotContext, createBot, registerCommands } from "./bot/mod.ts";
+import {
+  type BotContext,
+  createBot,
+  notEnoughReply,
+  registerCommands,
+} from "./bot/mod.ts";
+import { messages } from "./i18n/mod.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Renderer, VideoSpool } from "./comfy/mod.ts";
 import type { RenderPool } from "./comfy/pool.ts";
@@ -230,6 +236,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     negativePrompt: config.negativePrompt,
     freeVideosPerDay: config.freeVideosPerDay,
     ...(alerts ? { onJobEnd: alerts.jobEnded } : {}),
+    notEnough: ({ locale, ...figures }) =>
+      notEnoughReply(messages(locale), figures, {
+        packs: config.tokenPacks,
+        adminContact: config.adminContact,
+      }),
   });
   late.runner = runner;
   backends?.pool.start();

@@ -8,6 +8,7 @@
 import type { StartOutcome } from "../jobs/runner.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
+import { notEnoughContext, notEnoughReply } from "./money_view.ts";
 
 /** The text for an outcome that needs one; undefined when the job started. */
 export function outcomeText(
@@ -22,15 +23,7 @@ export function outcomeText(
       return undefined;
     case "busy":
       return ctx.t.busy({ limit: outcome.limit });
-    case "insufficient": {
-      const admin = deps.adminContact
-        ? ctx.t.adminContact({ link: deps.adminContact })
-        : "";
-      return ctx.t.notEnough({
-        needed: outcome.needed,
-        balance: outcome.balance,
-        admin,
-      });
-    }
+    case "insufficient":
+      return notEnoughReply(ctx.t, outcome, notEnoughContext(deps)).text;
   }
 }

@@ -39,6 +39,7 @@ export type { BotDeps, CancelOutcome, JobStarter, TimeStats } from "./deps.ts";
 export type { MoneyDeps } from "./money_deps.ts";
 export { encodeCallback, parseCallback } from "./callback_data.ts";
 export { registerCommands } from "./commands.ts";
+export { notEnoughReply } from "./money_view.ts";
 
 /** How the bot reaches Telegram. */
 export interface BotOptions {

@@ -7,7 +7,9 @@
  */
 
 import { InlineKeyboard } from "grammy";
+import type { Messages } from "../i18n/mod.ts";
 import type { StartOutcome } from "../jobs/runner.ts";
+import type { TokenPack } from "../payments/mod.ts";
 import { encodeCallback } from "./callback_data.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
@@ -15,12 +17,12 @@ import { backToMenu, mainMenu } from "./keyboards.ts";
 
 /** One button per pack on sale, two to a row. */
 export function packRows(
-  ctx: BotContext,
-  deps: BotDeps,
+  t: Messages,
+  packs: readonly TokenPack[],
 ): ReturnType<typeof InlineKeyboard.text>[][] {
-  const buttons = (deps.money?.packs ?? []).map((pack) =>
+  const buttons = packs.map((pack) =>
     InlineKeyboard.text(
-      ctx.t.money.packButton(pack),
+      t.money.packButton(pack),
       encodeCallback({ kind: "pack", tokens: pack.tokens }),
     )
   );
@@ -29,6 +31,36 @@ export function packRows(
     rows.push(buttons.slice(i, i + 2));
   }
   return rows;
+}
+
+/** What "not enough tokens" needs to know besides the figures. */
+export interface NotEnoughContext {
+  readonly packs: readonly TokenPack[];
+  readonly adminContact: string | undefined;
+}
+
+/**
+ * "Not enough tokens": while Stars packs are on sale it points at their
+ * buttons (which go under it, then the main menu), otherwise at the admin.
+ */
+export function notEnoughReply(
+  t: Messages,
+  figures: { readonly needed: number; readonly balance: number },
+  context: NotEnoughContext,
+): { text: string; keyboard: InlineKeyboard } {
+  const admin = context.adminContact
+    ? t.adminContact({ link: context.adminContact })
+    : "";
+  const text = t.notEnough({
+    ...figures,
+    admin,
+    packs: context.packs.length > 0,
+  });
+  const menu = mainMenu(t).inline_keyboard;
+  return {
+    text,
+    keyboard: InlineKeyboard.from([...packRows(t, context.packs), ...menu]),
+  };
 }
 
 /** The balance screen's extra text: referral counts and the packs title. */
@@ -57,7 +89,8 @@ export function balanceKeyboard(
       ),
     ]]
     : [];
-  return InlineKeyboard.from([...packRows(ctx, deps), ...invite, ...menu]);
+  const packs = packRows(ctx.t, deps.money?.packs ?? []);
+  return InlineKeyboard.from([...packs, ...invite, ...menu]);
 }
 
 /**
@@ -69,7 +102,14 @@ export function refusalKeyboard(
   deps: BotDeps,
   outcome: StartOutcome,
 ): InlineKeyboard {
-  const menu = mainMenu(ctx.t).inline_keyboard;
   if (outcome.kind !== "insufficient") return mainMenu(ctx.t);
-  return InlineKeyboard.from([...packRows(ctx, deps), ...menu]);
+  return notEnoughReply(ctx.t, outcome, notEnoughContext(deps)).keyboard;
+}
+
+/** The packs and the admin contact of a running bot. */
+export function notEnoughContext(deps: BotDeps): NotEnoughContext {
+  return {
+    packs: deps.money?.packs ?? [],
+    adminContact: deps.adminContact,
+  };
 }

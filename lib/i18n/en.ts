@@ -85,7 +85,9 @@ export const en: Messages = {
   notEnough: (p) =>
     `😔 Not enough tokens.\n\n` +
     `Needed: ${tokens(p.needed)}, you have: ${tokens(p.balance)}.\n` +
-    `To top up, write to the administrator${p.admin}.`,
+    (p.packs
+      ? `To top up, pick a token pack with the buttons below.`
+      : `To top up, write to the administrator${p.admin}.`),
   adminContact: (p) => `: ${p.link}`,
   queued: (p) =>
     `⏳ You are #${p.position} in the queue. Estimated wait: ${p.eta}.`,
@@ -172,7 +174,7 @@ export const en: Messages = {
   stale: "This button has expired.",
   busy: (p) =>
     `⏳ You already have ${videos(p.limit)} in progress. ` +
-    `Wait for them, then send the photo again.`,
+    `Wait for ${p.limit === 1 ? "it" : "them"}, then send the photo again.`,
   sorry: `😔 Something went wrong. Please try again a little later.`,
   durationUnit: (n) => `${n} s`,
   minutes: (p) => p.m > 0 ? `${p.m} min ${p.s} s` : `${p.s} s`,
@@ -235,7 +237,9 @@ export const en: Messages = {
     header: "⚠️ lora-bot",
     serverDown: (p) => `🔴 Server ${p.server} is down: ${p.error}`,
     serverUp: (p) => `🟢 Server ${p.server} is back`,
-    failures: (p) => `❌ ${p.count} jobs in a row failed (last: ${p.reason})`,
+    failures: (p) =>
+      `❌ ${p.count} ${pluralEn(p.count, "job", "jobs")} in a row failed ` +
+      `(last: ${p.reason})`,
     disk: (p) =>
       `💾 The disk under ${p.dir} is ${p.percent}% full (${p.free} free)`,
     summary: (p) =>

@@ -21,9 +21,20 @@ export function messages(locale: Locale): Messages {
   return LOCALES[locale];
 }
 
-/** Picks the locale from Telegram's `language_code` (en* → English). */
+// Languages whose speakers read Russian more readily than English:
+// Russian, Ukrainian, Belarusian, Kazakh.
+const RUSSIAN_READERS = new Set(["ru", "uk", "be", "kk"]);
+
+/**
+ * Picks the locale from Telegram's `language_code` (an IETF tag such as
+ * `uk` or `pt-br`): Russian for ru, uk, be and kk, English for every other
+ * language. Without a code (Telegram omits it for some clients) the
+ * default locale, Russian.
+ */
 export function localeFor(languageCode: string | undefined): Locale {
-  return languageCode?.toLowerCase().startsWith("en") ? "en" : "ru";
+  if (languageCode === undefined || languageCode.trim() === "") return "ru";
+  const language = languageCode.trim().toLowerCase().split(/[-_]/)[0] ?? "";
+  return RUSSIAN_READERS.has(language) ? "ru" : "en";
 }
 
 /** Narrows a stored string to a locale, defaulting to Russian. */

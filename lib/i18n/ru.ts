@@ -26,7 +26,7 @@ export const ru = {
     stats: "📊 Статистика",
     help: "❓ Помощь",
     menu: "🏠 Главное меню",
-    createMore: "🎬 Создать еще",
+    createMore: "🎬 Создать ещё",
     back: "« Назад",
     cancel: "✖ Отмена",
     confirm: "✅ Создать видео",
@@ -93,10 +93,15 @@ export const ru = {
     waitingPhoto: `📸 Жду фотографию: пришлите её как фото или файлом ` +
       `(JPEG, PNG, WebP).`,
   },
-  notEnough: (p: { needed: number; balance: number; admin: string }) =>
+  /** `packs`: Stars packs are on sale (their buttons are under the text). */
+  notEnough: (
+    p: { needed: number; balance: number; admin: string; packs: boolean },
+  ) =>
     `😔 Недостаточно токенов.\n\n` +
     `Нужно: ${tokens(p.needed)}, у вас: ${tokens(p.balance)}.\n` +
-    `Чтобы пополнить баланс, напишите администратору${p.admin}.`,
+    (p.packs
+      ? `Пополните баланс: выберите пакет токенов кнопкой ниже.`
+      : `Чтобы пополнить баланс, напишите администратору${p.admin}.`),
   adminContact: (p: { link: string }) => `: ${p.link}`,
   queued: (p: { position: number; eta: string }) =>
     `⏳ Вы №${p.position} в очереди. Примерное ожидание: ${p.eta}.`,
@@ -137,7 +142,7 @@ export const ru = {
     no_result: "Сервер не вернул результат.",
     photo: "Не удалось загрузить фотографию из Telegram.",
     too_small:
-      "Фотография слишком маленькая: нужна хотя бы 64 точки по меньшей стороне.",
+      "Фотография слишком маленькая: по меньшей стороне нужно не меньше 64 пикселей.",
     too_large:
       "У фотографии слишком большое разрешение (больше 40 мегапикселей).",
     too_big:
@@ -191,7 +196,7 @@ export const ru = {
   stale: "Эта кнопка устарела.",
   busy: (p: { limit: number }) =>
     `⏳ У вас уже ${videos(p.limit)} в работе. ` +
-    `Дождитесь их, и пришлите фото снова.`,
+    `Дождитесь ${p.limit === 1 ? "его" : "их"} и пришлите фото снова.`,
   sorry: `😔 Что-то пошло не так. Попробуйте ещё раз чуть позже.`,
   durationUnit: (n: number) => `${n} сек`,
   minutes: (p: { m: number; s: number }) =>
@@ -268,7 +273,10 @@ export const ru = {
       `🔴 Сервер ${p.server} недоступен: ${p.error}`,
     serverUp: (p: { server: string }) => `🟢 Сервер ${p.server} снова работает`,
     failures: (p: { count: number; reason: string }) =>
-      `❌ ${p.count} задач подряд завершились ошибкой (последняя: ${p.reason})`,
+      `❌ ${p.count} ${pluralRu(p.count, "задача", "задачи", "задач")} ` +
+      `подряд ${
+        pluralRu(p.count, "завершилась", "завершились", "завершились")
+      } ошибкой (последняя: ${p.reason})`,
     disk: (p: { percent: number; dir: string; free: string }) =>
       `💾 Диск под ${p.dir} заполнен на ${p.percent}% (свободно ${p.free})`,
     summary: (

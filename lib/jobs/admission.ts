@@ -138,9 +138,16 @@ export class Admissions {
       }
       if (!(error instanceof InsufficientTokensError)) throw error;
       const balance = ledger.account(request.userId)?.tokens ?? 0;
+      const reply = this.#deps.notEnough?.({
+        locale: request.locale,
+        needed: cost,
+        balance,
+      });
       await api.sendMessage(
         request.chatId,
-        t.notEnough({ needed: cost, balance, admin: "" }),
+        reply?.text ??
+          t.notEnough({ needed: cost, balance, admin: "", packs: false }),
+        reply ? { reply_markup: reply.keyboard } : {},
       ).catch(() => {});
       return;
     }

@@ -1,4 +1,5 @@
 import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Clock } from "../clock.ts";
 import type { Renderer, VideoFile } from "../comfy/mod.ts";
 import type { Locale } from "../i18n/mod.ts";
@@ -50,6 +51,16 @@ export interface JobRunnerDeps {
   readonly freeVideosPerDay?: number;
   /** Told how every job ended (admin alerts count failures in a row). */
   readonly onJobEnd?: (end: JobEnd) => void;
+  /**
+   * "Not enough tokens" when the balance ran out while the photo was being
+   * checked: the bot's own reply, with the buy buttons while packs are on
+   * sale (absent: the text alone, pointing at the admin).
+   */
+  readonly notEnough?: (p: {
+    readonly locale: Locale;
+    readonly needed: number;
+    readonly balance: number;
+  }) => { readonly text: string; readonly keyboard: InlineKeyboardMarkup };
 }
 
 /** How a job ended, for {@link JobRunnerDeps.onJobEnd}. */

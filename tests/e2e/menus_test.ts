@@ -178,14 +178,14 @@ Deno.test("quick mode button: asks for a photo, then 10 s medium", async () => {
   assert.equal(job?.mode, "quick");
 });
 
-Deno.test("🎬 Создать еще under a video opens the wizard in a new message", async () => {
+Deno.test("🎬 Создать ещё under a video opens the wizard in a new message", async () => {
   await using h = await startHarness({ comfy: { renderMs: 30 } });
   const user = h.telegram.user(405, { first_name: "Ola" });
   h.telegram.sendPhoto(user, SAMPLE_JPEG);
   const sent = await h.telegram.waitForCall("sendVideo");
   await h.app.runner.idle();
   const video = (sent.result as { message_id: number }).message_id;
-  await press(h, user, video, "🎬 Создать еще");
+  await press(h, user, video, "🎬 Создать ещё");
   const screen = lastBot(h, user.id);
   assert.notEqual(screen.message_id, video);
   assert.match(screen.text ?? "", /шаг 1 из 5/);
@@ -194,7 +194,7 @@ Deno.test("🎬 Создать еще under a video opens the wizard in a new me
 
 Deno.test("language: follows Telegram, switches in the menu, is remembered", async () => {
   await using h = await startHarness();
-  const user = h.telegram.user(406, { first_name: "Pia", language_code: "de" });
+  const user = h.telegram.user(406, { first_name: "Pia", language_code: "uk" });
   await say(h, user, "/start");
   const menu = lastBot(h, user.id).message_id;
   assert.match(message(h, user.id, menu).text ?? "", /Главное меню/);
@@ -214,6 +214,15 @@ Deno.test("language: follows Telegram, switches in the menu, is remembered", asy
   await press(h, user, menu, "🇷🇺 Русский");
   assert.match(message(h, user.id, menu).text ?? "", /Главное меню/);
   assert.equal(h.app.ledger.account(user.id)?.language, "ru");
+
+  // Any language other than ru, uk, be, kk gets English, not Russian.
+  const german = h.telegram.user(408, {
+    first_name: "Jo",
+    language_code: "de",
+  });
+  await say(h, german, "/start");
+  assert.match(lastBot(h, german.id).text ?? "", /Main menu/);
+  assert.equal(h.app.ledger.account(german.id)?.language, "en");
 });
 
 Deno.test("unknown text and commands get one hint with the menu", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Update } from "grammy/types";
 import { verifyLedger } from "../../lib/ledger/verify.ts";
 import { pay } from "../fakes/telegram_payments.ts";
+import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { journalKinds, startHarness } from "./harness.ts";
 import { lastBot, press, say } from "./helpers.ts";
 
@@ -232,5 +233,55 @@ Deno.test("Stars: /refund gives the Stars back and takes the tokens, asking when
   await t.step("not an admin: /refund does not exist", async () => {
     await say(h, user, "/refund x");
     assert.equal(h.telegram.callsOf("refundStarPayment").length, 2);
+  });
+});
+
+Deno.test("Stars: 'not enough tokens' sells the packs wherever it appears", async (t) => {
+  await using h = await startHarness({
+    comfy: { renderMs: 20 },
+    env: {
+      DEFAULT_TOKENS: "10",
+      ADMIN_CONTACT: "@support",
+      TOKEN_PACKS: "50:25,200:90",
+    },
+  });
+  const user = h.telegram.user(2101, {
+    first_name: "Lev",
+    language_code: "ru",
+  });
+  const packs = ["💎 50 токенов · 25 ⭐", "💎 200 токенов · 90 ⭐"];
+  const sellsPacks = (text: string, buttons: string[][] | undefined) => {
+    assert.match(text, /Недостаточно токенов/);
+    assert.match(text, /выберите пакет токенов кнопкой ниже/);
+    // With packs on sale the user is not sent to the admin.
+    assert.doesNotMatch(text, /администратор|@support/);
+    assert.deepEqual(buttons?.[0], packs);
+  };
+
+  await t.step("the first video spends the whole balance", async () => {
+    h.telegram.sendPhoto(user, SAMPLE_JPEG);
+    await h.telegram.waitForCall("sendVideo");
+    await h.app.runner.idle();
+    assert.equal(h.app.ledger.account(user.id)?.tokens, 0);
+  });
+
+  await t.step("quick mode: a photo with no tokens left", async () => {
+    const after = h.telegram.lastCallId();
+    h.telegram.sendPhoto(user, SAMPLE_JPEG);
+    await h.telegram.waitForCall("sendMessage", { after });
+    const reply = lastBot(h, user.id);
+    sellsPacks(reply.text ?? "", reply.buttons);
+  });
+
+  await t.step("🔁 repeat under the video with no tokens left", async () => {
+    const video = h.telegram.chat(user.id).filter((e) => e.from === "bot")
+      .find((e) => e.buttons?.flat().includes("🔁 Повторить"));
+    assert.ok(video, "the delivered video has a repeat button");
+    const after = h.telegram.lastCallId();
+    await press(h, user, video.message_id, "🔁 Повторить");
+    await h.telegram.waitForCall("sendMessage", { after });
+    const reply = lastBot(h, user.id);
+    sellsPacks(reply.text ?? "", reply.buttons);
+    assert.equal(h.app.jobs.unfinished().length, 0);
   });
 });

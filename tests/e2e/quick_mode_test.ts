@@ -41,7 +41,7 @@ Deno.test("a new user's photo becomes a video, charged once", async (t) => {
     );
     assert.deepEqual(video.files[0]?.bytes, SAMPLE_MP4);
     const markup = JSON.stringify(video.params.reply_markup);
-    assert.match(markup, /🎬 Создать еще/);
+    assert.match(markup, /🎬 Создать ещё/);
     assert.match(markup, /⚡ Быстрый режим/);
   });
 

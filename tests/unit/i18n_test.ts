@@ -30,7 +30,7 @@ Deno.test("the main menu buttons keep the old bot's labels", () => {
       "💰 Баланс",
       "📊 Статистика",
       "❓ Помощь",
-      "🎬 Создать еще",
+      "🎬 Создать ещё",
     ],
   );
 });
@@ -57,14 +57,63 @@ Deno.test("pluralRu() and pluralEn() pick the right forms", () => {
   assert.equal(messages("ru").tokens(90), "90 токенов");
   assert.equal(messages("en").tokens(1), "1 token");
   assert.equal(pluralEn(2, "video", "videos"), "videos");
+  // Fractions take the genitive singular (CLDR "other").
+  assert.equal(pluralRu(1.5, "токен", "токена", "токенов"), "токена");
 });
 
-Deno.test("localeFor() maps en* to English and the rest to Russian", () => {
-  assert.equal(localeFor("en"), "en");
-  assert.equal(localeFor("en-GB"), "en");
-  assert.equal(localeFor("ru"), "ru");
-  assert.equal(localeFor("uk"), "ru");
+Deno.test("localeFor(): Russian for ru, uk, be, kk; English for every other language", () => {
+  for (const code of ["ru", "uk", "be", "kk", "ru-RU", "UK", "kk_KZ"]) {
+    assert.equal(localeFor(code), "ru", code);
+  }
+  for (const code of ["en", "en-GB", "de", "pt-br", "fr", "pl", "zh-hans"]) {
+    assert.equal(localeFor(code), "en", code);
+  }
+  // No code at all (some clients): the default locale.
   assert.equal(localeFor(undefined), "ru");
+  assert.equal(localeFor(""), "ru");
+});
+
+Deno.test("texts agree with their numbers", () => {
+  const ru = messages("ru");
+  const en = messages("en");
+  assert.match(ru.busy({ limit: 1 }), /Дождитесь его и пришлите/);
+  assert.match(ru.busy({ limit: 2 }), /Дождитесь их и пришлите/);
+  assert.match(en.busy({ limit: 1 }), /Wait for it,/);
+  assert.match(en.busy({ limit: 3 }), /Wait for them,/);
+  const failures = (n: number) =>
+    ru.alerts.failures({ count: n, reason: "oom" }).split(" (")[0];
+  assert.deepEqual([1, 3, 5, 21, 22, 11].map(failures), [
+    "❌ 1 задача подряд завершилась ошибкой",
+    "❌ 3 задачи подряд завершились ошибкой",
+    "❌ 5 задач подряд завершились ошибкой",
+    "❌ 21 задача подряд завершилась ошибкой",
+    "❌ 22 задачи подряд завершились ошибкой",
+    "❌ 11 задач подряд завершились ошибкой",
+  ]);
+  assert.match(en.alerts.failures({ count: 1, reason: "x" }), /^❌ 1 job in/);
+  assert.match(en.alerts.failures({ count: 4, reason: "x" }), /^❌ 4 jobs in/);
+  assert.equal(
+    ru.reasons.too_small,
+    "Фотография слишком маленькая: по меньшей стороне нужно не меньше 64 пикселей.",
+  );
+});
+
+Deno.test("'not enough tokens' points at the packs when they are on sale", () => {
+  for (const locale of ["ru", "en"] as const) {
+    const t = messages(locale);
+    const p = { needed: 10, balance: 2, admin: ": @support" };
+    assert.match(t.notEnough({ ...p, packs: false }), /@support/);
+    const selling = t.notEnough({ ...p, packs: true });
+    assert.doesNotMatch(selling, /@support|администратор|administrator/);
+  }
+});
+
+Deno.test("no Russian text writes е for ё in ещё", () => {
+  const texts = JSON.stringify(
+    LOCALES.ru,
+    (_k, v) => typeof v === "function" ? String(v) : v,
+  );
+  assert.doesNotMatch(texts, /(?<![а-яё])еще(?![а-яё])/iu);
 });
 
 // Calls every text function of a locale with made-up parameters (every
@@ -107,8 +156,14 @@ Deno.test("texts use the right plural forms in both languages", () => {
     ru.balanceLine({ duration: 5, count: 1, cost: 5 }),
     "• 1 видео по 5 сек (5 токенов за видео)",
   );
-  assert.match(ru.notEnough({ needed: 2, balance: 1, admin: "" }), /2 токена/);
-  assert.match(ru.notEnough({ needed: 2, balance: 1, admin: "" }), /1 токен\./);
+  assert.match(
+    ru.notEnough({ needed: 2, balance: 1, admin: "", packs: false }),
+    /2 токена/,
+  );
+  assert.match(
+    ru.notEnough({ needed: 2, balance: 1, admin: "", packs: false }),
+    /1 токен\./,
+  );
   assert.match(ru.admin.received({ amount: 21, balance: 22 }), /21 токен!/);
   assert.match(ru.admin.received({ amount: 21, balance: 22 }), /22 токена\./);
   assert.equal(

@@ -4,7 +4,8 @@ import { parseCallback } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";
 import { outcomeText } from "../job_outcome.ts";
-import { afterVideo, mainMenu } from "../keyboards.ts";
+import { afterVideo } from "../keyboards.ts";
+import { refusalKeyboard } from "../money_view.ts";
 
 /**
  * The buttons of a delivered video: `🎞 N` in "My videos" sends it again
@@ -58,7 +59,10 @@ export function jobActionsFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     await ctx.answerCallbackQuery();
-    await ctx.reply(refusal, { reply_markup: mainMenu(ctx.t) });
+    // Buy buttons under "not enough tokens" while packs are on sale.
+    await ctx.reply(refusal, {
+      reply_markup: refusalKeyboard(ctx, deps, outcome),
+    });
   });
   return feature;
 }
