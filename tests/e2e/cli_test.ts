@@ -44,6 +44,18 @@ async function run(
 const viaTask = (args: string[], env?: Record<string, string>) =>
   run(["task", "--quiet", "start", ...args], env);
 
+// The environment `check` gets: the two fakes and a fresh data dir.
+const fakesEnv = (
+  telegram: FakeTelegram,
+  comfy: FakeComfy,
+  dataDir: string,
+) => ({
+  BOT_TOKEN: telegram.token,
+  TELEGRAM_API_ROOT: telegram.apiRoot,
+  COMFYUI_URL: comfy.url,
+  DATA_DIR: dataDir,
+});
+
 let bundled: Promise<void> | undefined;
 // `deno task bundle` once, then the bundle as CI's smoke test runs it.
 async function viaBundle(
@@ -88,12 +100,10 @@ for (
     await using comfy = await FakeComfy.start();
     const dataDir = await Deno.makeTempDir({ prefix: "lora-check-" });
     try {
-      const result = await runner(["check"], {
-        BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        COMFYUI_URL: comfy.url,
-        DATA_DIR: dataDir,
-      });
+      const result = await runner(
+        ["check"],
+        fakesEnv(telegram, comfy, dataDir),
+      );
       assert.equal(result.code, 0, result.stdout + result.stderr);
       const lines = result.stdout.trim().split("\n");
       assert.equal(lines[0], "ok   config: the environment is valid");
@@ -120,12 +130,7 @@ Deno.test("check finds a missing workflow input, a wrong token and a dead server
     tags: { image: ["image"], size: ["value"] },
   });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-check-" });
-  const env = {
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    COMFYUI_URL: comfy.url,
-    DATA_DIR: dataDir,
-  };
+  const env = fakesEnv(telegram, comfy, dataDir);
   try {
     await t.step("a workflow without duration.value: exit 1", async () => {
       const result = await viaTask(["check"], env);
