@@ -34,6 +34,7 @@ import { openTimeBook } from "./stats/time_book.ts";
 import { AdminQueries } from "./admin/mod.ts";
 import { WizardStore } from "./wizard/mod.ts";
 import { UpdateLog } from "./updates.ts";
+import { startPruning } from "./updates_prune.ts";
 import { telegramPhotos } from "./telegram/files.ts";
 import { Broadcaster, BroadcastStore } from "./broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
@@ -86,6 +87,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   );
   const updates = new UpdateLog(store.db, clock);
   updates.prune();
+  const pruning = startPruning(() => updates.prune(), { clock, log });
   // The runner needs the bot's API and username, the bot needs the runner.
   const late: {
     runner?: JobRunner;
@@ -156,6 +158,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   try {
     await bot.init();
   } catch (error) {
+    await pruning.stop();
     store.db.close();
     throw error;
   }
@@ -188,6 +191,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       })
       : undefined;
   } catch (error) {
+    await pruning.stop();
     store.db.close();
     throw error;
   }
@@ -268,6 +272,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   } catch (error) {
     await runner.stop(0);
     await backends?.pool.stop();
+    await pruning.stop();
     store.db.close();
     throw error;
   }
@@ -281,6 +286,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await late.broadcaster?.stop();
       await backends?.pool.stop();
       await alerts?.stop();
+      await pruning.stop();
       store.db.close();
       log.info("stopped");
     })();

@@ -48,8 +48,9 @@ export const TELEGRAM_DEFAULTS = {
 export const DEFAULT_WEBHOOK_PORT = 8080;
 
 const TOKEN_SHAPE = /^\d{1,20}:[A-Za-z0-9_-]{10,}$/;
-// What Telegram accepts as a webhook secret_token.
-const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
+// What Telegram accepts as a webhook secret_token, at least 16 long: the
+// secret is all that tells Telegram's POSTs from a guesser's.
+const SECRET_SHAPE = /^[A-Za-z0-9_-]{16,256}$/;
 
 /**
  * Reads BOT_TOKEN; `required` is false for subcommands that never call
@@ -121,7 +122,7 @@ function parseWebhook(
     // The value is a secret: not echoed.
     throw new ConfigError(
       "WEBHOOK_SECRET",
-      'must be 1-256 characters of A-Z, a-z, 0-9, "_" and "-"',
+      'must be 16-256 characters of A-Z, a-z, 0-9, "_" and "-" (e.g. openssl rand -hex 32)',
     );
   }
   if (url === undefined) {

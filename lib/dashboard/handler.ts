@@ -67,7 +67,18 @@ export class Dashboard {
   async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "") || "/";
-    if (path === `${BASE}/open`) return await this.#open(url);
+    if (path === `${BASE}/open`) {
+      // Only a browser's GET spends the one-time link: a HEAD (a link
+      // preview, a proxy's check) must leave it usable.
+      if (request.method !== "GET") {
+        await request.body?.cancel();
+        return new Response("method not allowed\n", {
+          status: 405,
+          headers: { allow: "GET" },
+        });
+      }
+      return await this.#open(url);
+    }
     const session = await this.#o.auth.session(request);
     if (session === undefined) {
       await request.body?.cancel();
@@ -118,7 +129,9 @@ export class Dashboard {
       });
     }
     if (path.startsWith(`${BASE}/static/`)) {
-      const asset = ASSETS[path.slice(`${BASE}/static/`.length)];
+      // Own properties only: `constructor` or `__proto__` are no files.
+      const name = path.slice(`${BASE}/static/`.length);
+      const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
       if (asset === undefined) return notFound();
       return new Response(asset.body, {
         headers: { ...SECURITY_HEADERS, "content-type": asset.type },
