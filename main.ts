@@ -12,6 +12,7 @@ import { backupCommand } from "./lib/commands/backup.ts";
 import { runVerify } from "./lib/commands/verify.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { loggerFor, stderrSink } from "./lib/log.ts";
+import { redact, secretsOf } from "./lib/secrets.ts";
 
 const USAGE = `usage: lora-bot [command]
   start    run the bot (the default)
@@ -23,7 +24,10 @@ const USAGE = `usage: lora-bot [command]
 
 const COMMANDS = ["start", "verify", "backup", "animate"];
 
-const print = (line: string) => stderrSink(line, "info");
+// The configuration's secrets once it is read; URL user info and query
+// strings are masked from the start (a bad COMFYUI_URLS entry).
+let secrets: readonly string[] = [];
+const print = (line: string) => stderrSink(redact(line, secrets), "info");
 
 async function start(config: Config): Promise<number> {
   const log = loggerFor(config);
@@ -62,6 +66,7 @@ async function main(args: string[]): Promise<number> {
     print(`lora-bot: ${error.message}`);
     return 2;
   }
+  secrets = secretsOf(config);
   if (command === "verify") return runVerify(config, print, Date.now());
   if (command === "animate") {
     return await animateCommand(config, args.slice(1), print);

@@ -12,6 +12,11 @@ export interface BotCommandOptions {
   readonly args?: readonly string[];
   /** Where the process's output goes (default: piped). */
   readonly output?: "piped" | "null";
+  /**
+   * Shell commands run before the bot in the same process (`umask 022`,
+   * `ulimit -n 256`): the bot is then exec'd by /bin/sh.
+   */
+  readonly shell?: string;
 }
 
 /**
@@ -23,17 +28,21 @@ export function botCommand(
   options: BotCommandOptions = {},
 ): Deno.Command {
   const output = options.output ?? "piped";
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      ...(options.args ?? ["start"]),
-    ],
+  const args = [
+    "run",
+    "--quiet",
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    MAIN,
+    ...(options.args ?? ["start"]),
+  ];
+  const shell = options.shell;
+  return new Deno.Command(shell === undefined ? Deno.execPath() : "/bin/sh", {
+    args: shell === undefined
+      ? args
+      : ["-c", `${shell}; exec "$0" "$@"`, Deno.execPath(), ...args],
     env: { NO_COLOR: "1", TELEGRAM_CHAT_INTERVAL: "0.01", ...env },
     clearEnv: true,
     stdin: "null",
