@@ -33,6 +33,9 @@ export type TransportConfig = Pick<
   | "httpPort"
   | "comfyuiUrl"
   | "healthIntervalMs"
+  | "httpMaxConnections"
+  | "httpHeaderTimeoutMs"
+  | "httpIdleTimeoutMs"
 >;
 
 /** What {@link startTransport} serves and reports on. */
@@ -184,6 +187,11 @@ function serveHttp(
     webhook,
     dashboard: deps.dashboard,
     log: deps.log,
+    limits: {
+      maxConnections: config.httpMaxConnections,
+      headerTimeoutMs: config.httpHeaderTimeoutMs,
+      idleTimeoutMs: config.httpIdleTimeoutMs,
+    },
   });
 }
 

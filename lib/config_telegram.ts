@@ -33,6 +33,12 @@ export interface TelegramConfig {
   readonly httpHost: string;
   /** Port of the HTTP server; undefined: no server (unless webhook mode). */
   readonly httpPort: number | undefined;
+  /** Connections the HTTP server keeps open at once. */
+  readonly httpMaxConnections: number;
+  /** Time a client has to send its request head. */
+  readonly httpHeaderTimeoutMs: number;
+  /** Silence after which an HTTP connection is closed. */
+  readonly httpIdleTimeoutMs: number;
 }
 
 /** Defaults, written as an operator would write them in the env file. */
@@ -42,6 +48,9 @@ export const TELEGRAM_DEFAULTS = {
   TELEGRAM_CHAT_INTERVAL: "1",
   TELEGRAM_GROUP_RATE: "20",
   HTTP_HOST: "127.0.0.1",
+  HTTP_MAX_CONNECTIONS: "64",
+  HTTP_HEADER_TIMEOUT: "10",
+  HTTP_IDLE_TIMEOUT: "60",
 } as const;
 
 /** The port the HTTP server takes in webhook mode when HTTP_PORT is unset. */
@@ -108,6 +117,17 @@ export function loadTelegramConfig(env: Env): TelegramConfig {
     ...parseWebhook(env),
     httpHost: get("HTTP_HOST"),
     httpPort: parsePort(env),
+    httpMaxConnections: int(
+      "HTTP_MAX_CONNECTIONS",
+      get("HTTP_MAX_CONNECTIONS"),
+      1,
+      100_000,
+    ),
+    httpHeaderTimeoutMs: seconds(
+      "HTTP_HEADER_TIMEOUT",
+      get("HTTP_HEADER_TIMEOUT"),
+    ),
+    httpIdleTimeoutMs: seconds("HTTP_IDLE_TIMEOUT", get("HTTP_IDLE_TIMEOUT")),
   };
 }
 
