@@ -125,6 +125,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     tokensPerVideo: config.tokensPerVideo,
     defaultTokens: config.defaultTokens,
     adminContact: config.adminContact,
+    clock,
     money: moneyDeps(store, { config, clock, late }),
     ...(dashboard ? { dashboard } : {}),
     videos: store.jobs,

@@ -138,6 +138,7 @@ export const en: Messages = {
     not_found: "This video can no longer be found.",
     too_late: "Too late to cancel: the video is ready or being sent.",
   },
+  groupHint: (p) => `🎬 I turn photos into videos in a private chat: ${p.link}`,
   notImage:
     `🤔 That does not look like a photo. Send a JPEG, PNG or WebP image.`,
   tooBig: (p) => `📦 The file is too big. Send a photo under ${p.limit} MB.`,

@@ -153,6 +153,8 @@ export const ru = {
     not_found: "Это видео уже не найти.",
     too_late: "Поздно отменять: видео уже готово или отправляется.",
   },
+  groupHint: (p: { link: string }) =>
+    `🎬 Видео из фото я делаю в личном чате: ${p.link}`,
   notImage:
     `🤔 Это не похоже на фотографию. Пришлите фото (JPEG, PNG или WebP).`,
   tooBig: (p: { limit: number }) =>

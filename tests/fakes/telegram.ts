@@ -301,6 +301,31 @@ export class FakeTelegram implements AsyncDisposable {
     });
   }
 
+  /** A group the bot is a member of; its id is negative. */
+  group(id: number, title = "Group"): number {
+    this.#store.addGroup(id, title);
+    return id;
+  }
+
+  /** `from` posts in the group `groupId` (as {@link sendMessageUpdate}). */
+  sendGroupMessage(
+    groupId: number,
+    from: FakeUser,
+    partial: Partial<Message>,
+  ): Update {
+    const sender = this.#store.telegramUser(from);
+    const message = this.#store.addMessage(groupId, "user", partial, sender);
+    return this.injectUpdate({
+      message: structuredClone(message) as NonNullable<Update["message"]>,
+    });
+  }
+
+  /** `from` posts a photo in the group `groupId`. */
+  sendGroupPhoto(groupId: number, from: FakeUser, image: Uint8Array): Update {
+    const photo = this.#store.photoSizes(image, image.length, {});
+    return this.sendGroupMessage(groupId, from, { photo });
+  }
+
   /** The user sends text; `/commands` get `bot_command` entities. */
   sendText(from: FakeUser, text: string): Update {
     const entities = commandEntities(text);
