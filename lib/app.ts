@@ -27,6 +27,7 @@ import { retryTransformer } from "./telegram/retry.ts";
 import { throttleTransformer } from "./telegram/throttle.ts";
 import { openStore } from "./store.ts";
 import { JobRunner } from "./jobs/runner.ts";
+import { limitDownloads } from "./jobs/photo_check.ts";
 import type { JobStore } from "./jobs/store.ts";
 import type { Ledger } from "./ledger/mod.ts";
 import type { Logger } from "./log.ts";
@@ -213,12 +214,16 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       })).video,
     adminUserIds: config.adminUserIds,
     preview: backends?.preview ?? false,
-    photos: telegramPhotos({
-      api: bot.api,
-      apiRoot: config.telegramApiRoot,
-      token,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    }),
+    // A bounded number of downloads at once: each may hold 20 MB.
+    photos: limitDownloads(
+      telegramPhotos({
+        api: bot.api,
+        apiRoot: config.telegramApiRoot,
+        token,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+      config.maxPhotoDownloads,
+    ),
     store: store.jobs,
     ledger: store.ledger,
     times,

@@ -171,6 +171,8 @@ export const en: Messages = {
   languageSet: "Language: English",
   unknown: `I understand photos and buttons. Send /start to open the menu.`,
   stale: "This button has expired.",
+  cooldown: (p) =>
+    `⏸ The last file could not be used. I will look at the next photo in ${p.seconds} s.`,
   busy: (p) =>
     `⏳ You already have ${videos(p.limit)} in progress. ` +
     `Wait for them, then send the photo again.`,
