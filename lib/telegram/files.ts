@@ -107,8 +107,8 @@ function errorText(error: unknown, token: string): string {
 
 /**
  * Reads at most `limit` bytes into one buffer (sized by Content-Length
- * when the server sends it), so a hostile or wrong size cannot fill memory
- * and no second copy is made; `inspect` sees the head first.
+ * once the head passed `inspect`), so a hostile or wrong size cannot fill
+ * memory and the body is never copied twice.
  */
 export async function readLimited(
   response: Response,
@@ -124,7 +124,9 @@ export async function readLimited(
     await response.body?.cancel();
     throw new PhotoDownloadError("too_big", `"${path}" is ${declared} bytes`);
   }
-  let buffer = new Uint8Array(declared ?? HEAD_BYTES);
+  // Small until the head is judged (a refused file costs no 20 MB buffer),
+  // then the declared size at once: one copy of the head, none of the rest.
+  let buffer = new Uint8Array(Math.min(declared ?? HEAD_BYTES, 2 * HEAD_BYTES));
   let size = 0;
   let inspected = inspect === undefined;
   const reader = (response.body ?? new ReadableStream()).getReader();
@@ -140,9 +142,12 @@ export async function readLimited(
         );
       }
       if (size + value.length > buffer.length) {
-        // No or a wrong Content-Length: grow by doubling, up to the limit.
+        // To the declared size, else (none, or a wrong one) by doubling.
+        const needed = size + value.length;
         const grown = new Uint8Array(
-          Math.min(limit, Math.max(buffer.length * 2, size + value.length)),
+          declared !== undefined && declared >= needed
+            ? declared
+            : Math.min(limit, Math.max(buffer.length * 2, needed)),
         );
         grown.set(buffer.subarray(0, size));
         buffer = grown;
