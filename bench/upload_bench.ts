@@ -18,6 +18,7 @@
  */
 
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
+import { lineReader, spawnBot } from "./bot_child.ts";
 import { note, printReport, round, waitUntil } from "./common.ts";
 
 const MB = 1024 * 1024;
@@ -25,7 +26,6 @@ const ACCOUNTS = 20;
 const FILES_EACH = 2;
 const FILE_BYTES = 20 * MB - 1;
 const IDLE_MS = 1000;
-const CHILD = new URL("./bot_process.ts", import.meta.url).pathname;
 
 /** 20 MB of no image at all. */
 function notImage(): Uint8Array {
@@ -68,49 +68,19 @@ function mb(bytes: number): number {
 async function runUploads(file: Uint8Array): Promise<UploadRun> {
   const telegram = await FakeTelegram.start({ recordFileBytes: false });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-upload-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run=ffmpeg",
-      ...startFlags(),
-      CHILD,
-    ],
-    env: {
-      NO_COLOR: "1",
-      BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      // Never reached: every file is refused before a job exists.
-      COMFYUI_URL: "http://127.0.0.1:9",
-      DATA_DIR: dataDir,
-    },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream())
-    .getReader();
+  const child = spawnBot({
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    // Never reached: every file is refused before a job exists.
+    COMFYUI_URL: "http://127.0.0.1:9",
+    DATA_DIR: dataDir,
+  });
+  const line = lineReader(child.stdout);
   const stdin = child.stdin.getWriter();
-  let output = "";
-  const line = async () => {
-    // Bounded by the child: it prints `ready`, then its report, then ends.
-    while (!output.includes("\n")) {
-      const next = await lines.read();
-      if (next.done) throw new Error("the bot process ended early");
-      output += next.value;
-    }
-    const end = output.indexOf("\n");
-    const text = output.slice(0, end);
-    output = output.slice(end + 1);
-    return text;
-  };
   try {
-    if (await line() !== "ready") throw new Error("the bot did not start");
+    if (await line(30_000) !== "ready") {
+      throw new Error("the bot did not start");
+    }
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     const start = performance.now();
     const users = Array.from(
@@ -136,7 +106,7 @@ async function runUploads(file: Uint8Array): Promise<UploadRun> {
     );
     const seconds = (performance.now() - start) / 1000;
     await stdin.write(new TextEncoder().encode("stop\n"));
-    const report = JSON.parse(await line()) as {
+    const report = JSON.parse(await line(60_000)) as {
       idleRss: number;
       peakRss: number;
     };
@@ -162,14 +132,6 @@ async function runUploads(file: Uint8Array): Promise<UploadRun> {
     await telegram.close();
     await Deno.remove(dataDir, { recursive: true });
   }
-}
-
-/** The `--v8-flags=…` of deno.json's start task (what operators run). */
-function startFlags(): string[] {
-  const json = Deno.readTextFileSync(new URL("../deno.json", import.meta.url));
-  const start = (JSON.parse(json) as { tasks: Record<string, string> })
-    .tasks.start ?? "";
-  return start.match(/--v8-flags=\S+/g) ?? [];
 }
 
 if (import.meta.main) {

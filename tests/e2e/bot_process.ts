@@ -50,3 +50,19 @@ export function botCommand(
     stderr: output,
   });
 }
+
+/** The environment that points the bot at the fakes and a data folder. */
+export function fakesEnv(
+  fakes: {
+    readonly telegram: { readonly token: string; readonly apiRoot: string };
+    readonly comfy: { readonly url: string };
+  },
+  dataDir: string,
+): Record<string, string> {
+  return {
+    BOT_TOKEN: fakes.telegram.token,
+    TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
+    COMFYUI_URL: fakes.comfy.url,
+    DATA_DIR: dataDir,
+  };
+}

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { FakeComfy } from "../fakes/comfyui.ts";
 import { FakeTelegram } from "../fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { botCommand } from "./bot_process.ts";
+import { botCommand, fakesEnv } from "./bot_process.ts";
 
 async function modes(root: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -33,10 +33,7 @@ Deno.test("under umask 022 the bot creates files 0600 and folders 0700", async (
   const dataDir = `${tmp}/data`;
   // DATA_DIR does not exist yet: the bot makes it.
   const env = {
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    COMFYUI_URL: comfy.url,
-    DATA_DIR: dataDir,
+    ...fakesEnv({ telegram, comfy }, dataDir),
     PROGRESS_INTERVAL: "0.05",
     ADMIN_USER_IDS: "1001",
     HTTP_PORT: "0",

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { FakeComfy } from "../fakes/comfyui.ts";
 import { FakeTelegram } from "../fakes/telegram.ts";
-import { botCommand } from "./bot_process.ts";
+import { botCommand, fakesEnv } from "./bot_process.ts";
 
 interface Flooded extends AsyncDisposable {
   readonly port: number;
@@ -22,10 +22,7 @@ async function floodableBot(env: Record<string, string>): Promise<Flooded> {
   const comfy = await FakeComfy.start();
   const dataDir = await Deno.makeTempDir({ prefix: "lora-flood-" });
   const child = botCommand({
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    COMFYUI_URL: comfy.url,
-    DATA_DIR: dataDir,
+    ...fakesEnv({ telegram, comfy }, dataDir),
     HTTP_PORT: "0",
     ...env,
   }, { shell: "ulimit -n 256" }).spawn();
