@@ -46,6 +46,11 @@ export interface DashboardOptions {
   readonly servers?: DashboardServers | undefined;
   /** Mark the cookie Secure (the dashboard is served over https). */
   readonly secure: boolean;
+  /**
+   * Masks the configured secrets in stored error texts (a job's error may
+   * quote a Bot API description or a URL); default: as is.
+   */
+  readonly mask?: (text: string) => string;
 }
 
 /** Answers every request whose path starts with `/dashboard`. */
@@ -175,10 +180,14 @@ export class Dashboard {
     if (jobMatch?.[1] !== undefined) {
       const job = this.#records.job(jobMatch[1]);
       if (job === undefined) return notFound();
+      const mask = this.#o.mask ?? ((text: string) => text);
       return htmlResponse(
         jobPage(
           t,
-          job,
+          {
+            ...job,
+            error: job.error === undefined ? undefined : mask(job.error),
+          },
           this.#records.jobMoves(job.id),
           this.#records.jobEvents(job.id),
         ),
