@@ -32,18 +32,15 @@ async function floodableBot(env: Record<string, string>): Promise<Flooded> {
     exited = true;
     return s;
   });
+  // The port is known once the bot logs it; an early exit fails the wait.
+  const ready = Promise.withResolvers<number>();
   const reading = (async () => {
     for await (
       const chunk of child.stderr.pipeThrough(new TextDecoderStream())
-    ) text += chunk;
-  })();
-  const ready = Promise.withResolvers<number>();
-  (async () => {
-    // Bounded: ends when the port is logged or the process exits.
-    while (!exited) {
+    ) {
+      text += chunk;
       const port = /http server listening .*port=(\d+)/.exec(text)?.[1];
-      if (port !== undefined) return ready.resolve(Number(port));
-      await Promise.race([status, new Promise((r) => setTimeout(r, 20))]);
+      if (port !== undefined) ready.resolve(Number(port));
     }
     ready.reject(new Error(`the bot exited:\n${text}`));
   })();
