@@ -88,7 +88,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   );
   const updates = new UpdateLog(store.db, clock);
   updates.prune();
-  const pruning = startPruning(() => updates.prune(), { clock, log });
   // The runner needs the bot's API and username, the bot needs the runner.
   const late: {
     runner?: JobRunner;
@@ -160,7 +159,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   try {
     await bot.init();
   } catch (error) {
-    await pruning.stop();
     store.db.close();
     throw error;
   }
@@ -193,7 +191,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       })
       : undefined;
   } catch (error) {
-    await pruning.stop();
     store.db.close();
     throw error;
   }
@@ -278,11 +275,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   } catch (error) {
     await runner.stop(0);
     await backends?.pool.stop();
-    await pruning.stop();
     store.db.close();
     throw error;
   }
   alerts?.start();
+  // Pruned at start above, then hourly while the bot runs.
+  const pruning = startPruning(() => updates.prune(), { clock, log });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
