@@ -17,7 +17,7 @@ const journal = Deno.env.get("JOURNAL_STREAM") !== undefined;
 const encoder = new TextEncoder();
 
 async function start(config: Config): Promise<number> {
-  const log = loggerFor(config, journal);
+  const log = loggerFor(config, consoleSink(journal));
   try {
     const app = await startApp(config, { log });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {

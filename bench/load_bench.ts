@@ -27,6 +27,7 @@
 
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
+import { lineReader, spawnBot, V8_FLAGS } from "./bot_child.ts";
 import { startComfyWorker } from "./comfy_worker.ts";
 import { type PacingReport, pacingReport } from "./pacing_report.ts";
 import {
@@ -42,20 +43,6 @@ const MB = 1024 * 1024;
 const SERVERS = 4;
 const RENDER_MS = 2000;
 const IDLE_MS = 1000;
-const CHILD = new URL("./bot_process.ts", import.meta.url).pathname;
-// The bot runs with the V8 flags `deno task start` and the compiled binary
-// use (deno.json), so its memory is the memory operators will see.
-const V8_FLAGS = startFlags(
-  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
-);
-
-/** The `--v8-flags=…` of deno.json's start task, if any. */
-function startFlags(denoJson: string): string[] {
-  const start = (JSON.parse(denoJson) as { tasks: Record<string, string> })
-    .tasks.start ?? "";
-  return start.match(/--v8-flags=\S+/g) ?? [];
-}
-
 function arg(name: string, fallback: string): string {
   const at = Deno.args.indexOf(name);
   return at >= 0 ? Deno.args[at + 1] ?? fallback : fallback;
@@ -92,32 +79,6 @@ export interface LoadRun {
 
 const SLACK_MS = 200;
 
-// Lines of the child's stdout, one at a time, each within a deadline.
-function lineReader(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  return async (timeoutMs: number): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!buffer.includes("\n")) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error("the bot process did not answer");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => resolve("timeout"), left);
-      });
-      const next = await Promise.race([reader.read(), timeout]);
-      clearTimeout(timer);
-      if (next === "timeout") continue;
-      if (next.done) throw new Error("the bot process ended early");
-      buffer += next.value;
-    }
-    const end = buffer.indexOf("\n");
-    const line = buffer.slice(0, end);
-    buffer = buffer.slice(end + 1);
-    return line;
-  };
-}
-
 function mb(bytes: number): number {
   return round(bytes / MB, 1);
 }
@@ -139,33 +100,15 @@ async function runLoad(
     videoBytes,
   });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-load-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run=ffmpeg",
-      ...v8Flags,
-      CHILD,
-    ],
-    env: {
-      NO_COLOR: "1",
-      BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      COMFYUI_URLS: comfies.urls.map((url) => `${url};kind=core;concurrency=1`)
-        .join(","),
-      DATA_DIR: dataDir,
-      DEFAULT_TOKENS: "1000",
-      MAX_ACTIVE_JOBS_PER_USER: "2",
-    },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const child = spawnBot({
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    COMFYUI_URLS: comfies.urls.map((url) => `${url};kind=core;concurrency=1`)
+      .join(","),
+    DATA_DIR: dataDir,
+    DEFAULT_TOKENS: "1000",
+    MAX_ACTIVE_JOBS_PER_USER: "2",
+  }, v8Flags);
   const readLine = lineReader(child.stdout);
   // The fakes' own event loop: a late arrival stamp shows here.
   const fakeLag = lagSampler();

@@ -33,6 +33,7 @@ import { retryTransformer } from "./telegram/retry.ts";
 import { throttleTransformer } from "./telegram/throttle.ts";
 import { openStore } from "./store.ts";
 import { JobRunner } from "./jobs/runner.ts";
+import { limitDownloads } from "./jobs/photo_check.ts";
 import type { JobStore } from "./jobs/store.ts";
 import type { Ledger } from "./ledger/mod.ts";
 import type { Logger } from "./log.ts";
@@ -40,6 +41,7 @@ import { openTimeBook } from "./stats/time_book.ts";
 import { AdminQueries } from "./admin/mod.ts";
 import { WizardStore } from "./wizard/mod.ts";
 import { UpdateLog } from "./updates.ts";
+import { startPruning } from "./updates_prune.ts";
 import { telegramPhotos } from "./telegram/files.ts";
 import { Broadcaster, BroadcastStore } from "./broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
@@ -129,6 +131,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     tokensPerVideo: config.tokensPerVideo,
     defaultTokens: config.defaultTokens,
     adminContact: config.adminContact,
+    clock,
     money: moneyDeps(store, { config, clock, late }),
     ...(dashboard ? { dashboard } : {}),
     videos: store.jobs,
@@ -215,12 +218,16 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       })).video,
     adminUserIds: config.adminUserIds,
     preview: backends?.preview ?? false,
-    photos: telegramPhotos({
-      api: bot.api,
-      apiRoot: config.telegramApiRoot,
-      token,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    }),
+    // A bounded number of downloads at once: each may hold 20 MB.
+    photos: limitDownloads(
+      telegramPhotos({
+        api: bot.api,
+        apiRoot: config.telegramApiRoot,
+        token,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+      config.maxPhotoDownloads,
+    ),
     store: store.jobs,
     ledger: store.ledger,
     times,
@@ -284,6 +291,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     throw error;
   }
   alerts?.start();
+  // Pruned at start above, then hourly while the bot runs.
+  const pruning = startPruning(() => updates.prune(), { clock, log });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -293,6 +302,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await late.broadcaster?.stop();
       await backends?.pool.stop();
       await alerts?.stop();
+      await pruning.stop();
       store.db.close();
       log.info("stopped");
     })();

@@ -13,7 +13,7 @@ import type { BotContext } from "./bot/mod.ts";
 import type { Clock } from "./clock.ts";
 import type { RenderPool } from "./comfy/pool.ts";
 import { type Config, DEFAULT_WEBHOOK_PORT } from "./config.ts";
-import { checkHealth } from "./http/health.ts";
+import { cachedHealth } from "./http/health.ts";
 import { renderMetrics } from "./http/metrics.ts";
 import {
   type HttpServer,
@@ -27,7 +27,15 @@ import type { Metrics } from "./metrics.ts";
 /** The settings {@link startTransport} reads. */
 export type TransportConfig = Pick<
   Config,
-  "webhookUrl" | "webhookSecret" | "httpHost" | "httpPort" | "comfyuiUrl"
+  | "webhookUrl"
+  | "webhookSecret"
+  | "httpHost"
+  | "httpPort"
+  | "comfyuiUrl"
+  | "healthIntervalMs"
+  | "httpMaxConnections"
+  | "httpHeaderTimeoutMs"
+  | "httpIdleTimeoutMs"
 >;
 
 /** What {@link startTransport} serves and reports on. */
@@ -164,25 +172,26 @@ function serveHttp(
   return startHttpServer({
     hostname: config.httpHost,
     port: config.httpPort ?? DEFAULT_WEBHOOK_PORT,
-    health: () =>
-      checkHealth({
-        db: deps.db,
-        comfyuiUrl: config.comfyuiUrl,
-        ...(pool
-          ? {
-            comfyuiOk: async () => {
-              await pool.checkNow();
-              return pool.status().some((s) => s.up);
-            },
-          }
-          : {}),
-        pollingAlive,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      }),
+    // The pool checks its servers every COMFYUI_HEALTH_INTERVAL: /healthz
+    // reads that answer instead of probing on every hit.
+    health: cachedHealth({
+      db: deps.db,
+      comfyuiUrl: config.comfyuiUrl,
+      ...(pool
+        ? { comfyuiOk: () => Promise.resolve(pool.status().some((s) => s.up)) }
+        : {}),
+      pollingAlive,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    }, { intervalMs: config.healthIntervalMs, now: () => deps.clock.now() }),
     metrics: () => renderMetrics(deps.db, deps.metrics),
     webhook,
     dashboard: deps.dashboard,
     log: deps.log,
+    limits: {
+      maxConnections: config.httpMaxConnections,
+      headerTimeoutMs: config.httpHeaderTimeoutMs,
+      idleTimeoutMs: config.httpIdleTimeoutMs,
+    },
   });
 }
 

@@ -57,6 +57,8 @@ export interface Config
   readonly defaultTokens: number;
   /** Unfinished jobs one user may have at once. */
   readonly maxActiveJobsPerUser: number;
+  /** Photo downloads (up to 20 MB each) in flight, all users together. */
+  readonly maxPhotoDownloads: number;
   /** How often a job ComfyUI lost (a restart) is submitted again. */
   readonly jobResubmits: number;
   readonly progressIntervalMs: number;
@@ -79,6 +81,7 @@ const CORE_DEFAULTS = {
   TOKENS_PER_VIDEO: "10",
   DEFAULT_TOKENS: "100",
   MAX_ACTIVE_JOBS_PER_USER: "2",
+  MAX_PHOTO_DOWNLOADS: "3",
   JOB_RESUBMITS: "1",
   PROGRESS_INTERVAL: "2",
   SHUTDOWN_GRACE: "30",
@@ -118,6 +121,12 @@ export function loadConfig(env: Env, requireToken = true): Config {
       get("MAX_ACTIVE_JOBS_PER_USER"),
       1,
       100,
+    ),
+    maxPhotoDownloads: int(
+      "MAX_PHOTO_DOWNLOADS",
+      get("MAX_PHOTO_DOWNLOADS"),
+      1,
+      64,
     ),
     jobResubmits: int("JOB_RESUBMITS", get("JOB_RESUBMITS"), 0, 10),
     progressIntervalMs: seconds("PROGRESS_INTERVAL", get("PROGRESS_INTERVAL")),

@@ -33,6 +33,12 @@ export interface TelegramConfig {
   readonly httpHost: string;
   /** Port of the HTTP server; undefined: no server (unless webhook mode). */
   readonly httpPort: number | undefined;
+  /** Connections the HTTP server keeps open at once. */
+  readonly httpMaxConnections: number;
+  /** Time a client has to send its request head. */
+  readonly httpHeaderTimeoutMs: number;
+  /** Silence after which an HTTP connection is closed. */
+  readonly httpIdleTimeoutMs: number;
 }
 
 /** Defaults, written as an operator would write them in the env file. */
@@ -42,14 +48,18 @@ export const TELEGRAM_DEFAULTS = {
   TELEGRAM_CHAT_INTERVAL: "1",
   TELEGRAM_GROUP_RATE: "20",
   HTTP_HOST: "127.0.0.1",
+  HTTP_MAX_CONNECTIONS: "64",
+  HTTP_HEADER_TIMEOUT: "10",
+  HTTP_IDLE_TIMEOUT: "60",
 } as const;
 
 /** The port the HTTP server takes in webhook mode when HTTP_PORT is unset. */
 export const DEFAULT_WEBHOOK_PORT = 8080;
 
 const TOKEN_SHAPE = /^\d{1,20}:[A-Za-z0-9_-]{10,}$/;
-// What Telegram accepts as a webhook secret_token.
-const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
+// What Telegram accepts as a webhook secret_token, at least 16 long: the
+// secret is all that tells Telegram's POSTs from a guesser's.
+const SECRET_SHAPE = /^[A-Za-z0-9_-]{16,256}$/;
 
 /**
  * Reads BOT_TOKEN; `required` is false for subcommands that never call
@@ -107,6 +117,17 @@ export function loadTelegramConfig(env: Env): TelegramConfig {
     ...parseWebhook(env),
     httpHost: get("HTTP_HOST"),
     httpPort: parsePort(env),
+    httpMaxConnections: int(
+      "HTTP_MAX_CONNECTIONS",
+      get("HTTP_MAX_CONNECTIONS"),
+      1,
+      100_000,
+    ),
+    httpHeaderTimeoutMs: seconds(
+      "HTTP_HEADER_TIMEOUT",
+      get("HTTP_HEADER_TIMEOUT"),
+    ),
+    httpIdleTimeoutMs: seconds("HTTP_IDLE_TIMEOUT", get("HTTP_IDLE_TIMEOUT")),
   };
 }
 
@@ -121,7 +142,7 @@ function parseWebhook(
     // The value is a secret: not echoed.
     throw new ConfigError(
       "WEBHOOK_SECRET",
-      'must be 1-256 characters of A-Z, a-z, 0-9, "_" and "-"',
+      'must be 16-256 characters of A-Z, a-z, 0-9, "_" and "-" (e.g. openssl rand -hex 32)',
     );
   }
   if (url === undefined) {

@@ -1,13 +1,18 @@
 /**
  * A small line logger for journald: one line per event, `key=value` fields
  * (or a JSON object per line with `LOG_FORMAT=json`), with every configured
- * secret (the bot token) masked wherever it appears, including inside error
- * messages and their causes.
+ * secret (lib/secrets.ts: the bot token, the webhook secret, ComfyUI's
+ * `auth` and `token`, URL user info and query strings) masked wherever it
+ * appears, including inside error messages and their causes.
  *
  * @module
  */
 
 import type { LogFormat, LogLevel } from "./config.ts";
+import { PRIVATE_FILE } from "./private_files.ts";
+import { redact, type SecretSettings, secretsOf } from "./secrets.ts";
+
+export { redact } from "./secrets.ts";
 
 /** Structured fields attached to a log line. */
 export type LogFields = Record<string, unknown>;
@@ -38,16 +43,6 @@ export interface LoggerOptions {
 }
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
-const MASK = "<redacted>";
-
-/** Replaces every occurrence of each secret in `text`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.replaceAll(secret, MASK);
-  }
-  return out;
-}
 
 /** Renders an error with its cause chain on one line. */
 export function describeError(error: unknown): string {
@@ -109,7 +104,12 @@ export function consoleSink(journal: boolean): LogSink {
 
 /** Also appends every line to `path` (the old bot's LOG_FILE habit). */
 export function fileSink(path: string, next: LogSink = stderrSink): LogSink {
-  const file = Deno.openSync(path, { append: true, create: true });
+  // 0600: log lines name users and jobs.
+  const file = Deno.openSync(path, {
+    append: true,
+    create: true,
+    mode: PRIVATE_FILE,
+  });
   const encoder = new TextEncoder();
   return (line, level) => {
     next(line, level);
@@ -189,24 +189,22 @@ export const silentLogger: Logger = createLogger({
 });
 
 /**
- * The bot's logger as the configuration asks for it, masking the token;
- * `journal`: the output goes to journald (lines carry priorities, the
- * log file does not).
+ * The bot's logger as the configuration asks for it, masking secrets;
+ * `sink` replaces standard error (tests, and journald priorities under
+ * systemd: see {@link consoleSink}).
  */
-export function loggerFor(config: {
-  readonly logLevel: LogLevel;
-  readonly logFormat: LogFormat;
-  readonly logFile: string | undefined;
-  readonly botToken: string | undefined;
-}, journal = false): Logger {
-  const token = config.botToken;
+export function loggerFor(
+  config: SecretSettings & {
+    readonly logLevel: LogLevel;
+    readonly logFormat: LogFormat;
+    readonly logFile?: string | undefined;
+  },
+  sink: LogSink = stderrSink,
+): Logger {
   return createLogger({
     level: config.logLevel,
     format: config.logFormat,
-    // The part after the colon alone is the secret, however it is quoted.
-    secrets: token ? [token, token.split(":")[1] ?? ""] : [],
-    sink: config.logFile
-      ? fileSink(config.logFile, consoleSink(journal))
-      : consoleSink(journal),
+    secrets: secretsOf(config),
+    sink: config.logFile ? fileSink(config.logFile, sink) : sink,
   });
 }

@@ -19,6 +19,7 @@ import {
 import { JobStore } from "./jobs/store.ts";
 import { Ledger } from "./ledger/mod.ts";
 import type { Logger } from "./log.ts";
+import { makePrivateDir, touchPrivate } from "./private_files.ts";
 
 /** The opened database and what lives in it. */
 export interface Store {
@@ -39,8 +40,9 @@ export async function openStore(
   dataDir: string,
   options: OpenStoreOptions,
 ): Promise<Store> {
-  await Deno.mkdir(dataDir, { recursive: true });
+  await makePrivateDir(dataDir);
   const path = `${dataDir}/balances.db`;
+  await touchPrivate(path);
   const db = openDatabase(path);
   try {
     const version = schemaVersion(db);

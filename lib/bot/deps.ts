@@ -1,4 +1,5 @@
 import type { AdminQueries } from "../admin/mod.ts";
+import type { Clock } from "../clock.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { FreeVideos } from "../jobs/free.ts";
 import type { Job } from "../jobs/store.ts";
@@ -61,4 +62,6 @@ export interface BotDeps {
   };
   /** The daily free video (FREE_VIDEOS_PER_DAY); absent: off. */
   readonly free?: FreeVideos;
+  /** Paces the hint in group chats (default: the system clock). */
+  readonly clock?: Clock;
 }

@@ -23,6 +23,11 @@ export function outcomeText(
       return undefined;
     case "busy":
       return ctx.t.busy({ limit: outcome.limit });
+    case "cooldown":
+      // Said once per wait: a flood of files gets one answer.
+      return outcome.tell
+        ? ctx.t.cooldown({ seconds: outcome.seconds })
+        : undefined;
     case "insufficient":
       return notEnoughReply(ctx.t, outcome, notEnoughContext(deps)).text;
   }

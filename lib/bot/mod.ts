@@ -9,6 +9,7 @@
 import { Bot, type Context, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { asLocale, localeFor, messages } from "../i18n/mod.ts";
+import { privateChatsOnly } from "./group_guard.ts";
 import { profileOf } from "./profile.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
@@ -67,6 +68,9 @@ export function createBot(
   // Before the update log: a payment is credited on every delivery.
   bot.use(paymentReceipt(deps));
   bot.use(updateMiddleware(deps));
+  // Money and balances live in private chats only: nothing below runs for
+  // a group or a channel (and no account is made for its members).
+  bot.use(privateChatsOnly(deps));
   bot.use(userMiddleware(deps));
   const features = bot.errorBoundary(errorHandler(deps.log));
   features.use(adminBroadcastFeature(deps));

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
+import { describeError, type Logger } from "../log.ts";
+import { redact, secretsOf } from "../secrets.ts";
 import type {
   RecoverRequest,
   Renderer,
@@ -274,7 +275,7 @@ export class RenderPool implements Renderer {
 
   #failed(state: ServerState, error: unknown, died: boolean): void {
     state.failures++;
-    state.lastError = error instanceof Error ? error.message : String(error);
+    state.lastError = errorText(state, error);
     if (died) this.#setUp(state, false);
   }
 
@@ -303,7 +304,7 @@ export class RenderPool implements Renderer {
       state.queue = length("queue_running") + length("queue_pending");
       this.#setUp(state, true);
     } catch (error) {
-      state.lastError = error instanceof Error ? error.message : String(error);
+      state.lastError = errorText(state, error);
       this.#setUp(state, false);
     }
   }
@@ -336,4 +337,14 @@ export class RenderPool implements Renderer {
       await this.checkNow();
     }
   }
+}
+
+// Shown in /backends and the dashboard with its causes (why a fetch
+// failed is in the cause), whose URL carries the server's `?token=` or
+// `user:password@`: masked here, where the server's secrets are known.
+function errorText(state: ServerState, error: unknown): string {
+  return redact(
+    describeError(error),
+    secretsOf({ comfyuiServers: [state.server.spec] }),
+  );
 }

@@ -1,4 +1,5 @@
 import { imageDimensions } from "../media.ts";
+import { makePrivateDir, PRIVATE_FILE } from "../private_files.ts";
 import type {
   RecoverRequest,
   Renderer,
@@ -102,14 +103,16 @@ export class PreviewRenderer implements Renderer {
     const fps = this.#o.fps ?? 24;
     const frames = Math.max(1, Math.round(request.durationSeconds * fps));
     const size = previewSize(photo, request.sizePx);
-    await Deno.mkdir(this.#o.tempDir, { recursive: true });
+    await makePrivateDir(this.#o.tempDir);
     const dir = await Deno.makeTempDir({
       dir: this.#o.tempDir,
       prefix: "preview-",
     });
     const output = await this.#o.spool.newPath();
     try {
-      await Deno.writeFile(`${dir}/input`, request.image);
+      await Deno.writeFile(`${dir}/input`, request.image, {
+        mode: PRIVATE_FILE,
+      });
       const args = [
         "-hide_banner",
         "-loglevel",

@@ -13,6 +13,8 @@
  * the server in logs and /backends (default: its host and port).
  */
 
+import { MASK, maskUrls } from "../secrets.ts";
+
 /** Kinds of render backends. */
 export type ServerKind = "connect" | "core" | "preview";
 
@@ -96,7 +98,7 @@ function parseUrl(entry: string, raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ServerSpecError(`"${entry}": "${raw}" is not a URL`);
+    throw new ServerSpecError(`"${entry}": not a URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ServerSpecError(
@@ -106,9 +108,14 @@ function parseUrl(entry: string, raw: string): URL {
   return url;
 }
 
-// Secrets (auth, token) are never part of an error message.
+// Secrets (auth, token, a URL's user:password@) are never part of an
+// error message.
 function redactEntry(entry: string): string {
-  return entry.replace(/;(auth|token)=[^;]*/g, ";$1=…");
+  const masked = entry.replace(/;(auth|token)=[^;]*/g, ";$1=…");
+  // Without a scheme maskUrls sees no URL: drop the user info by hand.
+  return masked.includes("://")
+    ? maskUrls(masked)
+    : masked.replace(/^[^;]*@/, `${MASK}@`);
 }
 
 /** Parses one entry of `COMFYUI_URLS`. */

@@ -8,6 +8,7 @@
  */
 
 import { detectVideo, type VideoFormat } from "../media.ts";
+import { makePrivateDir, PRIVATE_FILE } from "../private_files.ts";
 import { ComfyOutputError } from "./errors.ts";
 
 /** Downloads larger than this are refused (a video for Telegram is ≤ 50 MB). */
@@ -50,7 +51,7 @@ export class VideoSpool {
 
   /** A fresh path in the spool for a program (ffmpeg) to write to. */
   async newPath(): Promise<string> {
-    await Deno.mkdir(this.dir, { recursive: true });
+    await makePrivateDir(this.dir);
     return `${this.dir}/${PREFIX}${crypto.randomUUID()}.mp4`;
   }
 
@@ -66,7 +67,11 @@ export class VideoSpool {
   ): Promise<VideoFile> {
     const maxBytes = options.maxBytes ?? MAX_VIDEO_BYTES;
     const path = await this.newPath();
-    const file = await Deno.open(path, { write: true, createNew: true });
+    const file = await Deno.open(path, {
+      write: true,
+      createNew: true,
+      mode: PRIVATE_FILE,
+    });
     try {
       if (body instanceof Uint8Array || options.declaredBytes === undefined) {
         await copyBounded(body, file, maxBytes);

@@ -2,7 +2,7 @@ import { createBackends } from "../backends.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
 import type { Config } from "../config.ts";
-import { createLogger, describeError } from "../log.ts";
+import { describeError, loggerFor } from "../log.ts";
 import { checkDimensions, imageDimensions } from "../media.ts";
 import {
   parseDuration,
@@ -168,10 +168,8 @@ export async function animateCommand(
     print(`animate: ${args}\n${ANIMATE_USAGE}`);
     return 2;
   }
-  const log = createLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-  });
+  // No LOG_FILE: the command's own lines go to the terminal only.
+  const log = loggerFor({ ...config, logFile: undefined });
   const jobs = new Map<string, string>();
   // Its own folder: the bot sweeps its spool when it starts.
   const spool = new VideoSpool(`${config.dataDir}/tmp/animate-${Deno.pid}`);

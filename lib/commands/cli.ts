@@ -12,6 +12,7 @@
 
 import { type Config, ConfigError, type Env, loadConfig } from "../config.ts";
 import type { LogSink } from "../log.ts";
+import { redact, secretsOf } from "../secrets.ts";
 import { VERSION } from "../version.ts";
 import { animateCommand } from "./animate.ts";
 import { backupCommand } from "./backup.ts";
@@ -48,8 +49,16 @@ export interface CliIO {
 /** Runs the command line and returns the exit code. */
 export async function runCli(
   args: readonly string[],
-  io: CliIO,
+  raw: CliIO,
 ): Promise<number> {
+  // URL user info and query strings are masked from the start (a bad
+  // COMFYUI_URLS entry), the configured secrets once they are known.
+  let secrets: readonly string[] = [];
+  const io: CliIO = {
+    ...raw,
+    out: (line) => raw.out(redact(line, secrets)),
+    err: (line, level) => raw.err(redact(line, secrets), level),
+  };
   const command = args[0] ?? "start";
   if (["--version", "-V", "version"].includes(command)) {
     io.out(`lora-bot ${VERSION}`);
@@ -72,6 +81,7 @@ export async function runCli(
     else io.err(`lora-bot: ${error.message}`, "error");
     return 2;
   }
+  secrets = secretsOf(config);
   const print = (line: string) => io.err(line, "info");
   switch (command) {
     case "check":

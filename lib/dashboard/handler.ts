@@ -46,6 +46,11 @@ export interface DashboardOptions {
   readonly servers?: DashboardServers | undefined;
   /** Mark the cookie Secure (the dashboard is served over https). */
   readonly secure: boolean;
+  /**
+   * Masks the configured secrets in stored error texts (a job's error may
+   * quote a Bot API description or a URL); default: as is.
+   */
+  readonly mask?: (text: string) => string;
 }
 
 /** Answers every request whose path starts with `/dashboard`. */
@@ -67,7 +72,18 @@ export class Dashboard {
   async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "") || "/";
-    if (path === `${BASE}/open`) return await this.#open(url);
+    if (path === `${BASE}/open`) {
+      // Only a browser's GET spends the one-time link: a HEAD (a link
+      // preview, a proxy's check) must leave it usable.
+      if (request.method !== "GET") {
+        await request.body?.cancel();
+        return new Response("method not allowed\n", {
+          status: 405,
+          headers: { allow: "GET" },
+        });
+      }
+      return await this.#open(url);
+    }
     const session = await this.#o.auth.session(request);
     if (session === undefined) {
       await request.body?.cancel();
@@ -118,7 +134,9 @@ export class Dashboard {
       });
     }
     if (path.startsWith(`${BASE}/static/`)) {
-      const asset = ASSETS[path.slice(`${BASE}/static/`.length)];
+      // Own properties only: `constructor` or `__proto__` are no files.
+      const name = path.slice(`${BASE}/static/`.length);
+      const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
       if (asset === undefined) return notFound();
       return new Response(asset.body, {
         headers: { ...SECURITY_HEADERS, "content-type": asset.type },
@@ -162,10 +180,14 @@ export class Dashboard {
     if (jobMatch?.[1] !== undefined) {
       const job = this.#records.job(jobMatch[1]);
       if (job === undefined) return notFound();
+      const mask = this.#o.mask ?? ((text: string) => text);
       return htmlResponse(
         jobPage(
           t,
-          job,
+          {
+            ...job,
+            error: job.error === undefined ? undefined : mask(job.error),
+          },
           this.#records.jobMoves(job.id),
           this.#records.jobEvents(job.id),
         ),

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { PRIVATE_FILE } from "../private_files.ts";
 import { base64Url } from "./token.ts";
 
 /** The file in DATA_DIR holding the random half of the key. */
@@ -49,6 +50,6 @@ async function readOrCreate(path: string): Promise<string> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   const key = base64Url(crypto.getRandomValues(new Uint8Array(32)));
-  await Deno.writeTextFile(path, `${key}\n`, { mode: 0o600 });
+  await Deno.writeTextFile(path, `${key}\n`, { mode: PRIVATE_FILE });
   return key;
 }

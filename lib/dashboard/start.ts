@@ -10,6 +10,7 @@ import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
+import { redact, secretsOf } from "../secrets.ts";
 import { DashboardAuth } from "./auth.ts";
 import { Dashboard, type DashboardServers } from "./handler.ts";
 import { dashboardLink } from "./mod.ts";
@@ -19,7 +20,12 @@ import { sqliteUsedLinks } from "./used_links.ts";
 /** The settings the dashboard reads. */
 export type DashboardConfig = Pick<
   Config,
-  "dataDir" | "adminUserIds" | "dashboardUrl" | "httpHost"
+  | "dataDir"
+  | "adminUserIds"
+  | "dashboardUrl"
+  | "httpHost"
+  | "webhookSecret"
+  | "comfyuiServers"
 >;
 
 /** What the dashboard needs from the app. */
@@ -68,6 +74,8 @@ export async function startDashboard(
       return setup.servers();
     },
     secure: config.dashboardUrl?.startsWith("https://") ?? false,
+    mask: (text) =>
+      redact(text, secretsOf({ ...config, botToken: setup.botToken })),
   });
   return {
     link: async (admin, locale) =>

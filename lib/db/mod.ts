@@ -7,6 +7,7 @@
  */
 
 import { backup, DatabaseSync, type SQLOutputValue } from "node:sqlite";
+import { touchPrivate } from "../private_files.ts";
 import { migrate, type MigrationReport, SCHEMA_VERSION } from "./schema.ts";
 
 export { migrate, type MigrationReport, SCHEMA_VERSION };
@@ -44,6 +45,8 @@ export async function backupTo(
   db: DatabaseSync,
   target: string,
 ): Promise<void> {
+  // SQLite creates the copy with the umask's mode: make it private first.
+  await touchPrivate(target);
   await backup(db, target);
 }
 

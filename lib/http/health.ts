@@ -1,7 +1,10 @@
 /**
  * `/healthz`: is the bot able to do its work? The database answers a
- * query, ComfyUI answers `/system_stats` in time, and updates are arriving
- * (long polling is alive, or webhook mode).
+ * query, ComfyUI answered `/system_stats` in time at its last check, and
+ * updates are arriving (long polling is alive, or webhook mode). ComfyUI
+ * is probed at most once per COMFYUI_HEALTH_INTERVAL however often
+ * `/healthz` is asked: a flood of requests must not become one to every
+ * GPU server each.
  *
  * @module
  */
@@ -27,6 +30,26 @@ export interface HealthDeps {
   readonly fetch?: typeof fetch;
   /** How long ComfyUI may take to answer (default 2000 ms). */
   readonly timeoutMs?: number;
+}
+
+/**
+ * `checkHealth` with the ComfyUI answer reused for `intervalMs`; callers
+ * arriving while a probe runs share it.
+ */
+export function cachedHealth(
+  deps: HealthDeps,
+  options: { readonly intervalMs: number; readonly now: () => number },
+): () => Promise<Health> {
+  let last: { at: number; ok: Promise<boolean> } | undefined;
+  const probe = () => comfyOk(deps);
+  const comfyuiOk = (): Promise<boolean> => {
+    const now = options.now();
+    if (last === undefined || now - last.at >= options.intervalMs) {
+      last = { at: now, ok: probe() };
+    }
+    return last.ok;
+  };
+  return () => checkHealth({ ...deps, comfyuiOk });
 }
 
 /** Runs the checks; never throws. */

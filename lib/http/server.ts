@@ -3,12 +3,15 @@
  * `/metrics`, the admin dashboard under `/dashboard`, and in webhook mode
  * `/telegram`. It binds to 127.0.0.1 unless
  * told otherwise: metrics are for the machine's own Prometheus, and the
- * webhook is meant to sit behind a TLS reverse proxy.
+ * webhook is meant to sit behind a TLS reverse proxy. Connections pass
+ * through a gate (gate.ts) that caps them, times out slow or idle ones
+ * and survives accept errors, which `Deno.serve` alone does not.
  *
  * @module
  */
 
 import type { Logger } from "../log.ts";
+import { type GateLimits, startGate } from "./gate.ts";
 import type { Health } from "./health.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus.ts";
 import type { WebhookReceiver } from "./webhook.ts";
@@ -31,7 +34,16 @@ export interface HttpServerOptions {
     handle(request: Request): Promise<Response>;
   } | undefined;
   readonly log: Logger;
+  /** Connection cap and timeouts (default {@link DEFAULT_GATE_LIMITS}). */
+  readonly limits?: GateLimits;
 }
+
+/** HTTP_MAX_CONNECTIONS, HTTP_HEADER_TIMEOUT and HTTP_IDLE_TIMEOUT. */
+export const DEFAULT_GATE_LIMITS: GateLimits = {
+  maxConnections: 64,
+  headerTimeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
+};
 
 /** A running server. */
 export interface HttpServer {
@@ -41,22 +53,63 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Starts the server. */
+/** Starts the server (throws AddrInUse when the port is taken). */
 export function startHttpServer(options: HttpServerOptions): HttpServer {
   const { log } = options;
-  const server = Deno.serve({
+  let inner = serveInner(options);
+  let closing = false;
+  // The inner server ends on an accept error of its own (out of file
+  // descriptors): start another, the gate sends new connections there.
+  const watch = (server: Deno.HttpServer<Deno.NetAddr>) => {
+    server.finished.catch((error) => {
+      if (closing) return;
+      log.error("http server failed; starting it again", { error });
+      inner = serveInner(options);
+      watch(inner);
+    });
+  };
+  watch(inner);
+  let gate;
+  try {
+    gate = startGate({
+      ...(options.limits ?? DEFAULT_GATE_LIMITS),
+      hostname: options.hostname,
+      port: options.port,
+      upstream: () => inner.addr,
+      log,
+    });
+  } catch (error) {
+    closing = true;
+    void inner.shutdown();
+    throw error;
+  }
+  log.info("http server listening", {
     hostname: options.hostname,
-    port: options.port,
-    onListen: (addr) => log.info("http server listening", { ...addr }),
+    port: gate.port,
+  });
+  return {
+    port: gate.port,
+    async close() {
+      closing = true;
+      await gate.close();
+      // Requests in flight finish; idle keep-alive connections then end.
+      await inner.shutdown();
+      gate.closeAll();
+    },
+  };
+}
+
+function serveInner(options: HttpServerOptions): Deno.HttpServer<Deno.NetAddr> {
+  const { log } = options;
+  return Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: () => {},
     onError: (error) => {
       log.error("http request failed", { error });
       return new Response("internal error\n", { status: 500 });
     },
   }, (request) => route(request, options));
-  return {
-    port: server.addr.port,
-    close: () => server.shutdown(),
-  };
 }
 
 async function route(

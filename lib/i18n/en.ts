@@ -140,6 +140,7 @@ export const en: Messages = {
     not_found: "This video can no longer be found.",
     too_late: "Too late to cancel: the video is ready or being sent.",
   },
+  groupHint: (p) => `🎬 I turn photos into videos in a private chat: ${p.link}`,
   notImage:
     `🤔 That does not look like a photo. Send a JPEG, PNG or WebP image.`,
   tooBig: (p) => `📦 The file is too big. Send a photo under ${p.limit} MB.`,
@@ -172,6 +173,8 @@ export const en: Messages = {
   languageSet: "Language: English",
   unknown: `I understand photos and buttons. Send /start to open the menu.`,
   stale: "This button has expired.",
+  cooldown: (p) =>
+    `⏸ The last file could not be used. I will look at the next photo in ${p.seconds} s.`,
   busy: (p) =>
     `⏳ You already have ${videos(p.limit)} in progress. ` +
     `Wait for ${p.limit === 1 ? "it" : "them"}, then send the photo again.`,

@@ -2,6 +2,7 @@ import { messages } from "../i18n/mod.ts";
 import { InsufficientTokensError } from "../ledger/mod.ts";
 import { priceOf } from "../pricing.ts";
 import { reasonOf } from "./errors.ts";
+import { RefusalCooldown, sendersFault } from "./cooldown.ts";
 import { FREE_DURATION } from "./free.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
 import type { Job } from "./store.ts";
@@ -26,6 +27,7 @@ export class Admissions {
   readonly #onJob: (job: Job, image: Uint8Array) => void;
   readonly #checking = new Set<Admission>();
   readonly #tasks = new Set<Promise<void>>();
+  readonly #cooldown: RefusalCooldown;
 
   constructor(
     deps: JobRunnerDeps,
@@ -35,6 +37,7 @@ export class Admissions {
     this.#deps = deps;
     this.#stop = stop;
     this.#onJob = onJob;
+    this.#cooldown = new RefusalCooldown(() => deps.clock.now());
   }
 
   /** Photos being checked right now. */
@@ -64,6 +67,9 @@ export class Admissions {
     ) {
       return { kind: "duplicate" };
     }
+    // Before anything is downloaded: a refused file costs its sender time.
+    const wait = this.#cooldown.wait(request.userId);
+    if (wait !== undefined) return { kind: "cooldown", ...wait };
     const limit = this.#deps.maxActivePerUser;
     if (store.activeCount(request.userId) + pending.length >= limit) {
       return { kind: "busy", limit };
@@ -103,6 +109,7 @@ export class Admissions {
     } catch (error) {
       if (this.#stop.aborted) return;
       const reason = reasonOf(error);
+      if (sendersFault(error)) this.#cooldown.refused(request.userId);
       this.#deps.log.info("photo refused", { user: request.userId, reason });
       await api.sendMessage(
         request.chatId,
@@ -151,6 +158,7 @@ export class Admissions {
       ).catch(() => {});
       return;
     }
+    this.#cooldown.accepted(request.userId);
     this.#onJob(job, image);
   }
 

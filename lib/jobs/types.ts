@@ -93,7 +93,13 @@ export type StartOutcome =
     readonly needed: number;
     readonly balance: number;
   }
-  | { readonly kind: "busy"; readonly limit: number };
+  | { readonly kind: "busy"; readonly limit: number }
+  /** A refused file was sent lately: photos wait (`tell`: say so, once). */
+  | {
+    readonly kind: "cooldown";
+    readonly seconds: number;
+    readonly tell: boolean;
+  };
 
 /** What became of a cancel request. */
 export type CancelOutcome = "cancelled" | "not_found" | "too_late";

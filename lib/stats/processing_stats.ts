@@ -1,3 +1,5 @@
+import { PRIVATE_FILE } from "../private_files.ts";
+
 /** How many processing times are kept overall (the old bot's limit). */
 export const MAX_TIMES = 100;
 
@@ -162,7 +164,11 @@ export const denoTextFiles: TextFiles = {
     const tmp = `${path}.tmp-${crypto.randomUUID()}`;
     try {
       const bytes = new TextEncoder().encode(text);
-      const file = await Deno.open(tmp, { write: true, createNew: true });
+      const file = await Deno.open(tmp, {
+        write: true,
+        createNew: true,
+        mode: PRIVATE_FILE,
+      });
       try {
         let written = 0;
         while (written < bytes.length) {

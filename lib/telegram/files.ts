@@ -24,10 +24,24 @@ export class PhotoDownloadError extends Error {
   }
 }
 
+/** Options of {@link PhotoSource.download}. */
+export interface DownloadOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Looks at the first {@link HEAD_BYTES} (or the whole file if smaller)
+   * before the rest is pulled; throwing refuses the file and stops the
+   * download, so a file that is no image costs a few kilobytes, not 20 MB.
+   */
+  readonly inspect?: (head: Uint8Array) => void;
+}
+
 /** Fetches the bytes of a file the user sent. */
 export interface PhotoSource {
-  download(fileId: string, signal?: AbortSignal): Promise<Uint8Array>;
+  download(fileId: string, options?: DownloadOptions): Promise<Uint8Array>;
 }
+
+/** How much of a file {@link DownloadOptions.inspect} sees. */
+export const HEAD_BYTES = 64 * 1024;
 
 /** Options of {@link telegramPhotos}. */
 export interface TelegramPhotosOptions {
@@ -43,10 +57,13 @@ export function telegramPhotos(options: TelegramPhotosOptions): PhotoSource {
   const limit = options.maxBytes ?? TELEGRAM_DOWNLOAD_LIMIT;
   const doFetch = options.fetch ?? globalThis.fetch;
   return {
-    async download(fileId, signal) {
+    async download(fileId, { signal, inspect } = {}) {
       let path: string | undefined;
+      let size: number | undefined;
       try {
-        path = (await options.api.getFile(fileId)).file_path;
+        const file = await options.api.getFile(fileId);
+        path = file.file_path;
+        size = file.file_size;
       } catch (error) {
         const tooBig = /file is too big/i.test(String(error));
         throw new PhotoDownloadError(
@@ -56,6 +73,10 @@ export function telegramPhotos(options: TelegramPhotosOptions): PhotoSource {
       }
       if (path === undefined) {
         throw new PhotoDownloadError("download", "Telegram gave no file path");
+      }
+      // getFile states the size: nothing is fetched of a file over it.
+      if (size !== undefined && size > limit) {
+        throw new PhotoDownloadError("too_big", `"${path}" is ${size} bytes`);
       }
       const url = `${options.apiRoot}/file/bot${options.token}/${path}`;
       let response: Response;
@@ -74,7 +95,7 @@ export function telegramPhotos(options: TelegramPhotosOptions): PhotoSource {
           `Cannot download "${path}": HTTP ${response.status}`,
         );
       }
-      return await readLimited(response, limit, path);
+      return await readLimited(response, { limit, path, inspect });
     },
   };
 }
@@ -84,34 +105,64 @@ function errorText(error: unknown, token: string): string {
   return text.replaceAll(token, "<redacted>");
 }
 
-// Reads at most `limit` bytes, so a hostile or wrong size cannot fill memory.
-async function readLimited(
+/**
+ * Reads at most `limit` bytes into one buffer (sized by Content-Length
+ * once the head passed `inspect`), so a hostile or wrong size cannot fill
+ * memory and the body is never copied twice.
+ */
+export async function readLimited(
   response: Response,
-  limit: number,
-  path: string,
+  { limit, path, inspect }: {
+    readonly limit: number;
+    readonly path: string;
+    readonly inspect?: ((head: Uint8Array) => void) | undefined;
+  },
 ): Promise<Uint8Array> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > limit) {
+  const header = response.headers.get("content-length");
+  const declared = header === null ? undefined : Number(header);
+  if (declared !== undefined && declared > limit) {
     await response.body?.cancel();
     throw new PhotoDownloadError("too_big", `"${path}" is ${declared} bytes`);
   }
-  const chunks: Uint8Array[] = [];
+  // Small until the head is judged (a refused file costs no 20 MB buffer),
+  // then the declared size at once: one copy of the head, none of the rest.
+  let buffer = new Uint8Array(Math.min(declared ?? HEAD_BYTES, 2 * HEAD_BYTES));
   let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.length;
-    if (size > limit) {
-      throw new PhotoDownloadError(
-        "too_big",
-        `"${path}" exceeds ${limit} bytes`,
-      );
+  let inspected = inspect === undefined;
+  const reader = (response.body ?? new ReadableStream()).getReader();
+  try {
+    // Bounded: every round adds bytes, and more than `limit` ends it.
+    for (let round = 0; round < Number.MAX_SAFE_INTEGER; round++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (size + value.length > limit) {
+        throw new PhotoDownloadError(
+          "too_big",
+          `"${path}" exceeds ${limit} bytes`,
+        );
+      }
+      if (size + value.length > buffer.length) {
+        // To the declared size, else (none, or a wrong one) by doubling.
+        const needed = size + value.length;
+        const grown = new Uint8Array(
+          declared !== undefined && declared >= needed
+            ? declared
+            : Math.min(limit, Math.max(buffer.length * 2, needed)),
+        );
+        grown.set(buffer.subarray(0, size));
+        buffer = grown;
+      }
+      buffer.set(value, size);
+      size += value.length;
+      if (!inspected && size >= HEAD_BYTES) {
+        inspected = true;
+        inspect?.(buffer.subarray(0, size));
+      }
     }
-    chunks.push(chunk);
+    if (!inspected) inspect?.(buffer.subarray(0, size));
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return size === buffer.length ? buffer : buffer.subarray(0, size);
 }

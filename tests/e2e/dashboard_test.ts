@@ -89,6 +89,12 @@ Deno.test("dashboard: a one-time link, 401 for everything else", async (t) => {
     await forged.body?.cancel();
     assert.equal(forged.status, 401);
   });
+  await t.step("a HEAD does not use the link up", async () => {
+    const head = await fetch(link, { method: "HEAD", redirect: "manual" });
+    await head.body?.cancel();
+    assert.equal(head.status, 405);
+    assert.equal(head.headers.get("set-cookie"), null);
+  });
   const cookie = await open(link);
   await t.step("the link works once", async () => {
     const again = await get(link);
@@ -107,6 +113,13 @@ Deno.test("dashboard: a one-time link, 401 for everything else", async (t) => {
     assert.ok(data.failures.length > 0);
     const js = await get(`${h.base}/dashboard/static/uplot.js`, cookie);
     assert.match(await js.text(), /uPlot/);
+  });
+  await t.step("static files are only the listed ones", async () => {
+    for (const name of ["constructor", "__proto__", "toString", "nope.js"]) {
+      const response = await get(`${h.base}/dashboard/static/${name}`, cookie);
+      await response.body?.cancel();
+      assert.equal(response.status, 404, name);
+    }
   });
 });
 

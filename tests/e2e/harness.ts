@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { type App, startApp } from "../../lib/app.ts";
 import { loadConfig } from "../../lib/config.ts";
-import { createLogger } from "../../lib/log.ts";
+import { loggerFor } from "../../lib/log.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui.ts";
 import { FakeTelegram } from "../fakes/telegram.ts";
 
@@ -56,12 +56,11 @@ export async function startHarness(
     TELEGRAM_RATE: "10000",
     ...options.env,
   });
-  const log = createLogger({
-    level: "debug",
-    format: config.logFormat,
-    secrets: [telegram.token],
-    sink: (line) => logs.push(line),
-  });
+  // The bot's own logger (every configured secret masked), at debug.
+  const log = loggerFor(
+    { ...config, logLevel: "debug", logFile: undefined },
+    (line) => logs.push(line),
+  );
   let app: App;
   try {
     app = await startApp(config, { log });

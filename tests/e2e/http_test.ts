@@ -8,8 +8,10 @@ import { exposition } from "../unit/prometheus_rules.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
 
-Deno.test("/healthz is 200 while everything answers, 503 when ComfyUI is down", async () => {
-  await using h = await startHarness({ env: { HTTP_PORT: "0" } });
+Deno.test("/healthz is 200 while everything answers, 503 once a check finds ComfyUI down", async () => {
+  await using h = await startHarness({
+    env: { HTTP_PORT: "0", COMFYUI_HEALTH_INTERVAL: "0.05" },
+  });
   const base = `http://127.0.0.1:${h.app.httpPort}`;
   await h.telegram.waitForLongPoll();
   const healthy = await fetch(`${base}/healthz`);
@@ -21,9 +23,16 @@ Deno.test("/healthz is 200 while everything answers, 503 when ComfyUI is down", 
     polling: "ok",
   });
   await h.comfy.close();
-  const sick = await fetch(`${base}/healthz`);
-  assert.equal(sick.status, 503);
-  assert.deepEqual(await sick.json(), {
+  // The next periodic check (50 ms) finds it down; ask until it does.
+  let sick: Response | undefined;
+  const deadline = Date.now() + 10_000;
+  for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
+    sick = await fetch(`${base}/healthz`);
+    if (sick.status === 503) break;
+    await sick.body?.cancel();
+  }
+  assert.equal(sick?.status, 503);
+  assert.deepEqual(await sick?.json(), {
     ok: false,
     database: "ok",
     comfyui: "down",
@@ -32,6 +41,23 @@ Deno.test("/healthz is 200 while everything answers, 503 when ComfyUI is down", 
   const missing = await fetch(`${base}/nothing`);
   await missing.body?.cancel();
   assert.equal(missing.status, 404);
+});
+
+Deno.test("/healthz serves the last check: no ComfyUI probe per hit", async () => {
+  await using h = await startHarness({
+    env: { HTTP_PORT: "0", COMFYUI_HEALTH_INTERVAL: "600" },
+  });
+  const base = `http://127.0.0.1:${h.app.httpPort}`;
+  await h.telegram.waitForLongPoll();
+  const probes = () =>
+    h.comfy.calls.filter((c) => c.path.startsWith("/system_stats")).length;
+  const before = probes();
+  for (let i = 0; i < 30; i++) {
+    const response = await fetch(`${base}/healthz`);
+    await response.body?.cancel();
+    assert.equal(response.status, 200);
+  }
+  assert.equal(probes(), before, "30 hits, no new probe");
 });
 
 Deno.test("/metrics counts jobs, render times, tokens and updates", async () => {

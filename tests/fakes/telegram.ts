@@ -90,8 +90,11 @@ export class FakeTelegram implements AsyncDisposable {
   readonly botInfo: UserFromGetMe;
   /** Every Bot API call in arrival order, except getUpdates. */
   readonly calls: RecordedCall[];
-  /** File downloads served (`path` is the file_path). */
-  readonly downloads: { path: string; at: number }[] = [];
+  /**
+   * File downloads served (`path` is the file_path; `sent`: bytes the
+   * client pulled, which stays small when it stops reading early).
+   */
+  readonly downloads: { path: string; at: number; sent: number }[] = [];
   /** Calls refused with 429 by the `rateLimit` option. */
   get rateLimited(): number {
     return this.#rate?.refused ?? 0;
@@ -299,6 +302,31 @@ export class FakeTelegram implements AsyncDisposable {
     return this.injectUpdate({
       message: structuredClone(message) as NonNullable<Update["message"]>,
     });
+  }
+
+  /** A group the bot is a member of; its id is negative. */
+  group(id: number, title = "Group"): number {
+    this.#store.addGroup(id, title);
+    return id;
+  }
+
+  /** `from` posts in the group `groupId` (as {@link sendMessageUpdate}). */
+  sendGroupMessage(
+    groupId: number,
+    from: FakeUser,
+    partial: Partial<Message>,
+  ): Update {
+    const sender = this.#store.telegramUser(from);
+    const message = this.#store.addMessage(groupId, "user", partial, sender);
+    return this.injectUpdate({
+      message: structuredClone(message) as NonNullable<Update["message"]>,
+    });
+  }
+
+  /** `from` posts a photo in the group `groupId`. */
+  sendGroupPhoto(groupId: number, from: FakeUser, image: Uint8Array): Update {
+    const photo = this.#store.photoSizes(image, image.length, {});
+    return this.sendGroupMessage(groupId, from, { photo });
   }
 
   /** The user sends text; `/commands` get `bot_command` entities. */
@@ -556,8 +584,20 @@ export class FakeTelegram implements AsyncDisposable {
     if (file?.bytes === undefined) {
       return errorResponse(new TelegramApiError(404, "Not Found"));
     }
-    this.downloads.push({ path, at: Date.now() });
-    return new Response(file.bytes.slice(), {
+    const record = { path, at: Date.now(), sent: 0 };
+    this.downloads.push(record);
+    // Streamed in 64 KB chunks as the client reads, so `sent` shows how
+    // much of the file a client that gives up early really took.
+    const bytes = file.bytes;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = bytes.slice(record.sent, record.sent + 64 * 1024);
+        record.sent += chunk.length;
+        if (chunk.length > 0) controller.enqueue(chunk);
+        if (record.sent >= bytes.length) controller.close();
+      },
+    }, { highWaterMark: 0 });
+    return new Response(body, {
       headers: {
         "content-type": "application/octet-stream",
         "content-length": String(file.bytes.length),

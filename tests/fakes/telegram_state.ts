@@ -94,10 +94,10 @@ export interface StoredMessage {
   deleted: boolean;
 }
 
-/** A private chat between the bot and one user. */
+/** A chat of the bot: private with one user, or a group it is in. */
 export interface ChatState {
   /** The chat object put into messages. */
-  chat: Chat.PrivateChat;
+  chat: Chat.PrivateChat | Chat.GroupChat | Chat.SupergroupChat;
   /** Last used message id. */
   lastMessageId: number;
   /** Messages by id. */
@@ -218,6 +218,20 @@ export class FakeStore {
       });
     }
     return merged;
+  }
+
+  /** Opens a group (negative id) or supergroup (-100…) the bot is in. */
+  addGroup(id: number, title: string): void {
+    const chat: Chat.GroupChat | Chat.SupergroupChat =
+      String(id).startsWith("-100")
+        ? { id, type: "supergroup", title }
+        : { id, type: "group", title };
+    this.chats.set(id, {
+      chat,
+      lastMessageId: 0,
+      messages: new Map(),
+      instance: String(BigInt(-id) * 7919n + 4343434343434343n),
+    });
   }
 
   /** The user as the `from` of their messages. */

@@ -36,7 +36,7 @@ Deno.test("loadConfig() requires a well-formed WEBHOOK_SECRET with WEBHOOK_URL",
       loadConfig({
         BOT_TOKEN: TOKEN,
         WEBHOOK_URL: "http://bot.example.com/telegram",
-        WEBHOOK_SECRET: "abc",
+        WEBHOOK_SECRET: "abcdefghijklmnop",
       }),
     (e) => e instanceof ConfigError && e.variable === "WEBHOOK_URL",
   );
@@ -54,6 +54,26 @@ Deno.test("loadConfig() requires a well-formed WEBHOOK_SECRET with WEBHOOK_URL",
         WEBHOOK_SECRET: "a".repeat(257),
       }),
     ConfigError,
+  );
+  // Shorter than 16: named, never echoed.
+  assert.throws(
+    () =>
+      loadConfig({
+        BOT_TOKEN: TOKEN,
+        WEBHOOK_URL: url,
+        WEBHOOK_SECRET: "SECRETPART12345",
+      }),
+    (e) =>
+      e instanceof ConfigError && e.variable === "WEBHOOK_SECRET" &&
+      /16-256/.test(e.message) && !e.message.includes("SECRETPART"),
+  );
+  assert.equal(
+    loadConfig({
+      BOT_TOKEN: TOKEN,
+      WEBHOOK_URL: url,
+      WEBHOOK_SECRET: "a".repeat(16),
+    }).webhookSecret,
+    "a".repeat(16),
   );
 });
 

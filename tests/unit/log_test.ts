@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger, describeError, redact } from "../../lib/log.ts";
+import { secretsOf } from "../../lib/secrets.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 
@@ -37,4 +38,48 @@ Deno.test("describeError() follows the cause chain", () => {
   const error = new Error("outer", { cause: new RangeError("inner") });
   assert.equal(describeError(error), "Error: outer <- RangeError: inner");
   assert.equal(redact("a-secret-b", ["secret"]), "a-<redacted>-b");
+});
+
+Deno.test("redact() masks URL user info and query strings, even unlisted", () => {
+  const cause = "error sending request for url " +
+    "(http://bob:hunter2-pw@gpu.example:8188/view?filename=a.mp4&token=t0p)";
+  const out = redact(`failed <- ${cause}`, []);
+  assert.equal(
+    out,
+    "failed <- error sending request for url " +
+      "(http://<redacted>@gpu.example:8188/view?<redacted>)",
+  );
+  assert.equal(
+    redact("see https://x.test/a, ok", []),
+    "see https://x.test/a, ok",
+  );
+});
+
+Deno.test("secretsOf() lists every configured secret, longest first", () => {
+  const secrets = secretsOf({
+    botToken: TOKEN,
+    webhookSecret: "webhook-secret-0123",
+    comfyuiServers: [
+      { headers: { authorization: "Bearer abc123xyz" }, token: "tok-9876" },
+      { headers: {}, token: undefined },
+    ],
+  });
+  for (
+    const secret of [
+      TOKEN,
+      "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+      "webhook-secret-0123",
+      "Bearer abc123xyz",
+      "abc123xyz",
+      "tok-9876",
+    ]
+  ) assert.ok(secrets.includes(secret), secret);
+  assert.equal(secrets[0], TOKEN);
+  const lines: string[] = [];
+  createLogger({ level: "info", secrets, sink: (l) => lines.push(l) })
+    .info("proxy said: bad key abc123xyz for webhook-secret-0123");
+  assert.equal(
+    lines[0],
+    "INFO proxy said: bad key <redacted> for <redacted>",
+  );
 });

@@ -85,14 +85,17 @@ async function confirm(
     deps.wizards.put(draftOf(state));
     throw error;
   }
-  if (outcome.kind === "busy") {
-    // Keep the confirmation open: it works once a running video is done.
+  if (outcome.kind === "busy" || outcome.kind === "cooldown") {
+    // Keep the confirmation open: it works once a running video is done
+    // (or the wait after a refused file is over).
     const again = deps.wizards.put(draftOf(state));
     if (again !== undefined) {
       await stepWizard(ctx, deps, { from: again, to: draftOf(again) });
     }
     await ctx.answerCallbackQuery({
-      text: ctx.t.busy({ limit: outcome.limit }),
+      text: outcome.kind === "busy"
+        ? ctx.t.busy({ limit: outcome.limit })
+        : ctx.t.cooldown({ seconds: outcome.seconds }),
       "show_alert": true,
     });
     return;
