@@ -1,11 +1,12 @@
 /**
- * Crediting a Stars payment, before the update is recorded as handled.
+ * Crediting a Stars payment, before the update is claimed as handled.
  *
- * Every other update is recorded first and skipped when Telegram delivers
- * it again; a `successful_payment` must not be: if the bot died between
- * recording it and crediting it, the re-delivery would be skipped and the
- * payment lost. The credit is idempotent instead (the charge id is unique
- * in `payments` and in the journal), so it runs first, on every delivery.
+ * Every other update is claimed first (lib/updates.ts) and not handled
+ * again; a `successful_payment` must not be: if the bot died between the
+ * claim and the credit, the payment would be lost. The credit runs first
+ * instead, so a crash before it leaves the stored update unclaimed and the
+ * next start handles it; the credit is idempotent (the charge id is unique
+ * in `payments` and in the journal), so running it twice credits once.
  *
  * @module
  */
