@@ -226,7 +226,9 @@ function serveHttp(
   });
 }
 
-// What grammY's polling loop does with a failed update.
+// What grammY's polling loop does with a failed update, which is then
+// left stored: only errors outside the features' error boundary come
+// here (the update log or the account could not be read or written).
 async function handleUpdate(
   bot: Bot<BotContext>,
   update: Update,
@@ -234,7 +236,7 @@ async function handleUpdate(
   try {
     await bot.handleUpdate(update);
   } catch (error) {
-    if (!(error instanceof BotError)) throw error;
-    await bot.errorHandler(error);
+    if (error instanceof BotError) await bot.errorHandler(error);
+    throw error;
   }
 }

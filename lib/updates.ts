@@ -1,10 +1,12 @@
 /**
  * The journal of Telegram updates. Each one is stored (`payload`) before
  * Telegram is told it arrived: the webhook answers 200, the long poll
- * confirms its offset, only after the row is written. Its handling claims
- * it (`payload` becomes NULL) before anything else happens, so an update
- * Telegram re-sends, or one stored twice, is handled once; one stored but
- * not yet claimed when the process died is handled by the next start.
+ * confirms its offset, only after the row is written. An update Telegram
+ * sends again is recognised by its update_id and not handled twice. Once
+ * handled, it is marked done (`payload` becomes NULL); one stored but not
+ * done when the process died is handled by the next start: at least once,
+ * so what a handler does with money is idempotent (a job per update_id,
+ * a payment per charge id, a grant per message).
  *
  * @module
  */
@@ -42,26 +44,32 @@ export class UpdateLog {
   }
 
   /**
-   * Claims the update for handling (recording it if it was not stored);
-   * false when its handling had already started once.
+   * Whether the update is to be handled: stored and not done yet, or seen
+   * for the first time (an update handed to the bot directly, which is
+   * then recorded as done); false when it was done before.
    */
   record(updateId: number, userId: number | undefined): boolean {
     const result = this.#db.prepare(
       `INSERT INTO updates (update_id, user_id, received_at) VALUES (?, ?, ?)
-       ON CONFLICT (update_id) DO UPDATE SET payload = NULL
-         WHERE payload IS NOT NULL`,
+       ON CONFLICT (update_id) DO NOTHING`,
     ).run(updateId, userId ?? null, sqlTime(this.#clock.now()));
-    return Number(result.changes) === 1;
+    return Number(result.changes) === 1 || this.isPending(updateId);
   }
 
-  /** Whether the update is stored and its handling has not started. */
+  /** Marks a stored update handled. */
+  done(updateId: number): void {
+    this.#db.prepare("UPDATE updates SET payload = NULL WHERE update_id = ?")
+      .run(updateId);
+  }
+
+  /** Whether the update is stored and not handled yet. */
   isPending(updateId: number): boolean {
     return this.#db.prepare(
       "SELECT 1 FROM updates WHERE update_id = ? AND payload IS NOT NULL",
     ).get(updateId) !== undefined;
   }
 
-  /** Stored updates not claimed yet, oldest first, except `skip`. */
+  /** Stored updates not handled yet, oldest first, except `skip`. */
   pending(limit: number, skip: ReadonlySet<number>): Update[] {
     if (limit <= 0) return [];
     const rows = this.#db.prepare(

@@ -91,8 +91,8 @@ export function createBot(
   return bot;
 }
 
-// Records the update before anything else; Telegram re-sends the updates
-// of a batch the bot died in, and those must not run twice.
+// Skips an update handled before (one handed to the bot directly, as
+// tests do, is recorded here; a stored one is marked done after it).
 function updateMiddleware(deps: BotDeps) {
   return async (ctx: Context, next: NextFunction) => {
     if (deps.updates?.record(ctx.update.update_id, ctx.from?.id) === false) {

@@ -1,12 +1,10 @@
 /**
- * Crediting a Stars payment, before the update is claimed as handled.
- *
- * Every other update is claimed first (lib/updates.ts) and not handled
- * again; a `successful_payment` must not be: if the bot died between the
- * claim and the credit, the payment would be lost. The credit runs first
- * instead, so a crash before it leaves the stored update unclaimed and the
- * next start handles it; the credit is idempotent (the charge id is unique
- * in `payments` and in the journal), so running it twice credits once.
+ * Crediting a Stars payment, first of all. A stored update is handled
+ * until it is done (lib/updates.ts), so a crash before the credit leaves
+ * it to the next start; the credit is idempotent (the charge id is unique
+ * in `payments` and in the journal), so handling it twice credits once.
+ * It runs before the update log's check, so even an update handed to the
+ * bot directly and seen before is credited.
  *
  * @module
  */

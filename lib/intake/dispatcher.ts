@@ -24,16 +24,21 @@ import type { Logger } from "../log.ts";
 
 /** Where the dispatcher finds stored updates (lib/updates.ts). */
 export interface Inbox {
-  /** Stored updates not claimed yet, oldest first, except `skip`. */
+  /** Stored updates not handled yet, oldest first, except `skip`. */
   pending(limit: number, skip: ReadonlySet<number>): Update[];
-  /** Whether the update is stored and its handling has not started. */
+  /** Whether the update is stored and not handled yet. */
   isPending(updateId: number): boolean;
+  /** Marks a stored update handled. */
+  done(updateId: number): void;
 }
 
 /** Options of {@link UpdateDispatcher}. */
 export interface DispatcherOptions {
   readonly inbox: Inbox;
-  /** Handles one update; a rejection is logged. */
+  /**
+   * Handles one update; a rejection (nothing could be done, e.g. the
+   * database was locked) leaves it stored for the next start.
+   */
   readonly handle: (update: Update) => Promise<void>;
   /** Updates in memory (waiting for their chat or running) at most. */
   readonly limit: number;
@@ -59,7 +64,7 @@ export class UpdateDispatcher {
   readonly #o: DispatcherOptions;
   // Update ids in memory: waiting in a chat's queue or running.
   readonly #loaded = new Set<number>();
-  // Failed before their handling claimed them: left for the next start.
+  // Failed: left stored for the next start, not taken again by this one.
   readonly #deferred = new Set<number>();
   // A chat is here while its queue is being worked through.
   readonly #chats = new Map<string, Update[]>();
@@ -176,14 +181,15 @@ export class UpdateDispatcher {
     const id = update.update_id;
     try {
       await this.#o.handle(update);
+      this.#o.inbox.done(id);
     } catch (error) {
-      this.#o.log.error("an update failed", { update: id, error });
+      this.#deferred.add(id);
+      this.#o.log.error("update left for the next start", {
+        update: id,
+        error,
+      });
     } finally {
       this.#loaded.delete(id);
-      if (this.#o.inbox.isPending(id)) {
-        this.#deferred.add(id);
-        this.#o.log.warn("update left for the next start", { update: id });
-      }
       for (const resolve of this.#handledWaiters.get(id) ?? []) resolve();
       this.#handledWaiters.delete(id);
       this.#wake();

@@ -75,7 +75,15 @@ export interface StartRequest {
 
 /** What became of a {@link StartRequest}. */
 export type StartOutcome =
-  | { readonly kind: "started" }
+  | {
+    readonly kind: "started";
+    /**
+     * Settles when the photo check ended (a job exists, or the user was
+     * told why not); an update handler awaits it, so that an update is
+     * not marked handled while its photo is still being checked.
+     */
+    readonly admitted?: Promise<void>;
+  }
   | { readonly kind: "duplicate" }
   | {
     readonly kind: "insufficient";
