@@ -9,6 +9,7 @@ import { JobError, reasonOf } from "./errors.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
 import { ProgressReporter, type ServerProgress } from "./progress_reporter.ts";
 import { Admissions } from "./admission.ts";
+import { CaptureDeferredError, settleSent } from "./settle.ts";
 import { JobQueue } from "./queue.ts";
 import { FINAL_STATES, type Job } from "./store.ts";
 import type {
@@ -155,6 +156,16 @@ export class JobRunner {
     const signal = AbortSignal.any([cancel, this.#shutdown.signal]);
     let result: (RenderResult & { seconds?: number }) | undefined;
     try {
+      if (resumed && job.videoMessageId !== undefined) {
+        // Sent before the last stop, not captured: never sent again.
+        log.info("completing a job whose video was sent");
+        const done = await settleSent(this.#deps, job, {
+          renderSeconds: 0,
+          signal: this.#shutdown.signal,
+        });
+        await this.#done(done, undefined, progress, log);
+        return;
+      }
       await this.#announce(job, progress, resumed);
       // A job that has to wait in line lets its photo go and fetches it
       // again by file_id at its turn: a long queue holds no photos (up to
@@ -319,8 +330,7 @@ export class JobRunner {
     progress: ProgressReporter,
     log: Logger,
   ): Promise<void> {
-    const { store, times, ledger } = this.#deps;
-    const t = messages(job.locale as Locale);
+    const { store } = this.#deps;
     store.advance(job.id, "delivering");
     // A cancel that came in while the render was finishing has refunded
     // the job already: then nothing is sent.
@@ -330,17 +340,31 @@ export class JobRunner {
     // The video goes at once: no status edit takes the chat's turn first
     // (Telegram paces each chat), the chat action shows the upload.
     progress.setKeyboard(undefined);
-    const videoFileId = await sendVideo(this.#deps.api, job, video, {
+    const sent = await sendVideo(this.#deps.api, job, video, {
       botUsername: this.#deps.botUsername,
       preview: result.preview === true,
       clock: this.#deps.clock,
     });
-    const seconds = result.seconds;
-    const done = store.complete(job.id, {
-      renderSeconds: seconds ?? 0,
-      ...(videoFileId ? { videoFileId } : {}),
+    // From here the video is the user's: the job is captured, never
+    // refunded, however long the database refuses the write.
+    const done = await settleSent(this.#deps, job, {
+      sent,
+      renderSeconds: result.seconds ?? 0,
+      signal: this.#shutdown.signal,
     });
-    log.info("job done", { cost: job.cost, state: done.state });
+    await this.#done(done, result.seconds, progress, log);
+  }
+
+  // A captured job: statistics and the final status line.
+  async #done(
+    job: Job,
+    seconds: number | undefined,
+    progress: ProgressReporter,
+    log: Logger,
+  ): Promise<void> {
+    const { times, ledger } = this.#deps;
+    const t = messages(job.locale as Locale);
+    log.info("job done", { cost: job.cost, state: job.state });
     this.#deps.onJobEnd?.({ jobId: job.id, outcome: "done" });
     if (seconds !== undefined) {
       await times.record(settingsKey(job), seconds).catch((error) =>
@@ -364,6 +388,20 @@ export class JobRunner {
   ): Promise<void> {
     const t = messages(job.locale as Locale);
     progress.setKeyboard(undefined);
+    if (error instanceof CaptureDeferredError) {
+      // The user has the video; the next start captures the job (or, if
+      // even the video could not be recorded, delivers it again).
+      log.error("video sent; its capture is left for the next start", {
+        recorded: error.recorded,
+        error,
+      });
+      return;
+    }
+    if (this.#deps.store.get(job.id)?.state === "done") {
+      // Captured already (a status edit failed after it): nothing to undo.
+      log.warn("error after the job was done", { error });
+      return;
+    }
     if (cancel.aborted) {
       log.info("job cancelled by the user");
       await progress.show(t.cancelled({ cost: job.cost }), {

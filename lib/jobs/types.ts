@@ -1,3 +1,4 @@
+import type { SettleOptions } from "./settle.ts";
 import type { Api } from "grammy";
 import type { Clock } from "../clock.ts";
 import type { Renderer, VideoFile } from "../comfy/mod.ts";
@@ -50,6 +51,8 @@ export interface JobRunnerDeps {
   readonly freeVideosPerDay?: number;
   /** Told how every job ended (admin alerts count failures in a row). */
   readonly onJobEnd?: (end: JobEnd) => void;
+  /** Retries of the capture after a sent video (lib/jobs/settle.ts). */
+  readonly settle?: SettleOptions;
 }
 
 /** How a job ended, for {@link JobRunnerDeps.onJobEnd}. */
