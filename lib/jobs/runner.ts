@@ -5,11 +5,12 @@ import { type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 import { QUALITIES, settingsKey } from "../pricing.ts";
 import { sendVideo } from "./delivery.ts";
-import { JobError, reasonOf } from "./errors.ts";
+import { JobError } from "./errors.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
 import { ProgressReporter, type ServerProgress } from "./progress_reporter.ts";
 import { Admissions } from "./admission.ts";
-import { CaptureDeferredError, settleSent } from "./settle.ts";
+import { settleSent } from "./settle.ts";
+import { handleFailure } from "./failure.ts";
 import { JobQueue } from "./queue.ts";
 import { FINAL_STATES, type Job } from "./store.ts";
 import type {
@@ -181,7 +182,14 @@ export class JobRunner {
       );
       await this.#finish(job, result, progress, log);
     } catch (error) {
-      await this.#handleFailure(job, error, progress, log, cancel);
+      await handleFailure(this.#deps, {
+        job,
+        error,
+        progress,
+        log,
+        cancelled: cancel.aborted,
+        stopping: this.#shutdown.signal.aborted,
+      });
     } finally {
       progress.close();
       // Delivered, refused or cancelled: the spool keeps nothing. (After a
@@ -377,75 +385,5 @@ export class JobRunner {
         ? t.free.done({ balance })
         : t.doneNote({ cost: job.cost, balance }),
     );
-  }
-
-  async #handleFailure(
-    job: Job,
-    error: unknown,
-    progress: ProgressReporter,
-    log: Logger,
-    cancel: AbortSignal,
-  ): Promise<void> {
-    const t = messages(job.locale as Locale);
-    progress.setKeyboard(undefined);
-    if (error instanceof CaptureDeferredError) {
-      // The user has the video; the next start captures the job (or, if
-      // even the video could not be recorded, delivers it again).
-      log.error("video sent; its capture is left for the next start", {
-        recorded: error.recorded,
-        error,
-      });
-      return;
-    }
-    if (this.#deps.store.get(job.id)?.state === "done") {
-      // Captured already (a status edit failed after it): nothing to undo.
-      log.warn("error after the job was done", { error });
-      return;
-    }
-    if (cancel.aborted) {
-      log.info("job cancelled by the user");
-      await progress.show(t.cancelled({ cost: job.cost }), {
-        fallbackToNew: true,
-      });
-      return;
-    }
-    if (this.#shutdown.signal.aborted) {
-      log.info("job left for the next start", {
-        state: this.#deps.store.get(job.id)?.state,
-      });
-      await progress.show(t.paused);
-      return;
-    }
-    const reason = reasonOf(error);
-    log.error("job failed", { reason, error });
-    try {
-      this.#deps.store.fail(
-        job.id,
-        `${reason}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } catch (ledgerError) {
-      log.error("cannot release the hold", { error: ledgerError });
-      return;
-    }
-    this.#deps.onJobEnd?.({ jobId: job.id, outcome: "failed", reason });
-    await progress.show(t.failed({ reason: t.reasons[reason] }), {
-      fallbackToNew: true,
-    });
-    if (reason === "too_big") await this.#tellAdmins(job, error);
-  }
-
-  // Something only the operator can fix (the workflow's output size).
-  async #tellAdmins(job: Job, error: unknown): Promise<void> {
-    const text = `⚠️ lora-bot: job ${job.id} of user ${job.userId} could not ` +
-      `be delivered: ${
-        error instanceof Error ? error.message : String(error)
-      }. ` +
-      `The workflow makes videos over Telegram's 50 MB upload limit; install ` +
-      `ffmpeg on the bot's server to re-encode them, or lower the output size.`;
-    for (const admin of this.#deps.adminUserIds ?? []) {
-      await this.#deps.api.sendMessage(admin, text).catch((e) =>
-        this.#deps.log.warn("cannot alert the admin", { admin, error: e })
-      );
-    }
   }
 }
