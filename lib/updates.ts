@@ -72,17 +72,12 @@ export class UpdateLog {
   /** Stored updates not handled yet, oldest first, except `skip`. */
   pending(limit: number, skip: ReadonlySet<number>): Update[] {
     if (limit <= 0) return [];
-    const rows = this.#db.prepare(
-      `SELECT update_id, payload FROM updates WHERE payload IS NOT NULL
+    return this.#db.prepare(
+      `SELECT payload FROM updates WHERE payload IS NOT NULL
+         AND update_id NOT IN (SELECT value FROM json_each(?))
        ORDER BY update_id LIMIT ?`,
-    ).all(limit + skip.size);
-    const updates: Update[] = [];
-    for (const row of rows) {
-      if (updates.length >= limit) break;
-      if (skip.has(Number(row.update_id))) continue;
-      updates.push(JSON.parse(String(row.payload)) as Update);
-    }
-    return updates;
+    ).all(JSON.stringify([...skip]), limit)
+      .map((row) => JSON.parse(String(row.payload)) as Update);
   }
 
   /** Forgets handled updates older than a week; returns how many. */

@@ -14,7 +14,8 @@
  *
  * A `pre_checkout_query` (Telegram gives up on it after 10 s) has no chat
  * and runs at once; it and a `callback_query` are taken in even when the
- * bound is reached, so neither ever waits behind other chats.
+ * bound is reached (up to twice the bound), so neither waits behind other
+ * chats.
  *
  * @module
  */
@@ -88,7 +89,11 @@ export class UpdateDispatcher {
    */
   offer(update: Update): void {
     if (this.#closed) return;
-    if (urgent(update) && !this.#loaded.has(update.update_id)) {
+    // Over the bound, but not without one: twice the bound at most.
+    if (
+      urgent(update) && !this.#loaded.has(update.update_id) &&
+      this.#loaded.size < 2 * this.#o.limit
+    ) {
       this.#admit(update);
     }
     this.pump();
