@@ -102,10 +102,11 @@ export function startTransport(
   // Telegram re-sends an update whose receipt it did not learn of (the
   // bot died first); stored once, it is handled once.
   const accept = (update: Update) => {
-    if (updates.store(update)) dispatcher.offer(update);
-    else {log.info("skipped a re-delivered update", {
-        update: update.update_id,
-      });}
+    if (updates.store(update)) {
+      dispatcher.offer(update);
+      return;
+    }
+    log.info("skipped a re-delivered update", { update: update.update_id });
   };
   const webhook = config.webhookUrl === undefined
     ? undefined
