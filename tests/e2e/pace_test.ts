@@ -1,16 +1,17 @@
 /**
  * No user can slow down another (#14): at Telegram's real pace (one
  * message a second to a chat, 30 a second overall), one user flooding the
- * bot with 20 messages does not delay another user's /start or a
+ * bot with 20 messages does not delay another user's /start, button or a
  * pre-checkout query, which Telegram gives up on after 10 s.
  */
 
 import assert from "node:assert/strict";
 import { startHarness } from "./harness.ts";
+import { dataOf } from "./helpers.ts";
 
 const FLOOD = 20;
 
-Deno.test("at production pace a flooding user delays nobody else's /start or pre-checkout", async (t) => {
+Deno.test("at production pace a flooding user delays nobody else's /start, button or pre-checkout", async (t) => {
   await using h = await startHarness({
     env: {
       TELEGRAM_CHAT_INTERVAL: "1",
@@ -64,6 +65,29 @@ Deno.test("at production pace a flooding user delays nobody else's /start or pre
     const ms = answer.at - sent;
     assert.ok(ms < 1000, `pre-checkout answered after ${ms} ms`);
     assert.equal(answer.params.ok, true);
+    assert.ok(toChatty() < FLOOD, "the flood is still being answered");
+  });
+
+  await t.step("another user's button is answered within 1 s", async () => {
+    const menu = await h.telegram.waitForCall("sendMessage", {
+      where: (c) =>
+        c.params.chat_id === other.id && c.params.reply_markup !== undefined,
+    });
+    const entry = h.telegram.chat(other.id).find((e) =>
+      e.message_id === (menu.result as { message_id: number }).message_id
+    );
+    assert.ok(entry);
+    const sent = Date.now();
+    const press = h.telegram.clickButton(
+      other,
+      entry.message_id,
+      dataOf(entry, "💰 Баланс"),
+    );
+    const answer = await h.telegram.waitForCall("answerCallbackQuery", {
+      where: (c) => c.params.callback_query_id === press.callback_query?.id,
+    });
+    const ms = answer.at - sent;
+    assert.ok(ms < 1000, `button answered after ${ms} ms`);
     assert.ok(toChatty() < FLOOD, "the flood is still being answered");
   });
 
