@@ -18,6 +18,11 @@ import { sqlTime } from "./ledger/mod.ts";
 
 /** Telegram keeps undelivered updates for 24 hours; a week is ample. */
 const KEEP_MS = 7 * 24 * 3_600_000;
+/**
+ * Tries of one update: handling is at least once, so an update whose
+ * handling kills the process would otherwise do so on every start.
+ */
+export const MAX_ATTEMPTS = 3;
 
 /** Which update ids were already handled. */
 export class UpdateLog {
@@ -44,16 +49,28 @@ export class UpdateLog {
   }
 
   /**
-   * Whether the update is to be handled: stored and not done yet, or seen
-   * for the first time (an update handed to the bot directly, which is
-   * then recorded as done); false when it was done before.
+   * Whether to handle an update, counting a try: `handle` when it is stored
+   * and not done (or seen for the first time: an update handed to the bot
+   * directly, which is then recorded as done), `seen` when it was done
+   * before, `given_up` (and marked done) on its try past
+   * {@link MAX_ATTEMPTS}.
    */
-  record(updateId: number, userId: number | undefined): boolean {
+  record(
+    updateId: number,
+    userId: number | undefined,
+  ): "handle" | "seen" | "given_up" {
     const result = this.#db.prepare(
       `INSERT INTO updates (update_id, user_id, received_at) VALUES (?, ?, ?)
-       ON CONFLICT (update_id) DO NOTHING`,
+       ON CONFLICT (update_id) DO UPDATE SET attempts = attempts + 1
+         WHERE payload IS NOT NULL`,
     ).run(updateId, userId ?? null, sqlTime(this.#clock.now()));
-    return Number(result.changes) === 1 || this.isPending(updateId);
+    if (Number(result.changes) === 0) return "seen";
+    const row = this.#db.prepare(
+      "SELECT attempts FROM updates WHERE update_id = ?",
+    ).get(updateId);
+    if (Number(row?.attempts) <= MAX_ATTEMPTS) return "handle";
+    this.done(updateId);
+    return "given_up";
   }
 
   /** Marks a stored update handled. */

@@ -215,11 +215,13 @@ CREATE TABLE dashboard_links (
 `;
 
 // Telegram updates are stored before they are acknowledged (`payload`
-// holds the update until its handling starts), and a job remembers the
+// holds the update until it is handled, `attempts` counts the tries, so
+// one that kills the process is given up), and a job remembers the
 // message of its sent video, so a capture that could not be written is
 // completed by the next start without sending the video again.
 const V3 = `
 ALTER TABLE updates ADD COLUMN payload TEXT;
+ALTER TABLE updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX updates_pending ON updates (update_id) WHERE payload IS NOT NULL;
 ALTER TABLE jobs ADD COLUMN video_message_id INTEGER;
 `;

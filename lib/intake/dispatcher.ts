@@ -105,9 +105,15 @@ export class UpdateDispatcher {
     const free = this.#o.limit - this.#loaded.size;
     if (free <= 0) return;
     const skip = new Set([...this.#loaded, ...this.#deferred]);
-    for (const update of this.#o.inbox.pending(free, skip)) {
-      this.#admit(update);
+    let updates: Update[];
+    try {
+      updates = this.#o.inbox.pending(free, skip);
+    } catch (error) {
+      // Tried again when the next update arrives or one ends.
+      this.#o.log.error("cannot read stored updates", { error });
+      return;
     }
+    for (const update of updates) this.#admit(update);
   }
 
   /**

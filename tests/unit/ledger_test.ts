@@ -289,8 +289,10 @@ Deno.test("JobStore records when a job reached each state", () => {
 const DOWNGRADE: Record<number, string> = {
   1: `DROP TABLE dashboard_links; DROP INDEX updates_pending;
       ALTER TABLE updates DROP COLUMN payload;
+      ALTER TABLE updates DROP COLUMN attempts;
       ALTER TABLE jobs DROP COLUMN video_message_id; PRAGMA user_version = 1`,
   2: `DROP INDEX updates_pending; ALTER TABLE updates DROP COLUMN payload;
+      ALTER TABLE updates DROP COLUMN attempts;
       ALTER TABLE jobs DROP COLUMN video_message_id; PRAGMA user_version = 2`,
 };
 
@@ -315,7 +317,7 @@ for (const version of [1, 2]) {
           3,
         );
         store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
-        store.db.prepare("SELECT payload FROM updates").all();
+        store.db.prepare("SELECT payload, attempts FROM updates").all();
         store.db.prepare("SELECT video_message_id FROM jobs").all();
         assert.equal(store.ledger.account(9)?.tokens, 40);
       } finally {
