@@ -74,6 +74,11 @@ export interface App {
   readonly polling: Promise<void>;
   /** Stops polling, lets jobs finish within the grace period, closes the DB. */
   stop(): Promise<void>;
+  /**
+   * Resolves once the update with this id, stored when it arrived, has
+   * been handled (tests: Telegram is told of an update before that).
+   */
+  handled(updateId: number): Promise<void>;
 }
 
 /** Starts the bot with long polling, or in webhook mode with WEBHOOK_URL. */
@@ -275,6 +280,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     transport = startTransport(config, {
       bot,
       db: store.db,
+      updates,
       metrics,
       pool: backends?.pool,
       dashboard: dashboard?.routes,
@@ -318,5 +324,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     httpPort: transport.httpPort,
     polling: receiving.polling,
     stop,
+    handled: (updateId) => transport.handled(updateId),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * How updates reach a started bot: long polling, or in webhook mode
- * Telegram's POSTs to the HTTP server. The same server answers `/healthz`,
- * `/metrics` and the admin dashboard when HTTP_PORT is set.
+ * Telegram's POSTs to the HTTP server; either way each update is stored
+ * before Telegram is told it arrived, then handled concurrently by chat
+ * (lib/intake/). The same server answers `/healthz`, `/metrics` and the
+ * admin dashboard when HTTP_PORT is set.
  *
  * @module
  */
@@ -21,8 +23,10 @@ import {
   startHttpServer,
 } from "./http/server.ts";
 import { WebhookReceiver } from "./http/webhook.ts";
+import { Poller, UpdateDispatcher } from "./intake/mod.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
+import type { UpdateLog } from "./updates.ts";
 
 /** The settings {@link startTransport} reads. */
 export type TransportConfig = Pick<
@@ -42,6 +46,8 @@ export type TransportConfig = Pick<
 export interface TransportDeps {
   readonly bot: Bot<BotContext>;
   readonly db: DatabaseSync;
+  /** Where updates are stored before they are handled. */
+  readonly updates: UpdateLog;
   readonly metrics: Metrics;
   /** The render servers `/healthz` checks; undefined: it asks COMFYUI_URL. */
   readonly pool: RenderPool | undefined;
@@ -69,6 +75,8 @@ export interface Transport {
   receive(): Promise<Receiving>;
   /** Takes no more updates: closes the webhook or stops polling, then HTTP. */
   close(): Promise<void>;
+  /** Resolves once a stored update has been handled (tests). */
+  handled(updateId: number): Promise<void>;
 }
 
 // What the bot asks Telegram for, in polling and webhook mode alike.
@@ -79,6 +87,9 @@ const ALLOWED_UPDATES = [
 ] as const;
 // A long poll returns within 30 s; no success for this long means stuck.
 const POLL_STALE_MS = 90_000;
+// Updates in memory at most (grammY runner's default sink bound); more
+// wait in the `updates` table, and long polling waits for room.
+const UPDATES_IN_FLIGHT = 500;
 
 /**
  * Starts the HTTP server when HTTP_PORT is set or in webhook mode (it
@@ -89,34 +100,58 @@ export function startTransport(
   config: TransportConfig,
   deps: TransportDeps,
 ): Transport {
-  const { bot, log } = deps;
+  const { bot, log, updates } = deps;
+  const dispatcher = new UpdateDispatcher({
+    inbox: updates,
+    handle: (update) => handleUpdate(bot, update),
+    limit: UPDATES_IN_FLIGHT,
+    log,
+  });
+  // Telegram re-sends an update whose receipt it did not learn of (the
+  // bot died first); stored once, it is handled once.
+  const accept = (update: Update) => {
+    if (updates.store(update)) {
+      dispatcher.offer(update);
+      return;
+    }
+    log.info("skipped a re-delivered update", { update: update.update_id });
+  };
   const webhook = config.webhookUrl === undefined
     ? undefined
     : new WebhookReceiver({
       secret: config.webhookSecret ?? "",
-      handle: (update) => handleWebhookUpdate(bot, update),
+      accept,
       onUpdate: () => deps.metrics.updates.inc(),
       log,
     });
-  const pollingAlive = pollingCheck(deps, webhook !== undefined);
+  const poller = webhook === undefined
+    ? new Poller({
+      api: bot.api,
+      allowedUpdates: ALLOWED_UPDATES,
+      clock: deps.clock,
+      log,
+      accept: (batch) => batch.forEach(accept),
+      room: () => dispatcher.room(),
+    })
+    : undefined;
+  const pollingAlive = pollingCheck(deps, poller);
   const http = config.httpPort !== undefined || webhook !== undefined
     ? serveHttp(config, deps, { webhook, pollingAlive })
     : undefined;
-  // A polling failure after close() began (grammY aborts its retry sleep)
-  // is part of stopping; any other one is fatal and reported to the caller.
+  // A polling failure after close() began is part of stopping; any other
+  // one is fatal and reported to the caller.
   let closing = false;
   let stopped = () => {};
   return {
     httpPort: http?.port,
     async receive() {
-      if (webhook === undefined) {
+      // Updates stored by an earlier run and never handled go first.
+      dispatcher.pump();
+      if (poller !== undefined) {
         return {
-          polling: bot.start({
-            drop_pending_updates: false,
-            allowed_updates: ALLOWED_UPDATES,
-            onStart: (info) =>
-              log.info("polling started", { bot: info.username }),
-          }).catch((error) => {
+          polling: poller.run(() =>
+            log.info("polling started", { bot: bot.botInfo.username })
+          ).catch((error) => {
             if (closing) {
               log.debug("polling ended while stopping", { error });
               return;
@@ -133,16 +168,19 @@ export function startTransport(
           drop_pending_updates: false,
         });
       } catch (error) {
+        await dispatcher.close();
         await http?.close();
         throw error;
       }
       log.info("webhook set", { url: config.webhookUrl });
       return { polling };
     },
+    handled: (updateId) => dispatcher.handled(updateId),
     async close() {
       closing = true;
-      if (webhook !== undefined) await webhook.close();
-      else await bot.stop();
+      webhook?.close();
+      await poller?.stop();
+      await dispatcher.close();
       await http?.close();
       stopped();
     },
@@ -151,12 +189,15 @@ export function startTransport(
 
 // For /healthz: updates arrive (always true in webhook mode), or the long
 // poll succeeded lately. The clock starts when the transport does.
-function pollingCheck(deps: TransportDeps, webhook: boolean): () => boolean {
-  const { bot, clock, metrics } = deps;
+function pollingCheck(
+  deps: TransportDeps,
+  poller: Poller | undefined,
+): () => boolean {
+  const { clock, metrics } = deps;
   const startedAt = clock.now();
   return () =>
-    webhook ||
-    (bot.isRunning() &&
+    poller === undefined ||
+    (poller.running &&
       clock.now() - (metrics.lastPollAt ?? startedAt) < POLL_STALE_MS);
 }
 
@@ -195,15 +236,17 @@ function serveHttp(
   });
 }
 
-// What grammY's polling loop does with a failed update, for webhook mode.
-async function handleWebhookUpdate(
+// What grammY's polling loop does with a failed update, which is then
+// left stored: only errors outside the features' error boundary come
+// here (the update log or the account could not be read or written).
+async function handleUpdate(
   bot: Bot<BotContext>,
   update: Update,
 ): Promise<void> {
   try {
     await bot.handleUpdate(update);
   } catch (error) {
-    if (!(error instanceof BotError)) throw error;
-    await bot.errorHandler(error);
+    if (error instanceof BotError) await bot.errorHandler(error);
+    throw error;
   }
 }

@@ -46,8 +46,14 @@ export interface BotDeps {
   readonly dashboard?: {
     link(admin: number, locale: string): Promise<string>;
   };
-  /** Records handled update ids, so a re-delivered update is skipped. */
-  readonly updates?: { record(updateId: number, userId?: number): boolean };
+  /**
+   * The update log: whether to handle an update (`handle`), or skip it as
+   * handled before (`seen`) or tried too often (`given_up`: its handling
+   * killed the bot each time).
+   */
+  readonly updates?: {
+    record(updateId: number, userId?: number): "handle" | "seen" | "given_up";
+  };
   /** Who may use /addtokens, /users, /user and /stats. */
   readonly adminUserIds: readonly number[];
   readonly tokensPerVideo: number;

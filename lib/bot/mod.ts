@@ -96,12 +96,19 @@ export function createBot(
   return bot;
 }
 
-// Records the update before anything else; Telegram re-sends the updates
-// of a batch the bot died in, and those must not run twice.
+// Skips an update handled before (one handed to the bot directly, as
+// tests do, is recorded here; a stored one is marked done after it).
 function updateMiddleware(deps: BotDeps) {
   return async (ctx: Context, next: NextFunction) => {
-    if (deps.updates?.record(ctx.update.update_id, ctx.from?.id) === false) {
+    const verdict = deps.updates?.record(ctx.update.update_id, ctx.from?.id);
+    if (verdict === "seen") {
       deps.log.info("skipped a re-delivered update", {
+        update: ctx.update.update_id,
+      });
+      return;
+    }
+    if (verdict === "given_up") {
+      deps.log.error("update given up: its handling failed on every try", {
         update: ctx.update.update_id,
       });
       return;

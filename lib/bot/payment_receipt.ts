@@ -1,11 +1,10 @@
 /**
- * Crediting a Stars payment, before the update is recorded as handled.
- *
- * Every other update is recorded first and skipped when Telegram delivers
- * it again; a `successful_payment` must not be: if the bot died between
- * recording it and crediting it, the re-delivery would be skipped and the
- * payment lost. The credit is idempotent instead (the charge id is unique
- * in `payments` and in the journal), so it runs first, on every delivery.
+ * Crediting a Stars payment, first of all. A stored update is handled
+ * until it is done (lib/updates.ts), so a crash before the credit leaves
+ * it to the next start; the credit is idempotent (the charge id is unique
+ * in `payments` and in the journal), so handling it twice credits once.
+ * It runs before the update log's check, so even an update handed to the
+ * bot directly and seen before is credited.
  *
  * @module
  */

@@ -39,6 +39,11 @@ export function runVerify(config: Config, print: Print, now: number): number {
         `granted=${f.granted} bought=${f.bought} refunded=${f.refunded} journal=${f.journalRows} ` +
         `jobs=${JSON.stringify(f.jobsByState)}`,
     );
+    if (f.sentUncaptured > 0) {
+      print(
+        `note    ${f.sentUncaptured} job(s) sent their video and are captured by the next start`,
+      );
+    }
     if (report.broken !== undefined) {
       print(`FAILED  ${report.broken.rule}: ${report.broken.detail}`);
       return 1;

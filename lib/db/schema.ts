@@ -11,7 +11,7 @@
 import type { DatabaseSync } from "node:sqlite";
 
 /** The schema version this build writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // The old bot's table, as its README documents it; older copies lacked some
 // columns, which step one adds before the table is rebuilt with checks.
@@ -214,6 +214,18 @@ CREATE TABLE dashboard_links (
 );
 `;
 
+// Telegram updates are stored before they are acknowledged (`payload`
+// holds the update until it is handled, `attempts` counts the tries, so
+// one that kills the process is given up), and a job remembers the
+// message of its sent video, so a capture that could not be written is
+// completed by the next start without sending the video again.
+const V3 = `
+ALTER TABLE updates ADD COLUMN payload TEXT;
+ALTER TABLE updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX updates_pending ON updates (update_id) WHERE payload IS NOT NULL;
+ALTER TABLE jobs ADD COLUMN video_message_id INTEGER;
+`;
+
 function columnsOf(db: DatabaseSync, table: string): Set<string> {
   const rows = db.prepare(`PRAGMA table_info(${table})`).all();
   return new Set(rows.map((row) => String(row.name)));
@@ -263,7 +275,8 @@ export function migrate(db: DatabaseSync): MigrationReport {
       );
       db.exec(V1);
     }
-    db.exec(V2);
+    if (from < 2) db.exec(V2);
+    db.exec(V3);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {

@@ -1,9 +1,11 @@
 /**
  * Webhook mode: Telegram POSTs each update to us. A request without the
  * right `X-Telegram-Bot-Api-Secret-Token` gets 401 and is not looked at.
- * A good one is answered at once and handled afterwards, one update after
- * another as long polling would, so a slow handler never makes Telegram
- * resend an update (it does after ~60 s without an answer).
+ * A good one is stored first (the `updates` table) and answered 200 only
+ * then, so an update Telegram was told we have survives a SIGKILL; it is
+ * handled afterwards from there (lib/intake/), so a slow handler never
+ * makes Telegram resend an update (it does after ~60 s without an answer).
+ * One that cannot be stored gets 500, and Telegram sends it again.
  *
  * @module
  */
@@ -17,8 +19,11 @@ export const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 /** Options of {@link WebhookReceiver}. */
 export interface WebhookReceiverOptions {
   readonly secret: string;
-  /** Handles one update (the bot's `handleUpdate` plus its error handler). */
-  readonly handle: (update: Update) => Promise<void>;
+  /**
+   * Stores the update and hands it on for handling; throws when it cannot
+   * be stored (a duplicate is fine: it was stored before).
+   */
+  readonly accept: (update: Update) => void;
   /** Told about each accepted update (metrics). */
   readonly onUpdate?: () => void;
   readonly log: Logger;
@@ -28,7 +33,6 @@ export interface WebhookReceiverOptions {
 export class WebhookReceiver {
   readonly #o: WebhookReceiverOptions;
   readonly #secret: Uint8Array;
-  #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(options: WebhookReceiverOptions) {
@@ -57,26 +61,22 @@ export class WebhookReceiver {
     } catch {
       return new Response("bad update\n", { status: 400 });
     }
-    this.#o.onUpdate?.();
-    this.#queue = this.#queue.then(() => this.#run(update));
-    return new Response(null, { status: 200 });
-  }
-
-  /** Refuses new updates and resolves when the accepted ones are handled. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#queue;
-  }
-
-  async #run(update: Update): Promise<void> {
     try {
-      await this.#o.handle(update);
+      this.#o.accept(update);
     } catch (error) {
-      this.#o.log.error("webhook update failed", {
+      this.#o.log.error("cannot store a webhook update", {
         update: update.update_id,
         error,
       });
+      return new Response("cannot store the update\n", { status: 500 });
     }
+    this.#o.onUpdate?.();
+    return new Response(null, { status: 200 });
+  }
+
+  /** Refuses new updates (the accepted ones are stored already). */
+  close(): void {
+    this.#closed = true;
   }
 
   // Compared in constant time: the answer time must not reveal the secret.

@@ -92,7 +92,7 @@ export class Admissions {
         this.#tasks.delete(done);
       });
     this.#tasks.add(done);
-    return { kind: "started" };
+    return { kind: "started", admitted: done };
   }
 
   // Downloads and checks the photo, then creates the job with its hold.

@@ -6,6 +6,7 @@ import { JobError } from "./errors.ts";
 import type { Job } from "./store.ts";
 import type { VideoFile } from "../comfy/spool.ts";
 import type { Clock } from "../clock.ts";
+import type { SentVideo } from "./settle.ts";
 
 /**
  * The caption of a job's video: the bot's link, the settings, and the
@@ -32,14 +33,14 @@ export function videoCaption(
 
 /**
  * Sends the finished video with its caption (the bot's link) and the
- * "create another" buttons; returns Telegram's file_id of the video.
+ * "create another" buttons; returns its message and Telegram's file_id.
  */
 export async function sendVideo(
   api: Api,
   job: Job,
   video: VideoFile,
   options: { botUsername: string; preview: boolean; clock: Clock },
-): Promise<string | undefined> {
+): Promise<SentVideo> {
   const t = messages(job.locale as Locale);
   try {
     const sending = api.sendVideo(
@@ -60,7 +61,10 @@ export async function sendVideo(
       options.clock,
       sending,
     );
-    return message.video?.file_id;
+    return {
+      messageId: message.message_id,
+      videoFileId: message.video?.file_id,
+    };
   } catch (error) {
     throw new JobError("send", "Telegram refused the video", { cause: error });
   }

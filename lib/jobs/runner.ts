@@ -5,10 +5,12 @@ import { type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 import { QUALITIES, settingsKey } from "../pricing.ts";
 import { sendVideo } from "./delivery.ts";
-import { JobError, reasonOf } from "./errors.ts";
+import { JobError } from "./errors.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
 import { ProgressReporter, type ServerProgress } from "./progress_reporter.ts";
 import { Admissions } from "./admission.ts";
+import { settleSent } from "./settle.ts";
+import { handleFailure } from "./failure.ts";
 import { JobQueue } from "./queue.ts";
 import { FINAL_STATES, type Job } from "./store.ts";
 import type {
@@ -155,6 +157,16 @@ export class JobRunner {
     const signal = AbortSignal.any([cancel, this.#shutdown.signal]);
     let result: (RenderResult & { seconds?: number }) | undefined;
     try {
+      if (resumed && job.videoMessageId !== undefined) {
+        // Sent before the last stop, not captured: never sent again.
+        log.info("completing a job whose video was sent");
+        const done = await settleSent(this.#deps, job, {
+          renderSeconds: 0,
+          signal: this.#shutdown.signal,
+        });
+        await this.#done(done, undefined, progress, log);
+        return;
+      }
       await this.#announce(job, progress, resumed);
       // A job that has to wait in line lets its photo go and fetches it
       // again by file_id at its turn: a long queue holds no photos (up to
@@ -170,7 +182,14 @@ export class JobRunner {
       );
       await this.#finish(job, result, progress, log);
     } catch (error) {
-      await this.#handleFailure(job, error, progress, log, cancel);
+      await handleFailure(this.#deps, {
+        job,
+        error,
+        progress,
+        log,
+        cancelled: cancel.aborted,
+        stopping: this.#shutdown.signal.aborted,
+      });
     } finally {
       progress.close();
       // Delivered, refused or cancelled: the spool keeps nothing. (After a
@@ -319,8 +338,7 @@ export class JobRunner {
     progress: ProgressReporter,
     log: Logger,
   ): Promise<void> {
-    const { store, times, ledger } = this.#deps;
-    const t = messages(job.locale as Locale);
+    const { store } = this.#deps;
     store.advance(job.id, "delivering");
     // A cancel that came in while the render was finishing has refunded
     // the job already: then nothing is sent.
@@ -330,17 +348,31 @@ export class JobRunner {
     // The video goes at once: no status edit takes the chat's turn first
     // (Telegram paces each chat), the chat action shows the upload.
     progress.setKeyboard(undefined);
-    const videoFileId = await sendVideo(this.#deps.api, job, video, {
+    const sent = await sendVideo(this.#deps.api, job, video, {
       botUsername: this.#deps.botUsername,
       preview: result.preview === true,
       clock: this.#deps.clock,
     });
-    const seconds = result.seconds;
-    const done = store.complete(job.id, {
-      renderSeconds: seconds ?? 0,
-      ...(videoFileId ? { videoFileId } : {}),
+    // From here the video is the user's: the job is captured, never
+    // refunded, however long the database refuses the write.
+    const done = await settleSent(this.#deps, job, {
+      sent,
+      renderSeconds: result.seconds ?? 0,
+      signal: this.#shutdown.signal,
     });
-    log.info("job done", { cost: job.cost, state: done.state });
+    await this.#done(done, result.seconds, progress, log);
+  }
+
+  // A captured job: statistics and the final status line.
+  async #done(
+    job: Job,
+    seconds: number | undefined,
+    progress: ProgressReporter,
+    log: Logger,
+  ): Promise<void> {
+    const { times, ledger } = this.#deps;
+    const t = messages(job.locale as Locale);
+    log.info("job done", { cost: job.cost, state: job.state });
     this.#deps.onJobEnd?.({ jobId: job.id, outcome: "done" });
     if (seconds !== undefined) {
       await times.record(settingsKey(job), seconds).catch((error) =>
@@ -353,61 +385,5 @@ export class JobRunner {
         ? t.free.done({ balance })
         : t.doneNote({ cost: job.cost, balance }),
     );
-  }
-
-  async #handleFailure(
-    job: Job,
-    error: unknown,
-    progress: ProgressReporter,
-    log: Logger,
-    cancel: AbortSignal,
-  ): Promise<void> {
-    const t = messages(job.locale as Locale);
-    progress.setKeyboard(undefined);
-    if (cancel.aborted) {
-      log.info("job cancelled by the user");
-      await progress.show(t.cancelled({ cost: job.cost }), {
-        fallbackToNew: true,
-      });
-      return;
-    }
-    if (this.#shutdown.signal.aborted) {
-      log.info("job left for the next start", {
-        state: this.#deps.store.get(job.id)?.state,
-      });
-      await progress.show(t.paused);
-      return;
-    }
-    const reason = reasonOf(error);
-    log.error("job failed", { reason, error });
-    try {
-      this.#deps.store.fail(
-        job.id,
-        `${reason}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } catch (ledgerError) {
-      log.error("cannot release the hold", { error: ledgerError });
-      return;
-    }
-    this.#deps.onJobEnd?.({ jobId: job.id, outcome: "failed", reason });
-    await progress.show(t.failed({ reason: t.reasons[reason] }), {
-      fallbackToNew: true,
-    });
-    if (reason === "too_big") await this.#tellAdmins(job, error);
-  }
-
-  // Something only the operator can fix (the workflow's output size).
-  async #tellAdmins(job: Job, error: unknown): Promise<void> {
-    const text = `⚠️ lora-bot: job ${job.id} of user ${job.userId} could not ` +
-      `be delivered: ${
-        error instanceof Error ? error.message : String(error)
-      }. ` +
-      `The workflow makes videos over Telegram's 50 MB upload limit; install ` +
-      `ffmpeg on the bot's server to re-encode them, or lower the output size.`;
-    for (const admin of this.#deps.adminUserIds ?? []) {
-      await this.#deps.api.sendMessage(admin, text).catch((e) =>
-        this.#deps.log.warn("cannot alert the admin", { admin, error: e })
-      );
-    }
   }
 }

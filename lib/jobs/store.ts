@@ -62,6 +62,11 @@ export interface Job {
   readonly free: boolean;
   /** Telegram's file_id of the delivered video. */
   readonly videoFileId: string | undefined;
+  /**
+   * The message of the sent video: set, the video reached the user and the
+   * job must be captured, never released (`complete` on the next start).
+   */
+  readonly videoMessageId: number | undefined;
 }
 
 /** What the bot knows when it accepts a job. */
@@ -114,6 +119,7 @@ function toJob(row: Row): Job {
     prompt: optional(row.prompt, String),
     free: Number(row.free ?? 0) === 1,
     videoFileId: optional(row.video_file_id, String),
+    videoMessageId: optional(row.video_message_id, Number),
   };
 }
 
@@ -259,6 +265,26 @@ export class JobStore {
       .run(id);
   }
 
+  /**
+   * Records that the job's video was sent (before the capture, which may
+   * fail): from then on the job is only ever completed.
+   */
+  markSent(
+    id: string,
+    sent: { messageId: number; videoFileId: string | undefined },
+  ): void {
+    this.#db.prepare(
+      `UPDATE jobs SET video_message_id = ?,
+         video_file_id = COALESCE(?, video_file_id), updated_at = ?
+       WHERE id = ? AND state = 'delivering'`,
+    ).run(
+      sent.messageId,
+      sent.videoFileId ?? null,
+      sqlTime(this.#clock.now()),
+      id,
+    );
+  }
+
   /** Marks the job done, spends its hold and counts the video. */
   complete(
     id: string,
@@ -279,14 +305,17 @@ export class JobStore {
         now: this.#clock.now(),
       });
       this.#finish(id, "done", {
-        video_file_id: result.videoFileId ?? null,
+        video_file_id: result.videoFileId ?? job.videoFileId ?? null,
         render_seconds: result.renderSeconds,
       });
       return this.#require(id);
     });
   }
 
-  /** Ends the job without a video and gives the hold back. */
+  /**
+   * Ends the job without a video and gives the hold back; a job whose video
+   * was sent is left as it is (it is completed, never refunded).
+   */
   fail(
     id: string,
     error: string,
@@ -295,6 +324,7 @@ export class JobStore {
     return transaction(this.#db, () => {
       const job = this.#require(id);
       if (FINAL_STATES.has(job.state)) return job;
+      if (job.videoMessageId !== undefined) return job;
       this.#ledger.release(job.userId, job.cost, {
         idemKey: `release:${id}`,
         jobId: id,

@@ -1,3 +1,4 @@
+import type { SettleOptions } from "./settle.ts";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Clock } from "../clock.ts";
@@ -61,6 +62,8 @@ export interface JobRunnerDeps {
     readonly needed: number;
     readonly balance: number;
   }) => { readonly text: string; readonly keyboard: InlineKeyboardMarkup };
+  /** Retries of the capture after a sent video (lib/jobs/settle.ts). */
+  readonly settle?: SettleOptions;
 }
 
 /** How a job ended, for {@link JobRunnerDeps.onJobEnd}. */
@@ -86,7 +89,15 @@ export interface StartRequest {
 
 /** What became of a {@link StartRequest}. */
 export type StartOutcome =
-  | { readonly kind: "started" }
+  | {
+    readonly kind: "started";
+    /**
+     * Settles when the photo check ended (a job exists, or the user was
+     * told why not); an update handler awaits it, so that an update is
+     * not marked handled while its photo is still being checked.
+     */
+    readonly admitted?: Promise<void>;
+  }
   | { readonly kind: "duplicate" }
   | {
     readonly kind: "insufficient";

@@ -11,7 +11,8 @@ export type VerifyRule =
   | "job_money"
   | "held_matches_jobs"
   | "stale_holds"
-  | "one_capture_per_job";
+  | "one_capture_per_job"
+  | "sent_never_refunded";
 
 /** Totals over the whole ledger, printed by `lora-bot verify`. */
 export interface LedgerFigures {
@@ -24,6 +25,8 @@ export interface LedgerFigures {
   refunded: number;
   journalRows: number;
   jobsByState: Record<string, number>;
+  /** Jobs whose video was sent and whose capture waits for the next start. */
+  sentUncaptured: number;
 }
 
 /** The outcome of {@link verifyLedger}. */
@@ -159,6 +162,16 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     );
     return row && `job ${row.job_id} was captured ${row.n} times`;
   }],
+  // A job whose video was sent is captured (done), or still delivering
+  // until the next start captures it; it is never released.
+  ["sent_never_refunded", (db) => {
+    const row = first(
+      db,
+      `SELECT id, state FROM jobs WHERE video_message_id IS NOT NULL
+         AND state NOT IN ('delivering', 'done') LIMIT 1`,
+    );
+    return row && `job ${row.id} sent its video but is ${row.state}`;
+  }],
 ];
 
 function figures(db: DatabaseSync): LedgerFigures {
@@ -193,6 +206,13 @@ function figures(db: DatabaseSync): LedgerFigures {
     refunded: Math.abs(sum("kind = 'refund'")),
     journalRows: Number(first(db, "SELECT COUNT(*) AS n FROM journal")?.n),
     jobsByState,
+    sentUncaptured: Number(
+      first(
+        db,
+        `SELECT COUNT(*) AS n FROM jobs
+         WHERE video_message_id IS NOT NULL AND state = 'delivering'`,
+      )?.n,
+    ),
   };
 }
 
@@ -202,7 +222,9 @@ function figures(db: DatabaseSync): LedgerFigures {
  * balances equal to the replayed journal, available + held + spent =
  * granted + bought − refunded, every job's hold captured or released as its
  * state says, held tokens equal to unfinished jobs' costs, no stale hold
- * without a job, and at most one capture per job.
+ * without a job, at most one capture per job, and no job whose video was
+ * sent ever refunded (one sent but not yet captured is `delivering`: the
+ * next start captures it).
  */
 export function verifyLedger(
   db: DatabaseSync,

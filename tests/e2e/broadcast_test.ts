@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startHarness } from "./harness.ts";
-import { lastBot, say } from "./helpers.ts";
+import { handled, lastBot, say } from "./helpers.ts";
 
 const ADMIN = 1001;
 const USERS = 500;
@@ -24,7 +24,7 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
   for (const id of blocked) h.telegram.blockBot(id);
 
   const announce = h.telegram.sendText(admin, "Новая функция! 🎉");
-  await h.telegram.waitForConfirmed(announce.update_id);
+  await handled(h, announce.update_id);
   const source = announce.message?.message_id ?? 0;
 
   await t.step(
@@ -44,7 +44,7 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
           ?.message,
       ) as never,
     });
-    await h.telegram.waitForConfirmed(update.update_id);
+    await handled(h, update.update_id);
     await h.telegram.waitForCall("copyMessage", {
       where: () => h.telegram.callsOf("copyMessage").length >= USERS / 2,
       timeoutMs: 30_000,
@@ -88,7 +88,7 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
     async () => {
       const before = h.telegram.callsOf("copyMessage").length;
       const next = h.telegram.sendText(admin, "Ещё новость");
-      await h.telegram.waitForConfirmed(next.update_id);
+      await handled(h, next.update_id);
       const message = h.telegram.chat(admin.id).find((e) =>
         e.message_id === next.message?.message_id
       )?.message;
@@ -97,7 +97,7 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
         entities: [{ type: "bot_command", offset: 0, length: 10 }],
         "reply_to_message": structuredClone(message) as never,
       });
-      await h.telegram.waitForConfirmed(update.update_id);
+      await handled(h, update.update_id);
       await h.telegram.waitForCall("sendMessage", {
         where: (c) =>
           /Рассылка завершена/.test(String(c.params.text)) &&
@@ -124,10 +124,10 @@ Deno.test("/grant_all grants every user once, through the journal", async () => 
   await say(h, admin, "/grant_all x");
   assert.match(lastBot(h, admin.id).text ?? "", /grant_all AMOUNT/);
   const update = h.telegram.sendText(admin, "/grant_all 20");
-  await h.telegram.waitForConfirmed(update.update_id);
+  await handled(h, update.update_id);
   assert.match(lastBot(h, admin.id).text ?? "", /4 пользователя/);
   h.telegram.redeliver(update);
-  await h.telegram.waitForConfirmed(update.update_id);
+  await handled(h, update.update_id);
   for (const user of users) {
     assert.equal(h.app.ledger.account(user.id)?.tokens, 120);
   }

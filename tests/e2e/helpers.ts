@@ -7,6 +7,15 @@ import assert from "node:assert/strict";
 import type { ChatEntry, FakeUser, RecordedCall } from "../fakes/telegram.ts";
 import type { Harness } from "./harness.ts";
 
+/**
+ * Waits until the bot has handled update `updateId`: Telegram learns it was
+ * received (the offset is confirmed) once it is stored, before it is handled.
+ */
+export async function handled(h: Harness, updateId: number): Promise<void> {
+  await h.telegram.waitForConfirmed(updateId);
+  await h.app.handled(updateId);
+}
+
 /** The callback data of the button labelled `label` under `entry`. */
 export function dataOf(entry: ChatEntry, label: string): string {
   const buttons = entry.message.reply_markup?.inline_keyboard.flat() ?? [];
@@ -55,7 +64,7 @@ export async function press(
   const update = h.telegram.clickButton(user, messageId, data, {
     unchecked: opts.raw ?? false,
   });
-  await h.telegram.waitForConfirmed(update.update_id);
+  await handled(h, update.update_id);
   const id = update.callback_query?.id;
   return await h.telegram.waitForCall("answerCallbackQuery", {
     where: (c) => c.params.callback_query_id === id,
@@ -69,7 +78,7 @@ export async function say(
   text: string,
 ): Promise<void> {
   const update = h.telegram.sendText(user, text);
-  await h.telegram.waitForConfirmed(update.update_id);
+  await handled(h, update.update_id);
 }
 
 /** Sends a photo and waits until the bot handled the message. */
@@ -79,7 +88,7 @@ export async function sendPhoto(
   image: Uint8Array,
 ): Promise<void> {
   const update = h.telegram.sendPhoto(user, image);
-  await h.telegram.waitForConfirmed(update.update_id);
+  await handled(h, update.update_id);
 }
 
 /** Bot API calls made after call id `after` (not counting getUpdates). */

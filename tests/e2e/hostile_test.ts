@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { handled } from "./helpers.ts";
 import type { Message } from "grammy/types";
 import { SAMPLE_JPEG, SAMPLE_PNG } from "../fixtures/media.ts";
 import { type Harness, journalKinds, startHarness } from "./harness.ts";
@@ -181,7 +182,7 @@ Deno.test("a re-delivered photo update never starts a second job", async () => {
   // Telegram re-sends an update whose offset was never confirmed (a crash).
   await h.restart();
   h.telegram.redeliver(update);
-  await h.telegram.waitForConfirmed(update.update_id);
+  await handled(h, update.update_id);
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 1);
   assert.equal(h.telegram.callsOf("sendVideo").length, 1);

@@ -5,6 +5,7 @@ import { type Harness, startHarness } from "./harness.ts";
 import {
   callsAfter,
   dataOf,
+  handled,
   kinds,
   lastBot,
   message,
@@ -343,7 +344,7 @@ Deno.test("wizard: a double tap on confirm starts one job", async () => {
   const ok = dataOf(message(h, user.id, wizard), "✅ Создать видео");
   const first = h.telegram.clickButton(user, wizard, ok);
   const second = h.telegram.clickButton(user, wizard, ok);
-  await h.telegram.waitForConfirmed(second.update_id);
+  await handled(h, second.update_id);
   const answer = await h.telegram.waitForCall("answerCallbackQuery", {
     where: (c) => c.params.callback_query_id === second.callback_query?.id,
   });

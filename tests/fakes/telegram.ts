@@ -31,6 +31,7 @@ import {
 import { commandEntities } from "./telegram_format.ts";
 import { type MethodContext, METHODS } from "./telegram_methods.ts";
 import { PollQueue } from "./telegram_poll.ts";
+import { WebhookDelivery } from "./telegram_webhook.ts";
 import {
   RateLimit,
   type RateLimitOptions,
@@ -114,6 +115,7 @@ export class FakeTelegram implements AsyncDisposable {
   readonly #recordBytes: boolean;
   readonly #rate: RateLimit | undefined;
   readonly #log = new CallLog();
+  #webhook: WebhookDelivery | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(options: FakeTelegramOptions) {
@@ -290,6 +292,17 @@ export class FakeTelegram implements AsyncDisposable {
     return this.#poll.push(update);
   }
 
+  /**
+   * Webhook mode: POSTs pending updates to `target` (the local address
+   * standing for the URL the bot set) as Telegram does while a webhook is
+   * set; see telegram_webhook.ts.
+   */
+  deliverWebhook(target: string, maxConnections?: number): WebhookDelivery {
+    this.#webhook?.close();
+    this.#webhook = new WebhookDelivery(this.#store, target, maxConnections);
+    return this.#webhook;
+  }
+
   /** Re-sends an update with its original update_id (see TelegramPoll). */
   redeliver(update: Update): void {
     this.#poll.redeliver(update);
@@ -454,6 +467,7 @@ export class FakeTelegram implements AsyncDisposable {
   /** Answers pending requests (long polls get `[]`), then stops the server. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#webhook?.close();
       this.#poll.close();
       this.#log.close();
       await this.#server.shutdown();

@@ -258,6 +258,7 @@ export const METHODS: Record<string, MethodHandler> = {
   },
   setwebhook: ({ store, params }) => {
     store.webhookUrl = strParam(params, "url") ?? "";
+    store.webhookSecret = strParam(params, "secret_token") ?? "";
     return true;
   },
   getwebhookinfo: ({ store }) => ({

@@ -12,6 +12,12 @@
  * timeout 0 and never conflicts). Only updates of allowed types are
  * delivered (default: all but chat_member and message reactions).
  *
+ * Checked against tdlib/telegram-bot-api@01a3679c0bbf9bbba03d1d3e20f621fa4becddcc
+ * (Client.cpp `do_get_updates`, `abort_long_poll`): only a request that is
+ * going to be held terminates the held one; one with updates ready or
+ * `timeout` 0 is answered at once. (Not modelled: the server stretches a
+ * repeated short poll to 3 s and delays a second 409 within 3 s.)
+ *
  * @module
  */
 

@@ -178,6 +178,8 @@ export class FakeStore {
   readonly commands: Map<string, unknown[]> = new Map();
   /** Current webhook URL ("" when polling). */
   webhookUrl = "";
+  /** The webhook's `secret_token` ("" when none). */
+  webhookSecret = "";
   #fileCounter = 0;
   #queryCounter = 0;
 

@@ -285,33 +285,52 @@ Deno.test("JobStore records when a job reached each state", () => {
   assert.equal(new Set(events.map((e) => e.at)).size, 5);
 });
 
-Deno.test("openStore() brings a version 1 database to version 2, after a backup", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lora-v1-" });
-  try {
-    // A database as the previous build left it: version 1, one account.
-    const v1 = openDatabase(`${dir}/balances.db`);
-    migrate(v1);
-    new Ledger(v1, { clock, defaultTokens: 40 }).ensureUser({ id: 9 });
-    v1.exec("DROP TABLE dashboard_links; PRAGMA user_version = 1");
-    v1.close();
-    const store = await openStore(dir, {
-      clock,
-      log: silentLogger,
-      defaultTokens: 100,
-    });
+// Undoes the later versions' changes, leaving a database as an older build did.
+const DOWNGRADE: Record<number, string> = {
+  1: `DROP TABLE dashboard_links; DROP INDEX updates_pending;
+      ALTER TABLE updates DROP COLUMN payload;
+      ALTER TABLE updates DROP COLUMN attempts;
+      ALTER TABLE jobs DROP COLUMN video_message_id; PRAGMA user_version = 1`,
+  2: `DROP INDEX updates_pending; ALTER TABLE updates DROP COLUMN payload;
+      ALTER TABLE updates DROP COLUMN attempts;
+      ALTER TABLE jobs DROP COLUMN video_message_id; PRAGMA user_version = 2`,
+};
+
+for (const version of [1, 2]) {
+  Deno.test(`openStore() brings a version ${version} database to version 3, after a backup`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "lora-old-" });
     try {
-      assert.equal(
-        Number(store.db.prepare("PRAGMA user_version").get()?.user_version),
-        2,
+      // A database as the previous build left it, with one account.
+      const old = openDatabase(`${dir}/balances.db`);
+      migrate(old);
+      new Ledger(old, { clock, defaultTokens: 40 }).ensureUser({ id: 9 });
+      old.exec(DOWNGRADE[version] ?? "");
+      old.close();
+      const store = await openStore(dir, {
+        clock,
+        log: silentLogger,
+        defaultTokens: 100,
+      });
+      try {
+        assert.equal(
+          Number(store.db.prepare("PRAGMA user_version").get()?.user_version),
+          3,
+        );
+        store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
+        store.db.prepare("SELECT payload, attempts FROM updates").all();
+        store.db.prepare("SELECT video_message_id FROM jobs").all();
+        assert.equal(store.ledger.account(9)?.tokens, 40);
+      } finally {
+        store.db.close();
+      }
+      const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) =>
+        e.name
       );
-      store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
-      assert.equal(store.ledger.account(9)?.tokens, 40);
+      assert.ok(
+        names.some((n) => n.startsWith(`balances.db.backup-v${version}-`)),
+      );
     } finally {
-      store.db.close();
+      await Deno.remove(dir, { recursive: true });
     }
-    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
-    assert.ok(names.some((n) => n.startsWith("balances.db.backup-v1-")));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  });
+}

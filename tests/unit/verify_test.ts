@@ -44,7 +44,7 @@ function brokenRule(db: DatabaseSync): VerifyRule | undefined {
 Deno.test("verifyLedger() passes a consistent ledger and sums it up", () => {
   const report = verifyLedger(busyLedger(), options);
   assert.equal(report.ok, true, JSON.stringify(report.broken));
-  assert.equal(report.passed.length, 9);
+  assert.equal(report.passed.length, 10);
   assert.ok(report.passed.includes("conservation"));
   assert.deepEqual(
     { ...report.figures, jobsByState: { ...report.figures.jobsByState } },
@@ -58,6 +58,7 @@ Deno.test("verifyLedger() passes a consistent ledger and sums it up", () => {
       refunded: 0,
       journalRows: 9,
       jobsByState: { done: 1, failed: 1, queued: 1 },
+      sentUncaptured: 0,
     },
   );
 });
@@ -103,4 +104,25 @@ Deno.test("verifyLedger() catches held tokens no unfinished job accounts for", (
 Deno.test("verifyLedger() reports SQLite's integrity first", () => {
   const report = verifyLedger(busyLedger(), options);
   assert.equal(report.passed[0], "integrity");
+});
+
+Deno.test("verifyLedger() accepts a sent job waiting for its capture and catches a refunded one", () => {
+  const db = busyLedger();
+  const jobs = new JobStore(
+    db,
+    new Ledger(db, { clock, defaultTokens: 100 }),
+    clock,
+  );
+  jobs.advance("telegram_3_3", "delivering");
+  jobs.markSent("telegram_3_3", { messageId: 42, videoFileId: "v" });
+  const waiting = verifyLedger(db, options);
+  assert.equal(waiting.ok, true, JSON.stringify(waiting.broken));
+  assert.equal(waiting.figures.sentUncaptured, 1);
+  // fail() leaves a sent job alone; the old bug (hold → release after the
+  // video was sent) is caught.
+  assert.equal(jobs.fail("telegram_3_3", "late error").state, "delivering");
+  db.exec(`UPDATE jobs SET video_message_id = NULL`);
+  jobs.fail("telegram_3_3", "capture failed");
+  db.exec(`UPDATE jobs SET video_message_id = 42 WHERE id = 'telegram_3_3'`);
+  assert.equal(brokenRule(db), "sent_never_refunded");
 });

@@ -56,6 +56,7 @@ export function jobActionsFeature(deps: BotDeps): Composer<BotContext> {
     const refusal = outcomeText(ctx, deps, outcome);
     if (refusal === undefined) {
       await ctx.answerCallbackQuery({ text: ctx.t.myVideos.repeated });
+      if (outcome.kind === "started") await outcome.admitted;
       return;
     }
     await ctx.answerCallbackQuery();

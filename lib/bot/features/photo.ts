@@ -36,7 +36,11 @@ export function photoFeature(deps: BotDeps): Composer<BotContext> {
       prompt: cleanPrompt(ctx.message.caption),
     });
     const text = outcomeText(ctx, deps, outcome);
-    if (text === undefined) return;
+    if (text === undefined) {
+      // Handled once the photo is checked (a crash before: handled again).
+      if (outcome.kind === "started") await outcome.admitted;
+      return;
+    }
     await ctx.reply(text, {
       ...(outcome.kind === "insufficient"
         ? { reply_markup: refusalKeyboard(ctx, deps, outcome) }

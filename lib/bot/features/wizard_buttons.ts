@@ -115,4 +115,5 @@ async function confirm(
       cost: priceOf(duration, deps.tokensPerVideo),
     }),
   );
+  if (outcome.kind === "started") await outcome.admitted;
 }
