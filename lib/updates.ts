@@ -23,6 +23,15 @@ const KEEP_MS = 7 * 24 * 3_600_000;
  * handling kills the process would otherwise do so on every start.
  */
 export const MAX_ATTEMPTS = 3;
+/**
+ * An update is given up only once it has also been stored this long. A
+ * kill from outside (OOM, a power cut, systemd's stop timeout) counts a try
+ * for every update in flight, including photos merely waiting for their
+ * download slot: a few quick kills in a row must not lose them (the chaos
+ * test kills 12 times in 15 s). A real crash loop restarts every 10 s under
+ * the shipped unit, so it is broken after about a minute.
+ */
+export const GIVE_UP_AFTER_MS = 60_000;
 
 /** Which update ids were already handled. */
 export class UpdateLog {
@@ -53,7 +62,7 @@ export class UpdateLog {
    * and not done (or seen for the first time: an update handed to the bot
    * directly, which is then recorded as done), `seen` when it was done
    * before, `given_up` (and marked done) on its try past
-   * {@link MAX_ATTEMPTS}.
+   * {@link MAX_ATTEMPTS} once it is {@link GIVE_UP_AFTER_MS} old.
    */
   record(
     updateId: number,
@@ -66,9 +75,14 @@ export class UpdateLog {
     ).run(updateId, userId ?? null, sqlTime(this.#clock.now()));
     if (Number(result.changes) === 0) return "seen";
     const row = this.#db.prepare(
-      "SELECT attempts FROM updates WHERE update_id = ?",
+      "SELECT attempts, received_at FROM updates WHERE update_id = ?",
     ).get(updateId);
-    if (Number(row?.attempts) <= MAX_ATTEMPTS) return "handle";
+    // received_at is sqlTime(): "YYYY-MM-DD HH:MM:SS" in UTC.
+    const stored = Date.parse(`${String(row?.received_at).replace(" ", "T")}Z`);
+    const age = this.#clock.now() - stored;
+    if (Number(row?.attempts) <= MAX_ATTEMPTS || !(age >= GIVE_UP_AFTER_MS)) {
+      return "handle";
+    }
     this.done(updateId);
     return "given_up";
   }

@@ -274,7 +274,15 @@ async function chaos(run: Run): Promise<void> {
         db.prepare("SELECT COUNT(DISTINCT update_id) AS n FROM jobs").get()?.n,
       ),
       run.photos,
-      "a photo started no job",
+      `a photo started no job: ${
+        JSON.stringify(
+          db.prepare(
+            `SELECT update_id, attempts, payload IS NULL AS handled
+             FROM updates WHERE update_id NOT IN
+             (SELECT update_id FROM jobs WHERE update_id IS NOT NULL)`,
+          ).all(),
+        )
+      }`,
     );
     assert.ok(done > 0, "some videos were delivered");
     assert.ok(perPhoto.size >= done, "every done job delivered its video");
