@@ -54,6 +54,7 @@ type BackendConfig = Pick<
   | "comfyuiPromptInput"
   | "comfyuiNegativeInput"
   | "comfyuiTimeoutMs"
+  | "comfyuiRequestTimeoutMs"
   | "historyIntervalMs"
   | "historyAttempts"
   | "comfyuiTemplate"
@@ -113,6 +114,7 @@ async function clientFor(
         baseUrl: spec.url,
         workflow: config.comfyuiWorkflow,
         timeoutMs: config.comfyuiTimeoutMs,
+        requestTimeoutMs: config.comfyuiRequestTimeoutMs,
         historyIntervalMs: config.historyIntervalMs,
         historyAttempts: config.historyAttempts,
         durationInput: config.comfyuiDurationInput,

@@ -7,7 +7,9 @@ import type {
   RenderResult,
 } from "./mod.ts";
 import { ComfyUnreachableError } from "./errors.ts";
+import { MAX_JSON_BYTES, parseJson, readText } from "./http.ts";
 import type { ServerSpec } from "./servers.ts";
+import { supportChange, type WorkflowSupport } from "./workflow_inputs.ts";
 
 /** A configured server and the client that talks to it. */
 export interface PoolServer {
@@ -51,6 +53,8 @@ export interface ServerStatus {
   readonly lastError: string | undefined;
   /** False while an admin has taken the server out of rotation. */
   readonly enabled: boolean;
+  /** ComfyUI-Connect: what its workflow takes, as last asked. */
+  readonly workflow?: WorkflowSupport | undefined;
 }
 
 interface ServerState {
@@ -63,6 +67,7 @@ interface ServerState {
   failures: number;
   seconds: number[];
   lastError: string | undefined;
+  workflow: WorkflowSupport | undefined;
 }
 
 const HEALTH_TIMEOUT_MS = 3000;
@@ -92,6 +97,7 @@ export class RenderPool implements Renderer {
       failures: 0,
       seconds: [],
       lastError: undefined,
+      workflow: undefined,
     }));
   }
 
@@ -111,6 +117,7 @@ export class RenderPool implements Renderer {
         : undefined,
       lastError: s.lastError,
       enabled: s.enabled,
+      workflow: s.workflow,
     }));
   }
 
@@ -137,9 +144,12 @@ export class RenderPool implements Renderer {
     return this.#states.reduce((n, s) => n + s.server.spec.concurrency, 0);
   }
 
-  /** Starts the periodic health checks. */
+  /**
+   * Starts the periodic health checks, after asking every ComfyUI-Connect
+   * server what its workflow takes.
+   */
   start(): void {
-    this.#loop ??= this.#healthLoop();
+    this.#loop ??= this.probeAll().then(() => this.#healthLoop());
   }
 
   /** Stops the health checks. */
@@ -187,6 +197,26 @@ export class RenderPool implements Renderer {
   /** Cancels on the server the job was sent to. */
   async cancel(clientId: string, promptId?: string): Promise<void> {
     await this.#assigned(clientId)?.server.renderer.cancel(clientId, promptId);
+  }
+
+  /**
+   * Asks every ComfyUI-Connect server what its workflow takes (at start:
+   * a workflow without some inputs is one WARN line naming them).
+   */
+  async probeAll(): Promise<void> {
+    await Promise.all(this.#states.map((s) => this.#probe(s)));
+  }
+
+  /**
+   * True when every server that can say lacks `feature`'s input (the
+   * bot then does not offer a choice the servers would ignore).
+   */
+  ignores(feature: WorkflowSupport["missing"][number]["feature"]): boolean {
+    const known = this.#states.map((s) => s.workflow).filter((w) =>
+      w !== undefined && w.source === "listed"
+    );
+    return known.length > 0 && known.length === this.#states.length &&
+      known.every((w) => w?.missing.some((m) => m.feature === feature));
   }
 
   /** Checks every server now (also what the periodic loop does). */
@@ -297,15 +327,32 @@ export class RenderPool implements Renderer {
       const stats = await this.#get(spec, "/system_stats");
       await stats.body?.cancel();
       const queue = await this.#get(spec, "/queue");
-      const body = await queue.json() as Record<string, unknown>;
+      const text = await readText(queue, "/queue", undefined, MAX_JSON_BYTES);
+      const body = parseJson(text, "/queue") as Record<string, unknown>;
       const length = (key: string) =>
-        Array.isArray(body[key]) ? (body[key] as unknown[]).length : 0;
+        Array.isArray(body?.[key]) ? (body[key] as unknown[]).length : 0;
       state.queue = length("queue_running") + length("queue_pending");
       this.#setUp(state, true);
+      await this.#probe(state);
     } catch (error) {
       state.lastError = error instanceof Error ? error.message : String(error);
       this.#setUp(state, false);
     }
+  }
+
+  // Logs a change of what the workflow lacks (the first probe included).
+  async #probe(state: ServerState): Promise<void> {
+    const renderer = state.server.renderer;
+    if (renderer.probe === undefined) return;
+    const support = await renderer.probe(this.#stop.signal);
+    const change = supportChange(state.workflow, support);
+    state.workflow = support;
+    if (change === undefined) return;
+    this.#o.log[change.level](change.message, {
+      server: state.server.spec.name,
+      workflow: support.workflow,
+      missing: change.missing,
+    });
   }
 
   async #get(spec: ServerSpec, path: string): Promise<Response> {
