@@ -15,16 +15,19 @@
 
 import { SAMPLE_MP4 } from "../fixtures/media.ts";
 import {
-  buildGraph,
+  applyParams,
+  asVhsOutput,
   type ConnectMode,
   type ConnectRequest,
-  connectSuccess,
-  DEFAULT_TAGS,
+  connectResult,
+  OLD_BOT_WORKFLOW,
   OUTPUT_NODE,
-  type OutputStyle,
-  readRun,
-  workflowInfo,
+  pluginErrorPage,
+  redactBody,
+  savedFromTags,
+  workflowListing,
 } from "./comfyui_connect.ts";
+import { bypassNodes, PluginError } from "./connect_workflow.ts";
 import {
   connectionDrop,
   coreRoutes,
@@ -37,11 +40,12 @@ import {
 } from "./comfyui_core.ts";
 import {
   FileStore,
+  type Graph,
   HistoryStore,
   type QueueItem,
   RenderQueue,
 } from "./comfyui_history.ts";
-import { renderConnectJob } from "./comfyui_render.ts";
+import { connectOutputs, renderConnectJob } from "./comfyui_render.ts";
 
 import {
   CoreApi,
@@ -84,6 +88,10 @@ export class FakeComfy implements AsyncDisposable {
   readonly viewRequests: ViewRequest[] = [];
   /** Count of `GET /history` and `GET /history/<id>`. */
   historyRequests = 0;
+  /** While true, `/history` requests hang until restart()/close(). */
+  stallHistory = false;
+  /** Files the `#output` node saves per direct job (a list when > 1). */
+  outputFiles: number;
   /** `POST /interrupt` calls, with the prompt id each named (if any). */
   readonly interrupts: (string | undefined)[] = [];
   /** Every HTTP request with the status it got (hanging ones once answered). */
@@ -99,7 +107,7 @@ export class FakeComfy implements AsyncDisposable {
   /** Prompt history (readable/editable by tests). */
   readonly history: HistoryStore;
   /** The server's output/input/temp files; they survive `restart()`. */
-  readonly files: FileStore = new FileStore();
+  readonly files: FileStore;
 
   #server: Deno.HttpServer<Deno.NetAddr> | undefined;
   readonly #port: number;
@@ -110,8 +118,8 @@ export class FakeComfy implements AsyncDisposable {
   readonly #routes: Route[];
   readonly #video: Uint8Array<ArrayBuffer>;
   readonly #videoFor: ((image: Uint8Array) => Uint8Array) | undefined;
-  readonly #workflows: Set<string>;
-  readonly #tags: Record<string, string[]>;
+  readonly #workflows: Map<string, Graph>;
+  readonly #debug: boolean;
   readonly #failures = new Map<string, Failure>();
   readonly #log = new RecordLog<ConnectRequest>();
   readonly #drops = new Set<() => void>();
@@ -125,9 +133,14 @@ export class FakeComfy implements AsyncDisposable {
     this.renderMs = options.renderMs ?? 30;
     this.#video = (options.video ?? SAMPLE_MP4).slice();
     this.#videoFor = options.videoFor;
-    this.#workflows = new Set(options.workflows ?? ["api-video"]);
-    this.#tags = structuredClone(
-      options.tags ?? (DEFAULT_TAGS as Record<string, string[]>),
+    this.files = new FileStore(options.inputDir);
+    this.outputFiles = options.outputFiles ?? 1;
+    this.#debug = options.debug ?? false;
+    const saved = options.tags ? savedFromTags(options.tags) : OLD_BOT_WORKFLOW;
+    this.#workflows = new Map(
+      options.saved !== undefined
+        ? Object.entries(options.saved).map(([n, g]) => [n, structuredClone(g)])
+        : (options.workflows ?? ["api-video"]).map((n) => [n, saved]),
     );
     this.history = new HistoryStore(options.historyCap ?? 10_000);
     this.prompts = this.#promptLog.items;
@@ -156,10 +169,15 @@ export class FakeComfy implements AsyncDisposable {
       {
         method: "GET",
         pattern: /^\/connect\/workflows\/([^/]+)$/,
-        handler: (_req, [name = ""]) =>
-          this.#workflows.has(name)
-            ? json(workflowInfo(name, this.#tags))
-            : plainError(500),
+        handler: (_req, [name = ""]) => {
+          const graph = this.#workflows.get(name);
+          return graph === undefined
+            ? pluginErrorPage(
+              new PluginError("KeyError", `'${name}'`),
+              this.#debug,
+            )
+            : json(workflowListing(name, graph));
+        },
       },
       {
         method: "POST",
@@ -288,7 +306,9 @@ export class FakeComfy implements AsyncDisposable {
     const failure = this.#takeFailure(normalizePath(url.pathname));
     let res: Response;
     try {
-      res = !this.#authorized(req, url)
+      res = this.#stalled(url)
+        ? await this.#stall()
+        : !this.#authorized(req, url)
         ? plainError(401)
         : failure !== undefined
         ? plainError(failure)
@@ -303,6 +323,17 @@ export class FakeComfy implements AsyncDisposable {
       status: res.status,
     });
     return res;
+  }
+
+  #stalled(url: URL): boolean {
+    return this.stallHistory &&
+      normalizePath(url.pathname).startsWith("/history");
+  }
+
+  async #stall(): Promise<Response> {
+    this.historyRequests++;
+    await this.#untilDropped();
+    return connectionDrop();
   }
 
   #authorized(req: Request, url: URL): boolean {
@@ -334,7 +365,6 @@ export class FakeComfy implements AsyncDisposable {
 
   async #runWorkflow(req: Request, workflow: string): Promise<Response> {
     const mode = this.mode;
-    const renderMs = this.renderMs;
     const base: Omit<ConnectRequest, "id"> = {
       workflow,
       body: {},
@@ -348,35 +378,67 @@ export class FakeComfy implements AsyncDisposable {
       bypassed: [],
       rejected: undefined,
     };
-    const parsed = await readRun(req, workflow, base, {
-      workflows: this.#workflows,
-      tags: this.#tags,
-      record: (r) => this.#record(r),
-    });
-    if (parsed instanceof Response) return parsed;
-    const { values, inputs, imageName, imageBytes, bypassed } = parsed;
-    const recorded = { ...base, inputs, imageName, imageBytes, bypassed };
-    if (imageBytes && imageName !== undefined) {
-      const ref = {
-        filename: imageName,
-        subfolder: "",
-        type: "input",
-      } as const;
-      this.files.put(ref, imageBytes); // written before /prompt, like the plugin
+    const reject = (error: PluginError, recorded = base) => {
+      this.#record({ ...recorded, rejected: error.message });
+      return pluginErrorPage(error, this.#debug);
+    };
+    let params: unknown;
+    try {
+      params = await req.json();
+    } catch {
+      return reject(new PluginError("JSONDecodeError", "Invalid JSON body"));
     }
+    if (
+      typeof params === "object" && params !== null && !Array.isArray(params)
+    ) {
+      base.body = redactBody(params as Record<string, unknown>);
+      base.clientIdField = (params as Record<string, unknown>)["client_id"];
+    }
+    const saved = this.#workflows.get(workflow);
+    if (saved === undefined) {
+      return reject(
+        new PluginError(
+          "FileNotFoundError",
+          `Workflow '${workflow}' not found.`,
+        ),
+      );
+    }
+    const graph = structuredClone(saved);
+    bypassNodes(graph, "!bypass");
+    const folder = {
+      exists: (name: string) =>
+        this.files.get({ filename: name, subfolder: "", type: "input" }) !==
+          undefined,
+      // Written before the other inputs are checked, like the plugin.
+      write: (name: string, bytes: Uint8Array<ArrayBuffer>) =>
+        this.files.put({ filename: name, subfolder: "", type: "input" }, bytes),
+    };
+    let applied;
+    try {
+      applied = applyParams(graph, params, folder);
+    } catch (error) {
+      if (!(error instanceof PluginError)) throw error;
+      return reject(error);
+    }
+    const recorded = { ...base, ...applied };
     if (mode === "error500") {
       // A /prompt validation 400 surfaces as KeyError 'prompt_id' → 500.
-      this.#record({ ...recorded, rejected: "KeyError: 'prompt_id'" });
-      return plainError(500);
+      return reject(new PluginError("KeyError", "'prompt_id'"), recorded);
     }
     if (this.#closed) return connectionDrop();
-    const style: OutputStyle = mode === "direct" || mode === "bad_output"
-      ? "images"
-      : "gifs";
+    return await this.#execute(graph, recorded);
+  }
+
+  async #execute(
+    graph: Graph,
+    recorded: Omit<ConnectRequest, "id">,
+  ): Promise<Response> {
+    const { mode, workflow, imageBytes } = recorded;
+    if (mode !== "direct" && mode !== "bad_output") asVhsOutput(graph);
     const item: QueueItem = [
       this.#promptNumber++,
       crypto.randomUUID(),
-      buildGraph(this.#tags, values, style),
+      graph,
       { "client_id": this.#pluginClientId },
       [OUTPUT_NODE],
     ];
@@ -384,16 +446,27 @@ export class FakeComfy implements AsyncDisposable {
     const video = imageBytes && this.#videoFor
       ? this.#videoFor(imageBytes).slice()
       : this.#video;
-    const result = await renderConnectJob(
+    const outcome = await renderConnectJob(
       { queue: this.#queue, history: this.history, files: this.files },
-      { item, mode, renderMs, video },
+      { item, mode, renderMs: this.renderMs, video, count: this.outputFiles },
     );
-    if (result === "dropped") return connectionDrop();
+    if (outcome === "dropped") return connectionDrop();
     if (mode === "hang") {
       await this.#untilDropped();
       return connectionDrop();
     }
-    return json(connectSuccess(workflow, result));
+    const outputs = connectOutputs(this.history, this.files, item[1]);
+    if (outputs === undefined) {
+      return pluginErrorPage(
+        new PluginError("KeyError", `'${item[1]}'`),
+        this.#debug,
+      );
+    }
+    return json({
+      status: "success",
+      workflow,
+      result: connectResult(graph, outputs),
+    });
   }
 
   /**
