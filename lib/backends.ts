@@ -37,6 +37,8 @@ export interface Backends {
   readonly preview: boolean;
 }
 
+const START_PROBE_MS = 3000;
+
 /** A backend the configuration asks for cannot be used. */
 export class BackendError extends Error {
   constructor(message: string) {
@@ -92,6 +94,10 @@ export async function createBackends(
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.onStateChange ? { onStateChange: deps.onStateChange } : {}),
   });
+  // What each workflow takes, before the first job: one WARN line names
+  // the inputs it lacks. Bounded, so a stalled server does not hold the
+  // start; a job asks again while the answer is unknown.
+  await pool.probeAll(AbortSignal.timeout(START_PROBE_MS));
   const preview = servers.every((s) => s.spec.kind === "preview");
   if (preview) {
     deps.log.warn(

@@ -140,6 +140,7 @@ export class ConnectClient implements Renderer {
         ? "unlisted"
         : "listed",
       missing,
+      off: FEATURES.filter((feature) => this.#ref(feature) === undefined),
       image: !listed || takesInput(listed, IMAGE_INPUT),
       error: this.#listError,
     };
@@ -224,13 +225,16 @@ export class ConnectClient implements Renderer {
 
   // The video in the spool, or undefined when the answer had none (or the
   // request timed out) and the history has to be asked. A 500 that names
-  // an input the workflow lacks is retried once without it.
+  // an input the workflow lacks is retried once without it (the plugin
+  // names one unknown input per answer), and the bot remembers it.
   async #submit(request: RenderRequest): Promise<VideoFile | undefined> {
     for (let attempt = 0;; attempt++) {
       try {
         return await this.#submitOnce(request);
       } catch (error) {
-        if (attempt > 0 || !this.#learnRefusal(error)) throw error;
+        if (attempt >= FEATURES.length || !this.#learnRefusal(error)) {
+          throw error;
+        }
       }
     }
   }

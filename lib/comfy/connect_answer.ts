@@ -52,7 +52,7 @@ class Base64Sink implements StringSink {
   raw(bytes: Uint8Array): void {
     if (this.#bad) return;
     // JSON may escape "/" as "\/"; base64 has no other escapable character.
-    let text = this.#carry + latin1(bytes).replaceAll("\\/", "/");
+    let text = (this.#carry + latin1(bytes)).replaceAll("\\/", "/");
     if (text.endsWith("\\")) {
       this.#carry = "\\";
       text = text.slice(0, -1);

@@ -48,6 +48,7 @@ export { promptIdFor } from "./core_wire.ts";
 export {
   fetchWorkflowInputs,
   type FetchWorkflowInputsOptions,
+  ignoredEverywhere,
   type InputFeature,
   type MissingInput,
   parseWorkflowInputs,

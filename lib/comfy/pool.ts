@@ -144,12 +144,9 @@ export class RenderPool implements Renderer {
     return this.#states.reduce((n, s) => n + s.server.spec.concurrency, 0);
   }
 
-  /**
-   * Starts the periodic health checks, after asking every ComfyUI-Connect
-   * server what its workflow takes.
-   */
+  /** Starts the periodic health checks. */
   start(): void {
-    this.#loop ??= this.probeAll().then(() => this.#healthLoop());
+    this.#loop ??= this.#healthLoop();
   }
 
   /** Stops the health checks. */
@@ -203,20 +200,8 @@ export class RenderPool implements Renderer {
    * Asks every ComfyUI-Connect server what its workflow takes (at start:
    * a workflow without some inputs is one WARN line naming them).
    */
-  async probeAll(): Promise<void> {
-    await Promise.all(this.#states.map((s) => this.#probe(s)));
-  }
-
-  /**
-   * True when every server that can say lacks `feature`'s input (the
-   * bot then does not offer a choice the servers would ignore).
-   */
-  ignores(feature: WorkflowSupport["missing"][number]["feature"]): boolean {
-    const known = this.#states.map((s) => s.workflow).filter((w) =>
-      w !== undefined && w.source === "listed"
-    );
-    return known.length > 0 && known.length === this.#states.length &&
-      known.every((w) => w?.missing.some((m) => m.feature === feature));
+  async probeAll(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.#states.map((s) => this.#probe(s, signal)));
   }
 
   /** Checks every server now (also what the periodic loop does). */
@@ -341,10 +326,13 @@ export class RenderPool implements Renderer {
   }
 
   // Logs a change of what the workflow lacks (the first probe included).
-  async #probe(state: ServerState): Promise<void> {
+  async #probe(state: ServerState, signal?: AbortSignal): Promise<void> {
     const renderer = state.server.renderer;
     if (renderer.probe === undefined) return;
-    const support = await renderer.probe(this.#stop.signal);
+    const stop = this.#stop.signal;
+    const support = await renderer.probe(
+      signal ? AbortSignal.any([signal, stop]) : stop,
+    );
     const change = supportChange(state.workflow, support);
     state.workflow = support;
     if (change === undefined) return;

@@ -33,6 +33,8 @@ export interface WorkflowSupport {
   readonly source: "listed" | "unlisted" | "unknown";
   /** Configured inputs the server does not take, e.g. `duration.value`. */
   readonly missing: readonly MissingInput[];
+  /** Values turned off in the settings (`COMFYUI_*_INPUT=off`). */
+  readonly off: readonly InputFeature[];
   /** False when the workflow has no `$image` input for the photo. */
   readonly image: boolean;
   /** Why the last listing failed, if it did. */
@@ -174,4 +176,20 @@ export function supportChange(
         "the workflow does not take some inputs; jobs render without them",
       ...fields,
     };
+}
+
+/**
+ * True when no server would receive `feature`: each one's workflow is
+ * known to lack it, or the setting is off (servers that cannot say, and
+ * plain ComfyUI servers, count as taking it).
+ */
+export function ignoredEverywhere(
+  workflows: readonly (WorkflowSupport | undefined)[],
+  feature: InputFeature,
+): boolean {
+  return workflows.length > 0 &&
+    workflows.every((w) =>
+      w !== undefined && (w.off.includes(feature) ||
+        (w.source === "listed" && w.missing.some((m) => m.feature === feature)))
+    );
 }

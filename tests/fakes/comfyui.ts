@@ -170,6 +170,7 @@ export class FakeComfy implements AsyncDisposable {
         method: "GET",
         pattern: /^\/connect\/workflows\/([^/]+)$/,
         handler: (_req, [name = ""]) => {
+          if (options.noListing) return plainError(405);
           const graph = this.#workflows.get(name);
           return graph === undefined
             ? pluginErrorPage(

@@ -28,6 +28,11 @@ export interface FakeComfyOptions {
   saved?: Record<string, Graph>;
   /** Files a direct job's output node saves (default 1: a bare string). */
   outputFiles?: number;
+  /**
+   * A plugin without `GET /connect/workflows/{name}` (older versions have
+   * only the POST route there: aiohttp answers 405).
+   */
+  noListing?: boolean;
   /** aiohttp in asyncio debug mode: 500 pages carry the traceback. */
   debug?: boolean;
   /** A real folder ComfyUI also reads input images from. */
