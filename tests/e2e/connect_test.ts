@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { FakeComfy } from "../fakes/comfyui.ts";
 import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
 import type { FakeUser } from "../fakes/telegram.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
@@ -217,4 +218,45 @@ Deno.test("connect: without the listing, a 500 naming an unknown input is retrie
     "hold",
     "capture",
   ]);
+});
+
+Deno.test("connect: /backends shows what each server's workflow takes", async () => {
+  await using old = await FakeComfy.start();
+  await using full = await FakeComfy.start({ saved: FULL_SAVED });
+  await using legacy = await FakeComfy.start({ noListing: true });
+  await using h = await startHarness({
+    env: {
+      COMFYUI_URLS: `${old.url};name=gpu-old,${full.url};name=gpu-full,` +
+        `${legacy.url};name=gpu-legacy`,
+      COMFYUI_NEGATIVE_INPUT: "off",
+      ADMIN_USER_IDS: "1",
+    },
+  });
+  const admin = h.telegram.user(1, {
+    first_name: "Admin",
+    language_code: "en",
+  });
+  h.telegram.sendText(admin, "/backends");
+  const reply = await h.telegram.waitForCall("sendMessage", {
+    where: (c) => c.params.chat_id === 1,
+  });
+  const text = String(reply.params.text);
+  const block = (name: string) =>
+    text.split("\n\n").find((b) => b.includes(name)) ?? "";
+  assert.match(
+    block("gpu-old"),
+    /workflow "api-video": does not take duration\.value, size\.value, prompt\.text; videos render without them/,
+  );
+  assert.match(block("gpu-old"), /turned off in the settings: negative/);
+  assert.match(
+    block("gpu-full"),
+    /workflow "api-video": takes every configured input/,
+  );
+  assert.match(block("gpu-legacy"), /cannot list its inputs/);
+  // One server takes prompts: the motion step offers them as usual.
+  const user = h.telegram.user(1307, { first_name: "Mo", language_code: "en" });
+  await say(h, user, "/start");
+  await press(h, user, lastBot(h, user.id).message_id, "🎬 Create video");
+  await sendPhoto(h, user, SAMPLE_JPEG);
+  assert.doesNotMatch(lastBot(h, user.id).text ?? "", /does not take motion/);
 });
