@@ -117,3 +117,31 @@ export function lagSampler(): {
 }
 
 const LAG_TICK_MS = 10;
+
+/** Lines of a child's stdout, one at a time, each within a deadline. */
+export function lineReader(
+  stream: ReadableStream<Uint8Array>,
+): (timeoutMs: number) => Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return async (timeoutMs: number): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!buffer.includes("\n")) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error("the bot process did not answer");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), left);
+      });
+      const next = await Promise.race([reader.read(), timeout]);
+      clearTimeout(timer);
+      if (next === "timeout") continue;
+      if (next.done) throw new Error("the bot process ended early");
+      buffer += next.value;
+    }
+    const end = buffer.indexOf("\n");
+    const line = buffer.slice(0, end);
+    buffer = buffer.slice(end + 1);
+    return line;
+  };
+}

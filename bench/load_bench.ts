@@ -31,6 +31,7 @@ import { startComfyWorker } from "./comfy_worker.ts";
 import { type PacingReport, pacingReport } from "./pacing_report.ts";
 import {
   lagSampler,
+  lineReader,
   note,
   percentile,
   printReport,
@@ -91,32 +92,6 @@ export interface LoadRun {
 }
 
 const SLACK_MS = 200;
-
-// Lines of the child's stdout, one at a time, each within a deadline.
-function lineReader(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  return async (timeoutMs: number): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!buffer.includes("\n")) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error("the bot process did not answer");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => resolve("timeout"), left);
-      });
-      const next = await Promise.race([reader.read(), timeout]);
-      clearTimeout(timer);
-      if (next === "timeout") continue;
-      if (next.done) throw new Error("the bot process ended early");
-      buffer += next.value;
-    }
-    const end = buffer.indexOf("\n");
-    const line = buffer.slice(0, end);
-    buffer = buffer.slice(end + 1);
-    return line;
-  };
-}
 
 function mb(bytes: number): number {
   return round(bytes / MB, 1);

@@ -38,7 +38,8 @@ export interface ConnectAnswerOptions {
   readonly maxBodyBytes: number;
 }
 
-const BASE64_CHARS = /[^A-Za-z0-9+/=]/g;
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
+const LATIN1 = new TextDecoder("latin1");
 
 // One output string: base64 text in, decoded bytes out, four characters
 // at a time across chunk boundaries.
@@ -51,19 +52,23 @@ class Base64Sink implements StringSink {
 
   raw(bytes: Uint8Array): void {
     if (this.#bad) return;
-    // JSON may escape "/" as "\/"; base64 has no other escapable character.
-    let text = (this.#carry + latin1(bytes)).replaceAll("\\/", "/");
-    if (text.endsWith("\\")) {
-      this.#carry = "\\";
-      text = text.slice(0, -1);
-    } else {
-      this.#carry = "";
+    let text = this.#carry + LATIN1.decode(bytes);
+    this.#carry = "";
+    if (text.includes("\\")) {
+      // JSON may escape "/" as "\/"; a lone "\" at the end waits for the
+      // next chunk. Base64 has no other escapable character.
+      if (trailingBackslashes(text) % 2 === 1) {
+        this.#carry = "\\";
+        text = text.slice(0, -1);
+      }
+      text = text.replaceAll("\\/", "/");
     }
-    text = text.replace(/\\[nrt]|\s/g, "");
-    if (BASE64_CHARS.test(text)) {
-      BASE64_CHARS.lastIndex = 0;
-      this.#bad = true;
-      return;
+    if (NOT_BASE64.test(text)) {
+      text = text.replace(/\s+/g, "");
+      if (NOT_BASE64.test(text)) {
+        this.#bad = true;
+        return;
+      }
     }
     const whole = text.length - (text.length % 4);
     this.#carry = text.slice(whole) + this.#carry;
@@ -95,12 +100,10 @@ class Base64Sink implements StringSink {
   }
 }
 
-function latin1(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x2000) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
-  }
-  return text;
+function trailingBackslashes(text: string): number {
+  let n = 0;
+  while (n < text.length && text[text.length - 1 - n] === "\\") n++;
+  return n;
 }
 
 function notBase64(): ComfyOutputError {

@@ -106,19 +106,29 @@ export class JsonScanner {
 
   // Inside a string: hands bytes to the sink up to the closing quote.
   // Returns the index past the quote, or -1 when the chunk ended first.
+  // Native searches find the quote: a 50 MB base64 string has no escapes.
   #string(bytes: Uint8Array, from: number): number {
-    for (let i = from; i < bytes.length; i++) {
-      const byte = bytes[i];
-      if (this.#escape) {
-        this.#escape = false;
-      } else if (byte === BACKSLASH) {
-        this.#escape = true;
-      } else if (byte === QUOTE) {
-        if (i > from) this.#target()?.raw(bytes.subarray(from, i));
-        return i + 1;
-      }
+    let i = from;
+    if (this.#escape) {
+      this.#escape = false;
+      i++;
     }
-    this.#target()?.raw(bytes.subarray(from));
+    for (;;) {
+      const quote = bytes.indexOf(QUOTE, i);
+      const slash = bytes.indexOf(BACKSLASH, i);
+      if (slash >= 0 && (quote < 0 || slash < quote)) {
+        if (slash + 1 >= bytes.length) {
+          this.#escape = true;
+          break;
+        }
+        i = slash + 2;
+        continue;
+      }
+      if (quote < 0) break;
+      if (quote > from) this.#target()?.raw(bytes.subarray(from, quote));
+      return quote + 1;
+    }
+    if (from < bytes.length) this.#target()?.raw(bytes.subarray(from));
     return -1;
   }
 
