@@ -15,19 +15,14 @@
 
 import { SAMPLE_MP4 } from "../fixtures/media.ts";
 import {
-  applyParams,
-  asVhsOutput,
   type ConnectMode,
   type ConnectRequest,
-  connectResult,
   OLD_BOT_WORKFLOW,
-  OUTPUT_NODE,
   pluginErrorPage,
-  redactBody,
   savedFromTags,
   workflowListing,
 } from "./comfyui_connect.ts";
-import { bypassNodes, PluginError } from "./connect_workflow.ts";
+import { PluginError } from "./connect_workflow.ts";
 import {
   connectionDrop,
   coreRoutes,
@@ -42,10 +37,9 @@ import {
   FileStore,
   type Graph,
   HistoryStore,
-  type QueueItem,
   RenderQueue,
 } from "./comfyui_history.ts";
-import { connectOutputs, renderConnectJob } from "./comfyui_render.ts";
+import { type ConnectRunContext, runWorkflow } from "./connect_run.ts";
 
 import {
   CoreApi,
@@ -183,7 +177,8 @@ export class FakeComfy implements AsyncDisposable {
       {
         method: "POST",
         pattern: /^\/connect\/workflows\/([^/]+)$/,
-        handler: (req, [name = ""]) => this.#runWorkflow(req, name),
+        handler: (req, [name = ""]) =>
+          runWorkflow(this.#runContext(), req, name),
       },
     ];
     this.#server = this.#listen(0);
@@ -364,110 +359,25 @@ export class FakeComfy implements AsyncDisposable {
     this.#log.push({ id: this.requests.length + 1, ...request });
   }
 
-  async #runWorkflow(req: Request, workflow: string): Promise<Response> {
-    const mode = this.mode;
-    const base: Omit<ConnectRequest, "id"> = {
-      workflow,
-      body: {},
-      imageName: undefined,
-      imageBytes: undefined,
-      inputs: {},
-      clientIdField: undefined,
-      promptId: "",
-      at: Date.now(),
-      mode,
-      bypassed: [],
-      rejected: undefined,
+  // What a Connect run reads and changes of this server (./connect_run.ts).
+  #runContext(): ConnectRunContext {
+    return {
+      mode: this.mode,
+      renderMs: this.renderMs,
+      outputFiles: this.outputFiles,
+      workflows: this.#workflows,
+      files: this.files,
+      history: this.history,
+      queue: this.#queue,
+      debug: this.#debug,
+      pluginClientId: this.#pluginClientId,
+      closed: () => this.#closed !== undefined,
+      nextNumber: () => this.#promptNumber++,
+      video: (image) =>
+        image && this.#videoFor ? this.#videoFor(image).slice() : this.#video,
+      record: (request) => this.#record(request),
+      untilDropped: () => this.#untilDropped(),
     };
-    const reject = (error: PluginError, recorded = base) => {
-      this.#record({ ...recorded, rejected: error.message });
-      return pluginErrorPage(error, this.#debug);
-    };
-    let params: unknown;
-    try {
-      params = await req.json();
-    } catch {
-      return reject(new PluginError("JSONDecodeError", "Invalid JSON body"));
-    }
-    if (
-      typeof params === "object" && params !== null && !Array.isArray(params)
-    ) {
-      base.body = redactBody(params as Record<string, unknown>);
-      base.clientIdField = (params as Record<string, unknown>)["client_id"];
-    }
-    const saved = this.#workflows.get(workflow);
-    if (saved === undefined) {
-      return reject(
-        new PluginError(
-          "FileNotFoundError",
-          `Workflow '${workflow}' not found.`,
-        ),
-      );
-    }
-    const graph = structuredClone(saved);
-    bypassNodes(graph, "!bypass");
-    const folder = {
-      exists: (name: string) =>
-        this.files.get({ filename: name, subfolder: "", type: "input" }) !==
-          undefined,
-      // Written before the other inputs are checked, like the plugin.
-      write: (name: string, bytes: Uint8Array<ArrayBuffer>) =>
-        this.files.put({ filename: name, subfolder: "", type: "input" }, bytes),
-    };
-    let applied;
-    try {
-      applied = applyParams(graph, params, folder);
-    } catch (error) {
-      if (!(error instanceof PluginError)) throw error;
-      return reject(error);
-    }
-    const recorded = { ...base, ...applied };
-    if (mode === "error500") {
-      // A /prompt validation 400 surfaces as KeyError 'prompt_id' → 500.
-      return reject(new PluginError("KeyError", "'prompt_id'"), recorded);
-    }
-    if (this.#closed) return connectionDrop();
-    return await this.#execute(graph, recorded);
-  }
-
-  async #execute(
-    graph: Graph,
-    recorded: Omit<ConnectRequest, "id">,
-  ): Promise<Response> {
-    const { mode, workflow, imageBytes } = recorded;
-    if (mode !== "direct" && mode !== "bad_output") asVhsOutput(graph);
-    const item: QueueItem = [
-      this.#promptNumber++,
-      crypto.randomUUID(),
-      graph,
-      { "client_id": this.#pluginClientId },
-      [OUTPUT_NODE],
-    ];
-    this.#record({ ...recorded, promptId: item[1] });
-    const video = imageBytes && this.#videoFor
-      ? this.#videoFor(imageBytes).slice()
-      : this.#video;
-    const outcome = await renderConnectJob(
-      { queue: this.#queue, history: this.history, files: this.files },
-      { item, mode, renderMs: this.renderMs, video, count: this.outputFiles },
-    );
-    if (outcome === "dropped") return connectionDrop();
-    if (mode === "hang") {
-      await this.#untilDropped();
-      return connectionDrop();
-    }
-    const outputs = connectOutputs(this.history, this.files, item[1]);
-    if (outputs === undefined) {
-      return pluginErrorPage(
-        new PluginError("KeyError", `'${item[1]}'`),
-        this.#debug,
-      );
-    }
-    return json({
-      status: "success",
-      workflow,
-      result: connectResult(graph, outputs),
-    });
   }
 
   /**
