@@ -145,3 +145,44 @@ export function lineReader(
     return line;
   };
 }
+
+/** The `--v8-flags=…` of deno.json's start task, if any. */
+export function startFlags(denoJson: string): string[] {
+  const start = (JSON.parse(denoJson) as { tasks: Record<string, string> })
+    .tasks.start ?? "";
+  return start.match(/--v8-flags=\S+/g) ?? [];
+}
+
+/**
+ * A Deno script of the benchmarks in a process of its own (net to
+ * 127.0.0.1, files, env, ffmpeg), with only `env` and NO_COLOR set; its
+ * stdin and stdout piped, stderr shown.
+ */
+export function benchChild(
+  script: string,
+  options: {
+    readonly args?: readonly string[];
+    readonly v8Flags?: readonly string[];
+    readonly env?: Record<string, string>;
+  } = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run=ffmpeg",
+      ...(options.v8Flags ?? []),
+      script,
+      ...(options.args ?? []),
+    ],
+    env: { NO_COLOR: "1", ...options.env },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+}

@@ -27,7 +27,15 @@ import type { ConnectMode } from "../tests/fakes/comfyui.ts";
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
 import { startComfyWorker } from "./comfy_worker.ts";
-import { lineReader, note, printReport, round, waitUntil } from "./common.ts";
+import {
+  benchChild,
+  lineReader,
+  note,
+  printReport,
+  round,
+  startFlags,
+  waitUntil,
+} from "./common.ts";
 import { oldBot } from "./delivery_bench.ts";
 import { historyOver, overheads, type Summary, summary } from "./overhead.ts";
 
@@ -35,45 +43,47 @@ const JOBS = 8;
 const RENDER_MS = 2500;
 const MB = 1024 * 1024;
 const HERE = new URL(".", import.meta.url).pathname;
-const V8_FLAGS =
-  (await Deno.readTextFile(new URL("../deno.json", import.meta.url)))
-    .match(/--v8-flags=[^\s"]+/)?.slice(0, 1) ?? [];
+// The bot's memory is measured with the V8 flags of `deno task start`.
+const V8_FLAGS = startFlags(
+  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+);
 
 function mb(bytes: number): number {
   return round(bytes / MB, 1);
 }
 
 function child(script: string, args: string[], env: Record<string, string>) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run=ffmpeg",
-      ...V8_FLAGS,
-      `${HERE}${script}`,
-      ...args,
-    ],
-    env: { NO_COLOR: "1", ...env },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  return benchChild(`${HERE}${script}`, { args, v8Flags: V8_FLAGS, env });
+}
+
+// 8 fake Connect servers in a worker: encoding 8 videos as base64 must
+// not delay the bot or the fake Telegram's stamps.
+function eightServers(videoBytes: number, mode: ConnectMode) {
+  return startComfyWorker({
+    servers: JOBS,
+    renderMs: RENDER_MS,
+    videoBytes,
+    mode,
+  });
+}
+
+// 8 users send a photo at once; resolves once each got a video.
+async function eightJobs(telegram: FakeTelegram, firstUser: number) {
+  for (let i = 0; i < JOBS; i++) {
+    const user = telegram.user(firstUser + i, { language_code: "en" });
+    telegram.sendPhoto(user, SAMPLE_JPEG, { width: 1280, height: 960 });
+  }
+  await waitUntil(
+    () => telegram.callsOf("sendVideo").length >= JOBS,
+    120_000,
+    `${JOBS} videos`,
+  );
 }
 
 // The bot's peak RSS while 8 Connect answers of `videoBytes` arrive.
 async function botMemory(videoBytes: number) {
   const telegram = await FakeTelegram.start({ recordFileBytes: false });
-  const comfies = await startComfyWorker({
-    servers: JOBS,
-    renderMs: RENDER_MS,
-    videoBytes,
-    mode: "direct",
-  });
+  const comfies = await eightServers(videoBytes, "direct");
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-connect-" });
   const bot = child("bot_process.ts", [], {
     BOT_TOKEN: telegram.token,
@@ -86,15 +96,7 @@ async function botMemory(videoBytes: number) {
   const stdin = bot.stdin.getWriter();
   try {
     if (await readLine(30_000) !== "ready") throw new Error("bot not ready");
-    for (let i = 0; i < JOBS; i++) {
-      const user = telegram.user(900_000 + i, { language_code: "en" });
-      telegram.sendPhoto(user, SAMPLE_JPEG, { width: 1280, height: 960 });
-    }
-    await waitUntil(
-      () => telegram.callsOf("sendVideo").length >= JOBS,
-      120_000,
-      `${JOBS} videos`,
-    );
+    await eightJobs(telegram, 900_000);
     await stdin.write(new TextEncoder().encode("stop\n"));
     const report = JSON.parse(await readLine(60_000));
     return { idleRssMB: mb(report.idleRss), peakRssMB: mb(report.peakRss) };
@@ -109,12 +111,7 @@ async function botMemory(videoBytes: number) {
 
 // The same answers read the old way, in a process of its own.
 async function oldReadMemory(videoBytes: number) {
-  const comfies = await startComfyWorker({
-    servers: JOBS,
-    renderMs: RENDER_MS,
-    videoBytes,
-    mode: "direct",
-  });
+  const comfies = await eightServers(videoBytes, "direct");
   const dir = await Deno.makeTempDir({ prefix: "lora-bench-oldread-" });
   try {
     const reader = child("connect_read_child.ts", [
@@ -138,12 +135,7 @@ async function botOverhead(
   videoBytes = 0,
 ): Promise<Summary> {
   const telegram = await FakeTelegram.start({ recordFileBytes: false });
-  const comfies = await startComfyWorker({
-    servers: JOBS,
-    renderMs: RENDER_MS,
-    videoBytes,
-    mode,
-  });
+  const comfies = await eightServers(videoBytes, mode);
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-connect-" });
   const app = await startApp(
     loadConfig({
@@ -156,15 +148,7 @@ async function botOverhead(
     { log: createLogger({ level: "error", sink: () => {} }) },
   );
   try {
-    for (let i = 0; i < JOBS; i++) {
-      const user = telegram.user(910_000 + i, { language_code: "en" });
-      telegram.sendPhoto(user, SAMPLE_JPEG, { width: 1280, height: 960 });
-    }
-    await waitUntil(
-      () => telegram.callsOf("sendVideo").length >= JOBS,
-      120_000,
-      `${JOBS} videos`,
-    );
+    await eightJobs(telegram, 910_000);
     const history = await historyOver(comfies.urls);
     return summary(overheads(telegram, history, "sendVideo"));
   } finally {
@@ -178,12 +162,7 @@ async function botOverhead(
 // The floor of the direct path: await the whole answer, decode, upload.
 async function floorOverhead(videoBytes = 0): Promise<Summary> {
   const telegram = await FakeTelegram.start({ recordFileBytes: false });
-  const comfies = await startComfyWorker({
-    servers: JOBS,
-    renderMs: RENDER_MS,
-    videoBytes,
-    mode: "direct",
-  });
+  const comfies = await eightServers(videoBytes, "direct");
   try {
     await Promise.all(comfies.urls.map(async (url, i) => {
       const chat = 920_000 + i;

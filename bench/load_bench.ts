@@ -30,12 +30,14 @@ import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
 import { startComfyWorker } from "./comfy_worker.ts";
 import { type PacingReport, pacingReport } from "./pacing_report.ts";
 import {
+  benchChild,
   lagSampler,
   lineReader,
   note,
   percentile,
   printReport,
   round,
+  startFlags,
   waitUntil,
 } from "./common.ts";
 
@@ -49,13 +51,6 @@ const CHILD = new URL("./bot_process.ts", import.meta.url).pathname;
 const V8_FLAGS = startFlags(
   await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
 );
-
-/** The `--v8-flags=…` of deno.json's start task, if any. */
-function startFlags(denoJson: string): string[] {
-  const start = (JSON.parse(denoJson) as { tasks: Record<string, string> })
-    .tasks.start ?? "";
-  return start.match(/--v8-flags=\S+/g) ?? [];
-}
 
 function arg(name: string, fallback: string): string {
   const at = Deno.args.indexOf(name);
@@ -114,20 +109,9 @@ async function runLoad(
     videoBytes,
   });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-bench-load-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run=ffmpeg",
-      ...v8Flags,
-      CHILD,
-    ],
+  const child = benchChild(CHILD, {
+    v8Flags,
     env: {
-      NO_COLOR: "1",
       BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       COMFYUI_URLS: comfies.urls.map((url) => `${url};kind=core;concurrency=1`)
@@ -136,11 +120,7 @@ async function runLoad(
       DEFAULT_TOKENS: "1000",
       MAX_ACTIVE_JOBS_PER_USER: "2",
     },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  });
   const readLine = lineReader(child.stdout);
   // The fakes' own event loop: a late arrival stamp shows here.
   const fakeLag = lagSampler();

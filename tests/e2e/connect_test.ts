@@ -14,6 +14,8 @@ import { type Harness, startHarness } from "./harness.ts";
 import { kinds, lastBot, press, say, sendPhoto } from "./helpers.ts";
 
 const SIZES = { low: 300, medium: 600, high: 832 } as const;
+// The journal of a new user after two delivered jobs: each charged once.
+const TWO_JOBS_CHARGED = ["grant", "hold", "capture", "hold", "capture"];
 
 // One wizard job in English: photo, automatic motion, duration, quality,
 // confirm; resolves once the video arrived and the job ended.
@@ -146,13 +148,7 @@ Deno.test("connect: a one-file answer (bare string) is delivered without /histor
   await photoJob(h, user);
   assert.equal(h.comfy.historyRequests, 0);
   assert.deepEqual(h.comfy.viewRequests, []);
-  assert.deepEqual(kinds(h, user.id), [
-    "grant",
-    "hold",
-    "capture",
-    "hold",
-    "capture",
-  ]);
+  assert.deepEqual(kinds(h, user.id), TWO_JOBS_CHARGED);
 });
 
 Deno.test("connect: an empty answer asks /history at once, not after an interval", async () => {
@@ -211,13 +207,7 @@ Deno.test("connect: without the listing, a 500 naming an unknown input is retrie
     "image,client_id",
     "image,client_id",
   ]);
-  assert.deepEqual(kinds(h, user.id), [
-    "grant",
-    "hold",
-    "capture",
-    "hold",
-    "capture",
-  ]);
+  assert.deepEqual(kinds(h, user.id), TWO_JOBS_CHARGED);
 });
 
 Deno.test("connect: /backends shows what each server's workflow takes", async () => {
