@@ -164,7 +164,7 @@ export const adminRu = {
       error: string;
     },
   ) =>
-    `   workflow «${p.workflow}»: ` + {
+    `   workflow «${p.workflow}»: ` + ({
       all: `принимает все настроенные входы`,
       missing: `не принимает ${p.missing} — видео делаются без них ` +
         `(нужны узлы с тегами в названии, см. README, «Moving from the old bot»)`,
@@ -172,7 +172,7 @@ export const adminRu = {
         `отправляются все настроенные`,
       unknown: `входы ещё не известны${p.error ? ` (${p.error})` : ""}`,
       noImage: `нет узла «Load Image $image» для фото — задачи не выполнятся`,
-    }[p.state] + (p.off ? `\n   выключено в настройках: ${p.off}` : ""),
+    }[p.state] ?? "") + (p.off ? `\n   выключено в настройках: ${p.off}` : ""),
   backendsNone: `Серверы не настроены.`,
   money: adminMoneyRu,
   dashboardLink: (p: { url: string }) =>
