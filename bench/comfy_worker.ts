@@ -8,7 +8,7 @@
  * @module
  */
 
-import { FakeComfy } from "../tests/fakes/comfyui.ts";
+import { type ConnectMode, FakeComfy } from "../tests/fakes/comfyui.ts";
 import { paddedVideo } from "./common.ts";
 
 /** What the worker is asked to start. */
@@ -16,6 +16,8 @@ export interface ComfyWorkerOptions {
   readonly servers: number;
   readonly renderMs: number;
   readonly videoBytes: number;
+  /** Default "history": VideoHelperSuite output, served by /view. */
+  readonly mode?: ConnectMode;
 }
 
 /** Servers running in a worker: their URLs and how to stop them. */
@@ -70,12 +72,12 @@ function serve(): void {
     try {
       if (data.start !== undefined) {
         const { servers: count, renderMs, videoBytes } = data.start;
+        const mode = data.start.mode ?? "history";
         const video = paddedVideo(videoBytes);
         servers = await Promise.all(
           Array.from(
             { length: count },
-            // "history": VideoHelperSuite output, served by /view (no base64).
-            () => FakeComfy.start({ renderMs, video, mode: "history" }),
+            () => FakeComfy.start({ renderMs, video, mode }),
           ),
         );
         scope.postMessage({ urls: servers.map((s) => s.url) });

@@ -117,3 +117,72 @@ export function lagSampler(): {
 }
 
 const LAG_TICK_MS = 10;
+
+/** Lines of a child's stdout, one at a time, each within a deadline. */
+export function lineReader(
+  stream: ReadableStream<Uint8Array>,
+): (timeoutMs: number) => Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return async (timeoutMs: number): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!buffer.includes("\n")) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error("the bot process did not answer");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), left);
+      });
+      const next = await Promise.race([reader.read(), timeout]);
+      clearTimeout(timer);
+      if (next === "timeout") continue;
+      if (next.done) throw new Error("the bot process ended early");
+      buffer += next.value;
+    }
+    const end = buffer.indexOf("\n");
+    const line = buffer.slice(0, end);
+    buffer = buffer.slice(end + 1);
+    return line;
+  };
+}
+
+/** The `--v8-flags=…` of deno.json's start task, if any. */
+export function startFlags(denoJson: string): string[] {
+  const start = (JSON.parse(denoJson) as { tasks: Record<string, string> })
+    .tasks.start ?? "";
+  return start.match(/--v8-flags=\S+/g) ?? [];
+}
+
+/**
+ * A Deno script of the benchmarks in a process of its own (net to
+ * 127.0.0.1, files, env, ffmpeg), with only `env` and NO_COLOR set; its
+ * stdin and stdout piped, stderr shown.
+ */
+export function benchChild(
+  script: string,
+  options: {
+    readonly args?: readonly string[];
+    readonly v8Flags?: readonly string[];
+    readonly env?: Record<string, string>;
+  } = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run=ffmpeg",
+      ...(options.v8Flags ?? []),
+      script,
+      ...(options.args ?? []),
+    ],
+    env: { NO_COLOR: "1", ...options.env },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+}

@@ -24,9 +24,10 @@ import { inputFileName } from "../lib/comfy/types.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
 import { FakeComfy } from "../tests/fakes/comfyui.ts";
-import { FakeTelegram, type RecordedCall } from "../tests/fakes/telegram.ts";
+import { FakeTelegram } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../tests/fixtures/media.ts";
-import { note, percentile, printReport, round, waitUntil } from "./common.ts";
+import { note, printReport, round, waitUntil } from "./common.ts";
+import { historyOf, overheads, type Summary, summary } from "./overhead.ts";
 
 // Longer than the chat's 1 s turn, as every real render is (minutes).
 const RENDER_MS = 2500;
@@ -42,55 +43,6 @@ const OLD_POLLS = 20;
 function arg(name: string, fallback: number): number {
   const at = Deno.args.indexOf(name);
   return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
-
-/** p50/p99/max of a list of milliseconds. */
-function summary(ms: number[]) {
-  return {
-    jobs: ms.length,
-    p50Ms: round(percentile(ms, 50)),
-    p99Ms: round(percentile(ms, 99)),
-    maxMs: round(Math.max(...ms)),
-  };
-}
-
-// When ComfyUI finished each job, by the chat the job's photo came from.
-function finishTimes(comfies: readonly FakeComfy[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const comfy of comfies) {
-    for (const entry of Object.values(comfy.history.list())) {
-      const user = /telegram_(\d+)_/.exec(JSON.stringify(entry.prompt))?.[1];
-      const done = entry.status.messages.find(([t]) =>
-        t === "execution_success"
-      );
-      const at = Number((done?.[1] as { timestamp?: number })?.timestamp);
-      if (user !== undefined && at > 0) out.set(Number(user), at);
-    }
-  }
-  return out;
-}
-
-// Milliseconds from each job's finish to the first call of `method` (any
-// call when undefined) to its chat arriving after it.
-function overheads(
-  telegram: FakeTelegram,
-  comfies: readonly FakeComfy[],
-  method?: string,
-): number[] {
-  const finished = finishTimes(comfies);
-  const arrival = (c: RecordedCall) =>
-    performance.timeOrigin + (c.receivedAt ?? c.at - performance.timeOrigin);
-  const out: number[] = [];
-  for (const [chat, end] of finished) {
-    const next = telegram.calls
-      .filter((c) => Number(c.params.chat_id) === chat)
-      .filter((c) => method === undefined || c.method === method)
-      .map(arrival)
-      .filter((at) => at >= end)
-      .sort((a, b) => a - b)[0];
-    if (next !== undefined) out.push(next - end);
-  }
-  return out;
 }
 
 async function newBot(jobs: number, chatInterval: string | undefined) {
@@ -134,8 +86,10 @@ async function newBot(jobs: number, chatInterval: string | undefined) {
       `${jobs} videos`,
     );
     return {
-      toSendVideo: summary(overheads(telegram, comfies, "sendVideo")),
-      toFirstCall: summary(overheads(telegram, comfies)),
+      toSendVideo: summary(
+        overheads(telegram, historyOf(comfies), "sendVideo"),
+      ),
+      toFirstCall: summary(overheads(telegram, historyOf(comfies))),
     };
   } finally {
     await app.stop();
@@ -160,8 +114,7 @@ async function oldBotJob(
       image: {
         image: { type: "file", content: encodeBase64(SAMPLE_JPEG), name },
       },
-      duration: { value: 10 },
-      size: { value: 600 },
+      // The old bot sent the photo only (its saved workflow takes no more).
       "client_id": clientId,
     }),
   });
@@ -188,7 +141,8 @@ async function oldBotJob(
   throw new Error(`old-bot baseline: no result for ${name}`);
 }
 
-async function oldBot(jobs: number) {
+/** The old bot's method on `jobs` concurrent jobs (a same-run baseline). */
+export async function oldBot(jobs: number): Promise<{ toSendVideo: Summary }> {
   const telegram = await FakeTelegram.start({ recordFileBytes: false });
   const comfy = await FakeComfy.start({
     renderMs: RENDER_MS,
@@ -200,7 +154,9 @@ async function oldBot(jobs: number) {
     for (const chat of chats) telegram.user(chat);
     await Promise.all(chats.map((chat) => oldBotJob(comfy, telegram, chat)));
     return {
-      toSendVideo: summary(overheads(telegram, [comfy], "sendVideo")),
+      toSendVideo: summary(
+        overheads(telegram, historyOf([comfy]), "sendVideo"),
+      ),
     };
   } finally {
     await comfy.close();

@@ -27,11 +27,12 @@
 
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
-import { lineReader, spawnBot, V8_FLAGS } from "./bot_child.ts";
+import { spawnBot, V8_FLAGS } from "./bot_child.ts";
 import { startComfyWorker } from "./comfy_worker.ts";
 import { type PacingReport, pacingReport } from "./pacing_report.ts";
 import {
   lagSampler,
+  lineReader,
   note,
   percentile,
   printReport,

@@ -18,8 +18,8 @@
  */
 
 import { FakeTelegram } from "../tests/fakes/telegram.ts";
-import { lineReader, spawnBot } from "./bot_child.ts";
-import { note, printReport, round, waitUntil } from "./common.ts";
+import { spawnBot } from "./bot_child.ts";
+import { lineReader, note, printReport, round, waitUntil } from "./common.ts";
 
 const MB = 1024 * 1024;
 const ACCOUNTS = 20;

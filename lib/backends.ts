@@ -38,6 +38,8 @@ export interface Backends {
   readonly preview: boolean;
 }
 
+const START_PROBE_MS = 3000;
+
 /** A backend the configuration asks for cannot be used. */
 export class BackendError extends Error {
   constructor(message: string) {
@@ -55,6 +57,7 @@ type BackendConfig = Pick<
   | "comfyuiPromptInput"
   | "comfyuiNegativeInput"
   | "comfyuiTimeoutMs"
+  | "comfyuiRequestTimeoutMs"
   | "historyIntervalMs"
   | "historyAttempts"
   | "comfyuiTemplate"
@@ -94,6 +97,10 @@ export async function createBackends(
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.onStateChange ? { onStateChange: deps.onStateChange } : {}),
   });
+  // What each workflow takes, before the first job: one WARN line names
+  // the inputs it lacks. Bounded, so a stalled server does not hold the
+  // start; a job asks again while the answer is unknown.
+  await pool.probeAll(AbortSignal.timeout(START_PROBE_MS));
   const preview = servers.every((s) => s.spec.kind === "preview");
   if (preview) {
     deps.log.warn(
@@ -124,6 +131,7 @@ async function clientFor(
         baseUrl: spec.url,
         workflow: config.comfyuiWorkflow,
         timeoutMs: config.comfyuiTimeoutMs,
+        requestTimeoutMs: config.comfyuiRequestTimeoutMs,
         historyIntervalMs: config.historyIntervalMs,
         historyAttempts: config.historyAttempts,
         durationInput: config.comfyuiDurationInput,

@@ -39,6 +39,8 @@ export interface ComfyConfig {
   /** Receives the negative text with a motion prompt. */
   readonly comfyuiNegativeInput: InputRef | undefined;
   readonly comfyuiTimeoutMs: number;
+  /** Each `/history`, `/queue`, `/view` and workflow listing call. */
+  readonly comfyuiRequestTimeoutMs: number;
   readonly historyIntervalMs: number;
   readonly historyAttempts: number;
   readonly comfyuiConcurrency: number;
@@ -64,6 +66,7 @@ export const COMFY_DEFAULTS = {
   COMFYUI_PROMPT_INPUT: "prompt.text",
   COMFYUI_NEGATIVE_INPUT: "negative.text",
   COMFYUI_TIMEOUT: "600",
+  COMFYUI_REQUEST_TIMEOUT: "30",
   COMFYUI_HISTORY_INTERVAL: "3",
   COMFYUI_HISTORY_ATTEMPTS: "20",
   COMFYUI_CONCURRENCY: "1",
@@ -93,6 +96,10 @@ export function loadComfyConfig(env: Env): ComfyConfig {
     comfyuiPromptInput: inputRef("COMFYUI_PROMPT_INPUT", get),
     comfyuiNegativeInput: inputRef("COMFYUI_NEGATIVE_INPUT", get),
     comfyuiTimeoutMs: seconds("COMFYUI_TIMEOUT", get("COMFYUI_TIMEOUT")),
+    comfyuiRequestTimeoutMs: seconds(
+      "COMFYUI_REQUEST_TIMEOUT",
+      get("COMFYUI_REQUEST_TIMEOUT"),
+    ),
     historyIntervalMs: seconds(
       "COMFYUI_HISTORY_INTERVAL",
       get("COMFYUI_HISTORY_INTERVAL"),
@@ -161,8 +168,9 @@ function workflowName(raw: string): string {
   return raw;
 }
 
-// Set to "off" (or "none") to send no such input: a workflow without the
-// tag would make ComfyUI-Connect refuse the whole request.
+// Where a value goes if the workflow has that input: the bot asks the
+// plugin which inputs the workflow lists and sends only those. "off" (or
+// "none") never sends it, e.g. for a plugin too old to list its inputs.
 function inputRef(
   name:
     | "COMFYUI_DURATION_INPUT"

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ignoredEverywhere } from "../comfy/mod.ts";
 import { formatWait } from "../i18n/mod.ts";
 import { FREE_DURATION } from "../jobs/free.ts";
 import { priceOf, QUALITIES, settingsKey } from "../pricing.ts";
@@ -31,7 +32,9 @@ export function wizardText(
     case "photo":
       return t.photo;
     case "motion":
-      return ctx.t.motion.step;
+      return promptsIgnored(deps)
+        ? `${ctx.t.motion.step}\n\n${ctx.t.motion.ignored}`
+        : ctx.t.motion.step;
     case "duration":
       return t.duration({ balance: ctx.account.tokens });
     case "quality":
@@ -60,6 +63,13 @@ export function wizardText(
         : `${text}\n${motion}`;
     }
   }
+}
+
+// No server would receive a motion prompt (its workflow has no prompt
+// input, or the setting is off): the user is told before choosing one.
+function promptsIgnored(deps: BotDeps): boolean {
+  const servers = deps.backends?.status() ?? [];
+  return ignoredEverywhere(servers.map((s) => s.workflow), "prompt");
 }
 
 async function render(

@@ -26,7 +26,7 @@ import {
   ComfyTimeoutError,
 } from "./errors.ts";
 import { findByInput, type HistoryEntry, parseEntry } from "./history.ts";
-import { ComfyHttp } from "./http.ts";
+import { ComfyHttp, readText } from "./http.ts";
 import type { VideoSpool } from "./spool.ts";
 import type {
   RecoverRequest,
@@ -209,7 +209,7 @@ export class CoreClient implements Renderer {
       body: form,
       signal: request.signal,
     });
-    const text = await response.text();
+    const text = await readText(response, path, request.signal, 64 * 1024);
     if (!response.ok) throw new ComfyHttpError(response.status, path, text);
     let body: unknown;
     try {

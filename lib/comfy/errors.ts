@@ -23,6 +23,8 @@ export type ComfyErrorKind =
 export class ComfyHttpError extends ComfyError {
   readonly status: number;
   readonly path: string;
+  /** The answer's text (bounded by whoever read it). */
+  readonly body: string;
 
   constructor(status: number, path: string, body: string) {
     const snippet = body.replace(/\s+/g, " ").trim().slice(0, 200);
@@ -35,6 +37,7 @@ export class ComfyHttpError extends ComfyError {
     this.name = "ComfyHttpError";
     this.status = status;
     this.path = path;
+    this.body = body;
   }
 }
 

@@ -16,6 +16,13 @@ import {
 import type { OutputFile } from "./history.ts";
 import { MAX_VIDEO_BYTES, type VideoFile, type VideoSpool } from "./spool.ts";
 
+/**
+ * The largest JSON answer read from ComfyUI (`/history?max_items=256` with
+ * big graphs is a few MB): a broken or hostile server cannot make the bot
+ * buffer without end.
+ */
+export const MAX_JSON_BYTES = 32 * 1024 * 1024;
+
 /** Where ComfyUI is and how to authenticate. */
 export interface ComfyHttpOptions {
   readonly baseUrl: string;
@@ -77,10 +84,14 @@ export class ComfyHttp {
     return response;
   }
 
-  /** GET a JSON answer. */
-  async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+  /** GET a JSON answer of at most `maxBytes` (default {@link MAX_JSON_BYTES}). */
+  async getJson(
+    path: string,
+    signal?: AbortSignal,
+    maxBytes: number = MAX_JSON_BYTES,
+  ): Promise<unknown> {
     const response = await this.request(path, { signal });
-    const text = await readText(response, path, signal);
+    const text = await readText(response, path, signal, maxBytes);
     if (!response.ok) throw new ComfyHttpError(response.status, path, text);
     return parseJson(text, path);
   }
@@ -163,16 +174,41 @@ export async function saveVideo(
   }
 }
 
-async function readText(
+/**
+ * The body as text, refusing more than `maxBytes` (the rest is not read):
+ * a {@link ComfyOutputError} then.
+ */
+export async function readText(
   response: Response,
   path: string,
   signal: AbortSignal | undefined,
+  maxBytes: number = MAX_JSON_BYTES,
 ): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
   try {
-    return await response.text();
+    if (declared > maxBytes || response.body === null) {
+      await response.body?.cancel();
+      if (declared > maxBytes) throw tooLong(path, maxBytes);
+      return "";
+    }
+    const decoder = new TextDecoder();
+    let text = "";
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLong(path, maxBytes);
+      text += decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
   } catch (error) {
     throw wrapFetchError(error, path, signal);
   }
+}
+
+function tooLong(path: string, maxBytes: number): ComfyOutputError {
+  return new ComfyOutputError(
+    `ComfyUI sent more than ${maxBytes} bytes for "${path}"`,
+  );
 }
 
 /** Parses JSON or throws {@link ComfyOutputError}. */

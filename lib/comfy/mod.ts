@@ -46,6 +46,17 @@ export {
 } from "./spool.ts";
 export { promptIdFor } from "./core_wire.ts";
 export {
+  fetchWorkflowInputs,
+  type FetchWorkflowInputsOptions,
+  ignoredEverywhere,
+  type InputFeature,
+  type MissingInput,
+  parseWorkflowInputs,
+  type WorkflowInputs,
+  type WorkflowSupport,
+} from "./workflow_inputs.ts";
+export { ComfyHttp, type ComfyHttpOptions } from "./http.ts";
+export {
   buildPrompt,
   frameCount,
   type Graph,

@@ -8,7 +8,9 @@ import type {
   RenderResult,
 } from "./mod.ts";
 import { ComfyUnreachableError } from "./errors.ts";
+import { MAX_JSON_BYTES, parseJson, readText } from "./http.ts";
 import type { ServerSpec } from "./servers.ts";
+import { supportChange, type WorkflowSupport } from "./workflow_inputs.ts";
 
 /** A configured server and the client that talks to it. */
 export interface PoolServer {
@@ -52,6 +54,8 @@ export interface ServerStatus {
   readonly lastError: string | undefined;
   /** False while an admin has taken the server out of rotation. */
   readonly enabled: boolean;
+  /** ComfyUI-Connect: what its workflow takes, as last asked. */
+  readonly workflow?: WorkflowSupport | undefined;
 }
 
 interface ServerState {
@@ -64,6 +68,7 @@ interface ServerState {
   failures: number;
   seconds: number[];
   lastError: string | undefined;
+  workflow: WorkflowSupport | undefined;
 }
 
 const HEALTH_TIMEOUT_MS = 3000;
@@ -93,6 +98,7 @@ export class RenderPool implements Renderer {
       failures: 0,
       seconds: [],
       lastError: undefined,
+      workflow: undefined,
     }));
   }
 
@@ -112,6 +118,7 @@ export class RenderPool implements Renderer {
         : undefined,
       lastError: s.lastError,
       enabled: s.enabled,
+      workflow: s.workflow,
     }));
   }
 
@@ -188,6 +195,14 @@ export class RenderPool implements Renderer {
   /** Cancels on the server the job was sent to. */
   async cancel(clientId: string, promptId?: string): Promise<void> {
     await this.#assigned(clientId)?.server.renderer.cancel(clientId, promptId);
+  }
+
+  /**
+   * Asks every ComfyUI-Connect server what its workflow takes (at start:
+   * a workflow without some inputs is one WARN line naming them).
+   */
+  async probeAll(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.#states.map((s) => this.#probe(s, signal)));
   }
 
   /** Checks every server now (also what the periodic loop does). */
@@ -298,15 +313,35 @@ export class RenderPool implements Renderer {
       const stats = await this.#get(spec, "/system_stats");
       await stats.body?.cancel();
       const queue = await this.#get(spec, "/queue");
-      const body = await queue.json() as Record<string, unknown>;
+      const text = await readText(queue, "/queue", undefined, MAX_JSON_BYTES);
+      const body = parseJson(text, "/queue") as Record<string, unknown>;
       const length = (key: string) =>
-        Array.isArray(body[key]) ? (body[key] as unknown[]).length : 0;
+        Array.isArray(body?.[key]) ? (body[key] as unknown[]).length : 0;
       state.queue = length("queue_running") + length("queue_pending");
       this.#setUp(state, true);
+      await this.#probe(state);
     } catch (error) {
       state.lastError = errorText(state, error);
       this.#setUp(state, false);
     }
+  }
+
+  // Logs a change of what the workflow lacks (the first probe included).
+  async #probe(state: ServerState, signal?: AbortSignal): Promise<void> {
+    const renderer = state.server.renderer;
+    if (renderer.probe === undefined) return;
+    const stop = this.#stop.signal;
+    const support = await renderer.probe(
+      signal ? AbortSignal.any([signal, stop]) : stop,
+    );
+    const change = supportChange(state.workflow, support);
+    state.workflow = support;
+    if (change === undefined) return;
+    this.#o.log[change.level](change.message, {
+      server: state.server.spec.name,
+      workflow: support.workflow,
+      missing: change.missing,
+    });
   }
 
   async #get(spec: ServerSpec, path: string): Promise<Response> {

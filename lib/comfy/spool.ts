@@ -40,6 +40,16 @@ export interface SpoolWriteOptions {
   readonly declaredBytes?: number;
 }
 
+/** A spool file written piece by piece (see {@link VideoSpool.open}). */
+export interface SpoolWriter {
+  /** Appends bytes; throws {@link ComfyOutputError} past `maxBytes`. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Closes the file and checks it is a video (else removes it and throws). */
+  finish(): Promise<VideoFile>;
+  /** Closes and removes the file; safe to call more than once. */
+  abort(): Promise<void>;
+}
+
 /** A folder of videos waiting to be delivered, one file each. */
 export class VideoSpool {
   /** The folder; created on first use. */
@@ -92,6 +102,42 @@ export class VideoSpool {
       await Deno.remove(path).catch(noop);
       throw error;
     }
+  }
+
+  /**
+   * A new file to write piece by piece, refusing more than `maxBytes`:
+   * for a video decoded while it arrives (ComfyUI-Connect's base64).
+   */
+  async open(maxBytes: number = MAX_VIDEO_BYTES): Promise<SpoolWriter> {
+    const path = await this.newPath();
+    const file = await Deno.open(path, { write: true, createNew: true });
+    let size = 0;
+    let open = true;
+    const close = () => {
+      if (open) file.close();
+      open = false;
+    };
+    const abort = async () => {
+      close();
+      await Deno.remove(path).catch(noop);
+    };
+    return {
+      write: async (bytes) => {
+        size += bytes.length;
+        if (size > maxBytes) throw tooLarge(size, maxBytes);
+        await writeAll(file, bytes);
+      },
+      finish: async () => {
+        close();
+        try {
+          return this.#checked(path, await readHead(path), size);
+        } catch (error) {
+          await abort();
+          throw error;
+        }
+      },
+      abort,
+    };
   }
 
   /**

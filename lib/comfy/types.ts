@@ -7,6 +7,7 @@
  */
 
 import type { VideoFile } from "./spool.ts";
+import type { WorkflowSupport } from "./workflow_inputs.ts";
 
 /** Where a render stands, as the core backend learns it from ComfyUI. */
 export interface RenderProgress {
@@ -79,6 +80,11 @@ export interface Renderer {
    * `promptId` (core backend) names it directly instead of by input file.
    */
   cancel(clientId: string, promptId?: string): Promise<void>;
+  /**
+   * ComfyUI-Connect only: asks the server which inputs its workflow takes
+   * (at start and on every health check).
+   */
+  probe?(signal?: AbortSignal): Promise<WorkflowSupport>;
 }
 
 /** The input file name the old bot used; the history fallback looks for it. */

@@ -92,6 +92,17 @@ export const adminEn: typeof adminRu = {
 ` +
     `   done: ${p.done}, failures: ${p.failures}, mean time: ${p.mean}` +
     (p.error ? `\n   last error: ${p.error}` : ""),
+  backendWorkflow: (p) =>
+    `   workflow "${p.workflow}": ` + ({
+      all: `takes every configured input`,
+      missing: `does not take ${p.missing}; videos render without them ` +
+        `(it needs tagged nodes, see README "Moving from the old bot")`,
+      unlisted: `the plugin cannot list its inputs (an older version); ` +
+        `every configured input is sent`,
+      unknown: `inputs not known yet${p.error ? ` (${p.error})` : ""}`,
+      noImage: `has no "Load Image $image" node for the photo; jobs fail`,
+    }[p.state] ?? "") +
+    (p.off ? `\n   turned off in the settings: ${p.off}` : ""),
   backendsNone: `No render server is configured.`,
   money: adminMoneyEn,
   dashboardLink: (p) =>

@@ -155,6 +155,24 @@ export const adminRu = {
 ` +
     `   готово: ${p.done}, сбоев: ${p.failures}, среднее время: ${p.mean}` +
     (p.error ? `\n   последняя ошибка: ${p.error}` : ""),
+  backendWorkflow: (
+    p: {
+      workflow: string;
+      state: "all" | "missing" | "unlisted" | "unknown" | "noImage";
+      missing: string;
+      off: string;
+      error: string;
+    },
+  ) =>
+    `   workflow «${p.workflow}»: ` + ({
+      all: `принимает все настроенные входы`,
+      missing: `не принимает ${p.missing} — видео делаются без них ` +
+        `(нужны узлы с тегами в названии, см. README, «Moving from the old bot»)`,
+      unlisted: `плагин не умеет перечислять входы (старая версия) — ` +
+        `отправляются все настроенные`,
+      unknown: `входы ещё не известны${p.error ? ` (${p.error})` : ""}`,
+      noImage: `нет узла «Load Image $image» для фото — задачи не выполнятся`,
+    }[p.state] ?? "") + (p.off ? `\n   выключено в настройках: ${p.off}` : ""),
   backendsNone: `Серверы не настроены.`,
   money: adminMoneyRu,
   dashboardLink: (p: { url: string }) =>

@@ -209,6 +209,8 @@ export const en: Messages = {
     line: (p) => `🎭 Motion: ${p.prompt ?? "automatic"}`,
     caption: (p) => `🎭 ${p.prompt}`,
     typeHint: `✍️ Describe the motion in words or pick a style.`,
+    ignored: `ℹ️ The render server does not take motion descriptions ` +
+      `right now: the video moves the way its own settings say.`,
   },
   myVideos: {
     button: "🎞 My videos",

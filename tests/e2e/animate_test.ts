@@ -1,3 +1,4 @@
+import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
 /**
  * `lora-bot animate` as an operator runs it: one job through the configured
  * servers, a progress bar in the terminal, the video written to a file.
@@ -24,7 +25,10 @@ async function animate(env: Record<string, string>, args: string[]) {
 }
 
 Deno.test("animate renders a photo through ComfyUI-Connect into a file", async () => {
-  await using comfy = await FakeComfy.start({ renderMs: 50 });
+  await using comfy = await FakeComfy.start({
+    renderMs: 50,
+    saved: FULL_SAVED,
+  });
   const dir = await Deno.makeTempDir({ prefix: "lora-animate-" });
   try {
     await Deno.writeFile(`${dir}/me.jpg`, SAMPLE_JPEG);

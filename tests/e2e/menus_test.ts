@@ -1,3 +1,4 @@
+import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
@@ -158,7 +159,9 @@ for (const locale of ["ru", "en"] as const) {
 }
 
 Deno.test("quick mode button: asks for a photo, then 10 s medium", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 30 } });
+  await using h = await startHarness({
+    comfy: { renderMs: 30, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(404, { first_name: "Kim" });
   await say(h, user, "/start");
   const menu = lastBot(h, user.id).message_id;
@@ -179,7 +182,9 @@ Deno.test("quick mode button: asks for a photo, then 10 s medium", async () => {
 });
 
 Deno.test("🎬 Создать ещё under a video opens the wizard in a new message", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 30 } });
+  await using h = await startHarness({
+    comfy: { renderMs: 30, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(405, { first_name: "Ola" });
   h.telegram.sendPhoto(user, SAMPLE_JPEG);
   const sent = await h.telegram.waitForCall("sendVideo");

@@ -1,16 +1,15 @@
+import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
 import assert from "node:assert/strict";
 import { FEATURE_DEFAULTS } from "../../lib/config_features.ts";
 import { presetPrompt } from "../../lib/prompts/mod.ts";
-import { DEFAULT_TAGS } from "../fakes/comfyui_connect.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
 import { lastBot, message, press, say, sendPhoto } from "./helpers.ts";
 
-// A workflow that exposes the prompt and negative tags.
-const TAGS = { ...DEFAULT_TAGS, prompt: ["text"], negative: ["text"] };
-
 Deno.test("prompts: a photo's caption reaches the workflow's prompt input", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 20, tags: TAGS } });
+  await using h = await startHarness({
+    comfy: { renderMs: 20, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(801, { first_name: "Mia" });
   await say(h, user, "/start");
   const after = h.telegram.lastCallId();
@@ -36,7 +35,9 @@ Deno.test("prompts: a photo's caption reaches the workflow's prompt input", asyn
 });
 
 Deno.test("prompts: without a caption the workflow keeps its own texts", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 20, tags: TAGS } });
+  await using h = await startHarness({
+    comfy: { renderMs: 20, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(802, { first_name: "Ned" });
   await say(h, user, "/start");
   const after = h.telegram.lastCallId();
@@ -67,7 +68,9 @@ const LABELS = {
 
 for (const locale of ["ru", "en"] as const) {
   Deno.test(`prompts (${locale}): a preset reaches the workflow`, async () => {
-    await using h = await startHarness({ comfy: { renderMs: 20, tags: TAGS } });
+    await using h = await startHarness({
+      comfy: { renderMs: 20, saved: FULL_SAVED },
+    });
     const l = LABELS[locale];
     const user = h.telegram.user(803, {
       first_name: "Pia",
@@ -103,7 +106,9 @@ for (const locale of ["ru", "en"] as const) {
 }
 
 Deno.test("prompts: text typed at the motion step is the prompt", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 20, tags: TAGS } });
+  await using h = await startHarness({
+    comfy: { renderMs: 20, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(804, { first_name: "Ola" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, LABELS.ru.create);

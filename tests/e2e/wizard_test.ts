@@ -1,3 +1,4 @@
+import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import type { FakeUser } from "../fakes/telegram.ts";
@@ -44,7 +45,9 @@ const RU = {
 
 for (const locale of ["ru", "en"] as const) {
   Deno.test(`wizard (${locale}): photo, duration, quality, back, confirm`, async (t) => {
-    await using h = await startHarness({ comfy: { renderMs: 30 } });
+    await using h = await startHarness({
+      comfy: { renderMs: 30, saved: FULL_SAVED },
+    });
     const user = h.telegram.user(301, {
       first_name: "Vera",
       language_code: locale,
@@ -219,7 +222,9 @@ Deno.test("wizard: outdated and forged buttons expire and change nothing", async
 });
 
 Deno.test("wizard: a photo mid-way replaces the photo and keeps the settings", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 30 } });
+  await using h = await startHarness({
+    comfy: { renderMs: 30, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(303, { first_name: "Ira" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
@@ -284,7 +289,9 @@ Deno.test("wizard: text or a stray file where a button is expected", async () =>
 });
 
 Deno.test("wizard: cancel returns to the menu; a photo then is quick mode", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 30 } });
+  await using h = await startHarness({
+    comfy: { renderMs: 30, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(305, { first_name: "Max" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
@@ -333,7 +340,9 @@ Deno.test("wizard: not enough tokens gets quick mode's message and no job", asyn
 });
 
 Deno.test("wizard: a double tap on confirm starts one job", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 30 } });
+  await using h = await startHarness({
+    comfy: { renderMs: 30, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(307, { first_name: "Ada" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);
@@ -357,7 +366,9 @@ Deno.test("wizard: a double tap on confirm starts one job", async () => {
 });
 
 Deno.test("wizard: survives a restart of the bot", async () => {
-  await using h = await startHarness({ comfy: { renderMs: 30 } });
+  await using h = await startHarness({
+    comfy: { renderMs: 30, saved: FULL_SAVED },
+  });
   const user = h.telegram.user(308, { first_name: "Ян", language_code: "ru" });
   await say(h, user, "/start");
   await press(h, user, lastBot(h, user.id).message_id, RU.create);

@@ -15,16 +15,14 @@
 
 import { SAMPLE_MP4 } from "../fixtures/media.ts";
 import {
-  buildGraph,
   type ConnectMode,
   type ConnectRequest,
-  connectSuccess,
-  DEFAULT_TAGS,
-  OUTPUT_NODE,
-  type OutputStyle,
-  readRun,
-  workflowInfo,
+  OLD_BOT_WORKFLOW,
+  pluginErrorPage,
+  savedFromTags,
+  workflowListing,
 } from "./comfyui_connect.ts";
+import { PluginError } from "./connect_workflow.ts";
 import {
   connectionDrop,
   coreRoutes,
@@ -37,11 +35,11 @@ import {
 } from "./comfyui_core.ts";
 import {
   FileStore,
+  type Graph,
   HistoryStore,
-  type QueueItem,
   RenderQueue,
 } from "./comfyui_history.ts";
-import { renderConnectJob } from "./comfyui_render.ts";
+import { type ConnectRunContext, runWorkflow } from "./connect_run.ts";
 
 import {
   CoreApi,
@@ -84,6 +82,10 @@ export class FakeComfy implements AsyncDisposable {
   readonly viewRequests: ViewRequest[] = [];
   /** Count of `GET /history` and `GET /history/<id>`. */
   historyRequests = 0;
+  /** While true, `/history` requests hang until restart()/close(). */
+  stallHistory = false;
+  /** Files the `#output` node saves per direct job (a list when > 1). */
+  outputFiles: number;
   /** `POST /interrupt` calls, with the prompt id each named (if any). */
   readonly interrupts: (string | undefined)[] = [];
   /** Every HTTP request with the status it got (hanging ones once answered). */
@@ -99,7 +101,7 @@ export class FakeComfy implements AsyncDisposable {
   /** Prompt history (readable/editable by tests). */
   readonly history: HistoryStore;
   /** The server's output/input/temp files; they survive `restart()`. */
-  readonly files: FileStore = new FileStore();
+  readonly files: FileStore;
 
   #server: Deno.HttpServer<Deno.NetAddr> | undefined;
   readonly #port: number;
@@ -110,8 +112,8 @@ export class FakeComfy implements AsyncDisposable {
   readonly #routes: Route[];
   readonly #video: Uint8Array<ArrayBuffer>;
   readonly #videoFor: ((image: Uint8Array) => Uint8Array) | undefined;
-  readonly #workflows: Set<string>;
-  readonly #tags: Record<string, string[]>;
+  readonly #workflows: Map<string, Graph>;
+  readonly #debug: boolean;
   readonly #failures = new Map<string, Failure>();
   readonly #log = new RecordLog<ConnectRequest>();
   readonly #drops = new Set<() => void>();
@@ -125,9 +127,14 @@ export class FakeComfy implements AsyncDisposable {
     this.renderMs = options.renderMs ?? 30;
     this.#video = (options.video ?? SAMPLE_MP4).slice();
     this.#videoFor = options.videoFor;
-    this.#workflows = new Set(options.workflows ?? ["api-video"]);
-    this.#tags = structuredClone(
-      options.tags ?? (DEFAULT_TAGS as Record<string, string[]>),
+    this.files = new FileStore(options.inputDir);
+    this.outputFiles = options.outputFiles ?? 1;
+    this.#debug = options.debug ?? false;
+    const saved = options.tags ? savedFromTags(options.tags) : OLD_BOT_WORKFLOW;
+    this.#workflows = new Map(
+      options.saved !== undefined
+        ? Object.entries(options.saved).map(([n, g]) => [n, structuredClone(g)])
+        : (options.workflows ?? ["api-video"]).map((n) => [n, saved]),
     );
     this.history = new HistoryStore(options.historyCap ?? 10_000);
     this.prompts = this.#promptLog.items;
@@ -156,15 +163,22 @@ export class FakeComfy implements AsyncDisposable {
       {
         method: "GET",
         pattern: /^\/connect\/workflows\/([^/]+)$/,
-        handler: (_req, [name = ""]) =>
-          this.#workflows.has(name)
-            ? json(workflowInfo(name, this.#tags))
-            : plainError(500),
+        handler: (_req, [name = ""]) => {
+          if (options.noListing) return plainError(405);
+          const graph = this.#workflows.get(name);
+          return graph === undefined
+            ? pluginErrorPage(
+              new PluginError("KeyError", `'${name}'`),
+              this.#debug,
+            )
+            : json(workflowListing(name, graph));
+        },
       },
       {
         method: "POST",
         pattern: /^\/connect\/workflows\/([^/]+)$/,
-        handler: (req, [name = ""]) => this.#runWorkflow(req, name),
+        handler: (req, [name = ""]) =>
+          runWorkflow(this.#runContext(), req, name),
       },
     ];
     this.#server = this.#listen(0);
@@ -288,7 +302,9 @@ export class FakeComfy implements AsyncDisposable {
     const failure = this.#takeFailure(normalizePath(url.pathname));
     let res: Response;
     try {
-      res = !this.#authorized(req, url)
+      res = this.#stalled(url)
+        ? await this.#stall()
+        : !this.#authorized(req, url)
         ? plainError(401)
         : failure !== undefined
         ? plainError(failure)
@@ -303,6 +319,17 @@ export class FakeComfy implements AsyncDisposable {
       status: res.status,
     });
     return res;
+  }
+
+  #stalled(url: URL): boolean {
+    return this.stallHistory &&
+      normalizePath(url.pathname).startsWith("/history");
+  }
+
+  async #stall(): Promise<Response> {
+    this.historyRequests++;
+    await this.#untilDropped();
+    return connectionDrop();
   }
 
   #authorized(req: Request, url: URL): boolean {
@@ -332,68 +359,25 @@ export class FakeComfy implements AsyncDisposable {
     this.#log.push({ id: this.requests.length + 1, ...request });
   }
 
-  async #runWorkflow(req: Request, workflow: string): Promise<Response> {
-    const mode = this.mode;
-    const renderMs = this.renderMs;
-    const base: Omit<ConnectRequest, "id"> = {
-      workflow,
-      body: {},
-      imageName: undefined,
-      imageBytes: undefined,
-      inputs: {},
-      clientIdField: undefined,
-      promptId: "",
-      at: Date.now(),
-      mode,
-      bypassed: [],
-      rejected: undefined,
-    };
-    const parsed = await readRun(req, workflow, base, {
+  // What a Connect run reads and changes of this server (./connect_run.ts).
+  #runContext(): ConnectRunContext {
+    return {
+      mode: this.mode,
+      renderMs: this.renderMs,
+      outputFiles: this.outputFiles,
       workflows: this.#workflows,
-      tags: this.#tags,
-      record: (r) => this.#record(r),
-    });
-    if (parsed instanceof Response) return parsed;
-    const { values, inputs, imageName, imageBytes, bypassed } = parsed;
-    const recorded = { ...base, inputs, imageName, imageBytes, bypassed };
-    if (imageBytes && imageName !== undefined) {
-      const ref = {
-        filename: imageName,
-        subfolder: "",
-        type: "input",
-      } as const;
-      this.files.put(ref, imageBytes); // written before /prompt, like the plugin
-    }
-    if (mode === "error500") {
-      // A /prompt validation 400 surfaces as KeyError 'prompt_id' → 500.
-      this.#record({ ...recorded, rejected: "KeyError: 'prompt_id'" });
-      return plainError(500);
-    }
-    if (this.#closed) return connectionDrop();
-    const style: OutputStyle = mode === "direct" || mode === "bad_output"
-      ? "images"
-      : "gifs";
-    const item: QueueItem = [
-      this.#promptNumber++,
-      crypto.randomUUID(),
-      buildGraph(this.#tags, values, style),
-      { "client_id": this.#pluginClientId },
-      [OUTPUT_NODE],
-    ];
-    this.#record({ ...recorded, promptId: item[1] });
-    const video = imageBytes && this.#videoFor
-      ? this.#videoFor(imageBytes).slice()
-      : this.#video;
-    const result = await renderConnectJob(
-      { queue: this.#queue, history: this.history, files: this.files },
-      { item, mode, renderMs, video },
-    );
-    if (result === "dropped") return connectionDrop();
-    if (mode === "hang") {
-      await this.#untilDropped();
-      return connectionDrop();
-    }
-    return json(connectSuccess(workflow, result));
+      files: this.files,
+      history: this.history,
+      queue: this.#queue,
+      debug: this.#debug,
+      pluginClientId: this.#pluginClientId,
+      closed: () => this.#closed !== undefined,
+      nextNumber: () => this.#promptNumber++,
+      video: (image) =>
+        image && this.#videoFor ? this.#videoFor(image).slice() : this.#video,
+      record: (request) => this.#record(request),
+      untilDropped: () => this.#untilDropped(),
+    };
   }
 
   /**

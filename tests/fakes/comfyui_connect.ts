@@ -1,27 +1,63 @@
 /**
- * The ComfyUI-Connect plugin part of the fake: how a `POST
- * /connect/workflows/{name}` body is read and turned into an API graph.
- * Behaviour follows /work/shared/comfyui-contract.md §3.
+ * The ComfyUI-Connect plugin part of the fake, following
+ * Good-Dream-Studio/ComfyUI-Connect @ dc1865bfbd9d8adb16909584a6a77af8ae068710
+ * (`services/workflow_service.py` execute_workflow and get_workflow,
+ * `controllers/workflow_controller.py`, `services/comfyui_service.py`
+ * run_workflow; tag logic in ./connect_workflow.ts):
+ * - a saved workflow is an API graph whose node titles carry the tags;
+ *   `GET /connect/workflows/{name}` lists `$` inputs with Python types;
+ * - a run applies the body in order: a file value is written to the input
+ *   folder first (an existing name is reused) and its own errors are only
+ *   printed; a plain value for an input the workflow lacks raises
+ *   ValueError, which aiohttp answers with its 500 text/plain page (the
+ *   photo stays in the input folder);
+ * - the answer maps every tag of every node in the history outputs to the
+ *   base64 of its `images` files: a bare string for one file, a list for
+ *   several, `[]` for `gifs`; a failed run has no output key at all.
  *
  * @module
  */
 
-import { plainError } from "./comfyui_core.ts";
+import { SERVER_ERROR_TEXT } from "./comfyui_core.ts";
 import type { Graph, GraphNode } from "./comfyui_history.ts";
+
+export {
+  buildGraph,
+  DEFAULT_TAGS,
+  FULL_SAVED,
+  FULL_WORKFLOW,
+  OLD_BOT_WORKFLOW,
+  OUTPUT_NODE,
+  type OutputStyle,
+  SAMPLER_NODE,
+  savedFromTags,
+  STALE_IMAGE_NAME,
+} from "./connect_saved.ts";
+import {
+  bypassNodes,
+  nodeTags,
+  PluginError,
+  taggedInputs,
+  taggedNodes,
+  taggedOutputs,
+  updateTaggedInput,
+} from "./connect_workflow.ts";
 
 /**
  * How the fake answers `POST /connect/workflows/{name}`:
- * - `direct`: 200 success, `result.output[0]` = base64 video; history has a
- *   core SaveVideo entry (`images` + `animated`, subfolder "").
+ * - `direct`: 200 success, `result.output` = the base64 video (a list when
+ *   `outputFiles` > 1); history has a core SaveVideo entry (`images` +
+ *   `animated`, subfolder "").
  * - `history`: 200 success with `output: []`; history has a VHS_VideoCombine
  *   entry (`gifs`, subfolder "video"); the file is served by `/view`.
- * - `runtime_error`: 200 success with `output: []`; history entry is an
+ * - `runtime_error`: 200 success with `result: {}`; history entry is an
  *   OOM (`status_str: "error"`, `execution_error`), no outputs.
  * - `error500`: aiohttp's 500 text/plain page (a /prompt validation error).
  * - `hang`: no answer until restart()/close(); the job still lands in
  *   history (VHS style) after `renderMs`.
  * - `bad_output`: 200 success whose base64 is an HTML page, not a video.
- * - `lost`: 200 success with `output: []` and no history entry at all.
+ * - `lost`: the prompt ran but left no history entry: the plugin's
+ *   `history[prompt_id]` raises KeyError, a 500.
  */
 export type ConnectMode =
   | "direct"
@@ -57,35 +93,6 @@ export interface ConnectRequest {
   bypassed: string[];
   /** Why the plugin answered 500 before queueing, if it did. */
   rejected: string | undefined;
-}
-
-/** Exposed tag → input names of the default `api-video` workflow. */
-export const DEFAULT_TAGS: Readonly<Record<string, readonly string[]>> = {
-  image: ["image"],
-  duration: ["value"],
-  size: ["value"],
-};
-
-/** The image the saved workflow had before any upload (what runs on bad base64). */
-export const STALE_IMAGE_NAME = "example.png";
-
-/** A Python exception inside the plugin: aiohttp turns it into a 500. */
-export class ConnectPluginError extends Error {
-  /** Creates the error with the Python-style message. */
-  constructor(message: string) {
-    super(message);
-    this.name = "ConnectPluginError";
-  }
-}
-
-/** The result of reading a Connect body. */
-export interface ParsedConnect {
-  /** Values applied to the graph, file inputs as their file name. */
-  values: Record<string, Record<string, unknown>>;
-  inputs: Record<string, Record<string, unknown>>;
-  imageName: string | undefined;
-  imageBytes: Uint8Array<ArrayBuffer> | undefined;
-  bypassed: string[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -157,127 +164,135 @@ export function redactBody(
   return out;
 }
 
-/** Reads a Connect body like the plugin; throws ConnectPluginError for a 500. */
-export function parseConnectBody(
-  body: unknown,
-  tags: Readonly<Record<string, readonly string[]>>,
-): ParsedConnect {
-  if (!isRecord(body)) {
-    throw new ConnectPluginError("'list' object has no attribute 'items'");
+/** `GET /connect/workflows/{name}` (a missing name is a KeyError: 500). */
+export function workflowListing(
+  name: string,
+  graph: Graph,
+): Record<string, unknown> {
+  // The controller writes `"workflow": name, "workflow": result`; Python
+  // keeps the last value of a repeated key.
+  return {
+    status: "success",
+    workflow: {
+      name,
+      inputs: taggedInputs(graph),
+      outputs: taggedOutputs(graph),
+    },
+  };
+}
+
+/** Where a run writes the uploaded photo (ComfyUI's input folder). */
+export interface InputFolder {
+  exists(name: string): boolean;
+  write(name: string, bytes: Uint8Array<ArrayBuffer>): void;
+}
+
+/** What applying a body to the graph did. */
+export interface AppliedParams {
+  inputs: Record<string, Record<string, unknown>>;
+  imageName: string | undefined;
+  imageBytes: Uint8Array<ArrayBuffer> | undefined;
+  bypassed: string[];
+}
+
+// One `{"type":"file"}` value: written first, then set; errors printed only.
+function applyFile(
+  graph: Graph,
+  at: { tag: string; input: string },
+  value: Record<string, unknown>,
+  folder: InputFolder,
+): { name: string | undefined; bytes: Uint8Array<ArrayBuffer> | undefined } {
+  const name = typeof value.name === "string" && value.name !== ""
+    ? value.name
+    : undefined;
+  const content = value.content;
+  if (typeof content !== "string" || content === "" || name === undefined) {
+    return { name, bytes: undefined }; // "File name is required" / no content
   }
-  const parsed: ParsedConnect = {
-    values: {},
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  if (!folder.exists(name)) {
+    bytes = decodePythonBase64(content);
+    if (bytes === undefined) return { name, bytes }; // binascii.Error
+    folder.write(name, bytes);
+  } else {
+    bytes = decodePythonBase64(content);
+  }
+  try {
+    updateTaggedInput(graph, at.tag, at.input, name);
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+  }
+  return { name, bytes };
+}
+
+/**
+ * The loop of `execute_workflow` over the body, in its order; throws
+ * {@link PluginError} where the plugin raises (a 500).
+ */
+export function applyParams(
+  graph: Graph,
+  params: unknown,
+  folder: InputFolder,
+): AppliedParams {
+  const applied: AppliedParams = {
     inputs: {},
     imageName: undefined,
     imageBytes: undefined,
     bypassed: [],
   };
-  for (const [tag, payload] of Object.entries(body)) {
-    if (payload === false) parsed.bypassed.push(tag);
-    if (!isRecord(payload)) continue; // e.g. client_id: silently ignored
-    const known = tags[tag];
-    if (!known) {
-      throw new ConnectPluginError(`No inputs available for tag '${tag}'`);
+  if (Array.isArray(params)) {
+    throw new PluginError(
+      "AttributeError",
+      "'list' object has no attribute 'items'",
+    );
+  }
+  for (const [tag, payload] of Object.entries(isRecord(params) ? params : {})) {
+    if (payload === false) {
+      applied.bypassed.push(tag);
+      bypassNodes(graph, `$${tag}`);
+      bypassNodes(graph, `#${tag}`);
+      continue;
     }
+    if (!isRecord(payload)) continue; // e.g. client_id: silently ignored
     for (const [input, value] of Object.entries(payload)) {
-      if (!known.includes(input)) {
-        throw new ConnectPluginError(
-          `The input '${input}' does not exist for tag '${tag}'`,
-        );
-      }
-      if (isRecord(value) && value.type === "file") {
-        const file = readFileValue(value);
-        parsed.imageName = file.name;
-        parsed.imageBytes = file.bytes;
-        if (file.bytes && file.name !== undefined) {
-          (parsed.values[tag] ??= {})[input] = file.name;
-        }
+      if (isRecord(value)) {
+        if (value.type !== "file") continue;
+        const file = applyFile(graph, { tag, input }, value, folder);
+        applied.imageName = file.name;
+        applied.imageBytes = file.bytes;
         continue;
       }
-      (parsed.values[tag] ??= {})[input] = value;
-      (parsed.inputs[tag] ??= {})[input] = value;
+      updateTaggedInput(graph, tag, input, value);
+      (applied.inputs[tag] ??= {})[input] = value;
     }
   }
-  return parsed;
+  return applied;
 }
 
-/** Which history key the output node writes: core SaveVideo or VHS. */
-export type OutputStyle = "images" | "gifs";
-
-/** Node id of the output node (`#output`). */
-export const OUTPUT_NODE = "9";
-/** Node id of the sampler that raises in `runtime_error` mode. */
-export const SAMPLER_NODE = "3";
-
-const DEFAULT_VALUES: Record<string, unknown> = {
-  "image.image": STALE_IMAGE_NAME,
-  "duration.value": 5,
-  "size.value": 600,
-};
-
-function tagNodes(
-  tags: Readonly<Record<string, readonly string[]>>,
-  values: ParsedConnect["values"],
-): Graph {
-  const graph: Graph = {};
-  let loaders = 10;
-  let primitives = 20;
-  for (const [tag, inputNames] of Object.entries(tags)) {
-    const isLoader = inputNames.includes("image");
-    const inputs: Record<string, unknown> = {};
-    for (const input of inputNames) {
-      inputs[input] = values[tag]?.[input] ??
-        DEFAULT_VALUES[`${tag}.${input}`] ??
-        (input === "image" ? STALE_IMAGE_NAME : 0);
+/**
+ * `execute_workflow`'s answer from the history outputs: per node the
+ * base64 of its `images` files (`[]` for other keys), under each tag of the
+ * node without its first character; one file is a bare string.
+ */
+export function connectResult(
+  graph: Graph,
+  outputs: Record<string, string[]>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [id, images] of Object.entries(outputs)) {
+    for (const tag of nodeTags(graph, id)) {
+      result[tag.slice(1)] = images.length === 1 ? images[0] : images;
     }
-    const node: GraphNode = isLoader
-      ? {
-        "class_type": "LoadImage",
-        inputs,
-        "_meta": { title: `Load Image $${tag}` },
-      }
-      : {
-        "class_type": inputNames.length === 1 && inputNames[0] === "value"
-          ? "PrimitiveInt"
-          : "PrimitiveNode",
-        inputs,
-        "_meta": { title: `${tag[0]?.toUpperCase()}${tag.slice(1)} $${tag}` },
-      };
-    graph[String(isLoader ? loaders++ : primitives++)] = node;
   }
-  return graph;
+  return result;
 }
 
-/** The API graph the saved workflow becomes after the plugin applied `values`. */
-export function buildGraph(
-  tags: Readonly<Record<string, readonly string[]>>,
-  values: ParsedConnect["values"],
-  style: OutputStyle,
-): Graph {
-  const graph = tagNodes(tags, values);
-  const loader =
-    Object.keys(graph).find((id) => graph[id]?.class_type === "LoadImage") ??
-      "10";
-  graph[SAMPLER_NODE] = {
-    "class_type": "KSampler",
-    inputs: {
-      seed: 0,
-      steps: 4,
-      cfg: 1,
-      "sampler_name": "euler",
-      scheduler: "simple",
-      denoise: 1,
-      "latent_image": [loader, 0],
-    },
-    "_meta": { title: "KSampler" },
-  };
-  graph["8"] = {
-    "class_type": "VAEDecode",
-    inputs: { samples: [SAMPLER_NODE, 0] },
-    "_meta": { title: "VAE Decode" },
-  };
-  if (style === "gifs") {
-    graph[OUTPUT_NODE] = {
+/** Makes the `#output` nodes VHS_VideoCombine (they write `gifs`). */
+export function asVhsOutput(graph: Graph): void {
+  for (const id of taggedNodes(graph, "#output")) {
+    const node = graph[id] as GraphNode;
+    const source = Object.values(node.inputs).find(Array.isArray) ?? ["8", 0];
+    graph[id] = {
       "class_type": "VHS_VideoCombine",
       inputs: {
         "frame_rate": 16,
@@ -289,89 +304,26 @@ export function buildGraph(
         "save_metadata": true,
         pingpong: false,
         "save_output": true,
-        images: ["8", 0],
+        images: source,
       },
-      "_meta": { title: "Video Combine 🎥🅥🅗🅢 #output" },
-    };
-  } else {
-    graph["7"] = {
-      "class_type": "CreateVideo",
-      inputs: { fps: 16, images: ["8", 0] },
-      "_meta": { title: "Create Video" },
-    };
-    graph[OUTPUT_NODE] = {
-      "class_type": "SaveVideo",
-      inputs: {
-        "filename_prefix": "ComfyUI",
-        format: "auto",
-        codec: "auto",
-        video: ["7", 0],
-      },
-      "_meta": { title: "Save Video #output" },
+      "_meta": node._meta ?? { title: "#output" },
     };
   }
-  return graph;
 }
 
-/** `GET /connect/workflows/{name}`: the exposed inputs with Python type names. */
-export function workflowInfo(
-  name: string,
-  tags: Readonly<Record<string, readonly string[]>>,
-): Record<string, unknown> {
-  const inputs: Record<string, Record<string, string>> = {};
-  for (const [tag, names] of Object.entries(tags)) {
-    inputs[tag] = Object.fromEntries(
-      names.map((n) => [n, n === "image" ? "str" : "int"]),
-    );
-  }
-  return {
-    status: "success",
-    workflow: { name, inputs, outputs: ["output"] },
-  };
-}
-
-/** The plugin's 200 answer: `result.output` holds base64 of `images` files. */
-export function connectSuccess(
-  workflow: string,
-  output: readonly string[],
-): Record<string, unknown> {
-  return { status: "success", workflow, result: { output } };
-}
-
-/** What {@linkcode readRun} checks against and where it records. */
-export interface RunContext {
-  workflows: ReadonlySet<string>;
-  tags: Readonly<Record<string, readonly string[]>>;
-  record(request: Omit<ConnectRequest, "id">): void;
-}
-
-/** Reads and validates a run request like the plugin; a Response means 500. */
-export async function readRun(
-  req: Request,
-  workflow: string,
-  base: Omit<ConnectRequest, "id">,
-  ctx: RunContext,
-): Promise<ParsedConnect | Response> {
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    ctx.record({ ...base, rejected: "Invalid JSON body" });
-    return plainError(500);
-  }
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    base.body = redactBody(body as Record<string, unknown>);
-    base.clientIdField = (body as Record<string, unknown>)["client_id"];
-  }
-  if (!ctx.workflows.has(workflow)) {
-    ctx.record({ ...base, rejected: `Workflow '${workflow}' not found` });
-    return plainError(500);
-  }
-  try {
-    return parseConnectBody(body, ctx.tags);
-  } catch (error) {
-    if (!(error instanceof ConnectPluginError)) throw error;
-    ctx.record({ ...base, rejected: error.message });
-    return plainError(500);
-  }
+/**
+ * aiohttp's page for an exception in a handler: the plain 500 text, or
+ * with the traceback when ComfyUI runs in asyncio debug mode.
+ */
+export function pluginErrorPage(error: PluginError, debug: boolean): Response {
+  const text = debug
+    ? "500 Internal Server Error\n\nTraceback (most recent call last):\n" +
+      '  File "custom_nodes/ComfyUI-Connect/services/workflow_service.py", ' +
+      "in execute_workflow\n" +
+      `${error.pythonType}: ${error.message}\n`
+    : SERVER_ERROR_TEXT;
+  return new Response(text, {
+    status: 500,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 }

@@ -115,6 +115,16 @@ export class HistoryStore {
 export class FileStore {
   readonly #files = new Map<string, Uint8Array<ArrayBuffer>>();
   readonly #counters = new Map<string, number>();
+  readonly #inputDir: string | undefined;
+
+  /**
+   * `inputDir`: a real folder that also holds input files, as ComfyUI's
+   * own input folder does for a plugin writing to it (the conformance
+   * test's ComfyUI-Connect).
+   */
+  constructor(inputDir?: string) {
+    this.#inputDir = inputDir;
+  }
 
   static #key(ref: FileRef): string {
     return `${ref.type}\0${ref.subfolder}\0${ref.filename}`;
@@ -127,7 +137,15 @@ export class FileStore {
 
   /** Reads a file. */
   get(ref: FileRef): Uint8Array<ArrayBuffer> | undefined {
-    return this.#files.get(FileStore.#key(ref));
+    const stored = this.#files.get(FileStore.#key(ref));
+    if (stored !== undefined || ref.type !== "input") return stored;
+    if (this.#inputDir === undefined || ref.filename.includes("/")) return;
+    const sub = ref.subfolder === "" ? "" : `${ref.subfolder}/`;
+    try {
+      return Deno.readFileSync(`${this.#inputDir}/${sub}${ref.filename}`);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Deletes a file (e.g. to simulate a cleaned output dir); true if it existed. */

@@ -14,6 +14,7 @@ import {
   SAMPLER_NODE,
 } from "./comfyui_connect.ts";
 import type {
+  FileRef,
   FileStore,
   HistoryEntry,
   HistoryStore,
@@ -140,19 +141,23 @@ export const BAD_OUTPUT_BYTES: Uint8Array<ArrayBuffer> = new TextEncoder()
       "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
   );
 
-/** Core SaveVideo: `images` + `animated`, subfolder "". */
+/** Core SaveVideo: `images` + `animated`, subfolder ""; `count` files. */
 export function saveVideoOutputs(
   files: FileStore,
   bytes: Uint8Array<ArrayBuffer>,
+  count = 1,
 ): Record<string, unknown> {
-  const n = String(files.nextCounter("ComfyUI")).padStart(5, "0");
-  const ref = {
-    filename: `ComfyUI_${n}_.mp4`,
-    subfolder: "",
-    type: "output" as const,
-  };
-  files.put(ref, bytes);
-  return { images: [ref], animated: [true] };
+  const refs = Array.from({ length: count }, () => {
+    const n = String(files.nextCounter("ComfyUI")).padStart(5, "0");
+    const ref = {
+      filename: `ComfyUI_${n}_.mp4`,
+      subfolder: "",
+      type: "output" as const,
+    };
+    files.put(ref, bytes);
+    return ref;
+  });
+  return { images: refs, animated: [true] };
 }
 
 /** VHS_VideoCombine: `gifs` with format, frame_rate, workflow, fullpath; subfolder "video". */
@@ -198,20 +203,21 @@ export interface FinishedJob {
   outputNode?: string;
   /** Node that raises in `runtime_error` mode (default "3", KSampler). */
   samplerNode?: { id: string; type: string };
+  /** Files the output node saves (`images` style); default 1. */
+  count?: number;
 }
 
 /**
  * Writes the files and history entry of a finished job (nothing in "lost"
- * mode) and returns what Connect puts in `result.output`: base64 of each
- * `images` file, `[]` for `gifs` outputs and runtime errors.
+ * mode).
  */
-export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
+export function finishJob(target: RenderTarget, job: FinishedJob): void {
   const { item, mode, startedAt } = job;
   const outputNode = job.outputNode ?? OUTPUT_NODE;
   const sampler = job.samplerNode ?? { id: SAMPLER_NODE, type: "KSampler" };
   const promptId = item[1];
   const endedAt = Date.now();
-  if (mode === "lost") return [];
+  if (mode === "lost") return;
   if (mode === "runtime_error") {
     const graph = item[2];
     const executed = Object.keys(graph).filter((id) =>
@@ -230,12 +236,12 @@ export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
       }),
       meta: {},
     });
-    return [];
+    return;
   }
   const images = mode === "direct" || mode === "bad_output";
   const bytes = mode === "bad_output" ? BAD_OUTPUT_BYTES : target.video;
   const outputs = images
-    ? saveVideoOutputs(target.files, bytes)
+    ? saveVideoOutputs(target.files, bytes, job.count)
     : saveVhsOutputs(target.files, bytes);
   const entry: HistoryEntry = {
     prompt: item,
@@ -244,7 +250,30 @@ export function finishJob(target: RenderTarget, job: FinishedJob): string[] {
     meta: outputMeta([outputNode]),
   };
   target.history.put(promptId, entry);
-  return images ? [encodeBase64(bytes)] : [];
+}
+
+/**
+ * `run_workflow` of the plugin: for every node in the history entry's
+ * outputs, the base64 of each `images` file and `[]` for nodes without
+ * `images`; undefined when the entry is missing (a KeyError there).
+ */
+export function connectOutputs(
+  history: HistoryStore,
+  files: FileStore,
+  promptId: string,
+): Record<string, string[]> | undefined {
+  const entry = history.get(promptId);
+  if (entry === undefined) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [node, output] of Object.entries(entry.outputs)) {
+    const images = (output as Record<string, unknown>).images;
+    out[node] = Array.isArray(images)
+      ? images.map((ref: FileRef) =>
+        encodeBase64(files.get(ref) ?? new Uint8Array())
+      )
+      : [];
+  }
+  return out;
 }
 
 /** Where {@linkcode renderConnectJob} queues and writes. */
@@ -254,7 +283,7 @@ export interface ConnectJobTarget {
   files: FileStore;
 }
 
-/** Queues a Connect job; resolves with its `output` list, or "dropped". */
+/** Queues a Connect job; resolves when it ended, or "dropped". */
 export function renderConnectJob(
   target: ConnectJobTarget,
   job: {
@@ -262,25 +291,25 @@ export function renderConnectJob(
     mode: ConnectMode;
     renderMs: number;
     video: Uint8Array<ArrayBuffer>;
+    count: number;
   },
-): Promise<string[] | "dropped"> {
-  const { item, mode, renderMs, video } = job;
+): Promise<"done" | "dropped"> {
+  const { item, mode, renderMs, video, count } = job;
   const { history, files } = target;
   return new Promise((resolve) => {
-    let output: string[] = [];
     target.queue.enqueue({
       item,
       renderMs,
       finish: () => {
-        output = finishJob(
+        finishJob(
           { history, files, video },
-          { item, mode, startedAt: Date.now() - renderMs },
+          { item, mode, startedAt: Date.now() - renderMs, count },
         );
       },
       interrupt: () => {
         history.put(item[1], interruptedEntry(item, Date.now() - renderMs));
       },
-      settle: (outcome) => resolve(outcome === "done" ? output : outcome),
+      settle: resolve,
     });
   });
 }

@@ -5,7 +5,11 @@ import {
   FakeComfy,
   type HistoryEntry,
 } from "./comfyui.ts";
-import { encodeBase64 } from "./comfyui_connect.ts";
+import {
+  encodeBase64,
+  FULL_WORKFLOW,
+  OLD_BOT_WORKFLOW,
+} from "./comfyui_connect.ts";
 
 const SERVER_ERROR =
   "500 Internal Server Error\n\nServer got itself in trouble";
@@ -13,7 +17,7 @@ const JPEG_B64 = encodeBase64(SAMPLE_JPEG);
 
 type History = Record<string, HistoryEntry>;
 
-/** The body the old Python bot sends (README.ru.md), for one fake user. */
+/** The body the old Python bot sends: the photo only, for one fake user. */
 function botBody(
   clientId: string,
   content = JPEG_B64,
@@ -22,8 +26,6 @@ function botBody(
     image: {
       image: { type: "file", content, name: `input_${clientId}.jpg` },
     },
-    duration: { value: 10 },
-    size: { value: 600 },
     "client_id": clientId,
   };
 }
@@ -108,8 +110,9 @@ Deno.test("FakeComfy direct mode returns the video and records the request", asy
   assert.equal(body.status, "success");
   assert.equal(body.workflow, "api-video");
   assert.deepEqual(Object.keys(body.result), ["output"]);
-  assert.equal(body.result.output.length, 1);
-  assert.deepEqual(fromBase64(body.result.output[0]), SAMPLE_MP4);
+  // One file: a bare string, not a list (upstream since 0693e24).
+  assert.equal(typeof body.result.output, "string");
+  assert.deepEqual(fromBase64(body.result.output), SAMPLE_MP4);
 
   const req = await comfy.waitForRequest();
   assert.equal(req.id, 1);
@@ -117,10 +120,7 @@ Deno.test("FakeComfy direct mode returns the video and records the request", asy
   assert.equal(req.imageName, "input_telegram_423721043_1.jpg");
   assert.deepEqual(req.imageBytes, SAMPLE_JPEG);
   assert.equal(req.clientIdField, "telegram_423721043_1");
-  assert.deepEqual(req.inputs, {
-    duration: { value: 10 },
-    size: { value: 600 },
-  });
+  assert.deepEqual(req.inputs, {});
   assert.deepEqual(req.body.image, {
     image: {
       type: "file",
@@ -144,8 +144,6 @@ Deno.test("FakeComfy direct mode returns the video and records the request", asy
     inputs: { image: "input_telegram_423721043_1.jpg" },
     "_meta": { title: "Load Image $image" },
   });
-  const values = Object.values(entry.prompt[2]).map((n) => n.inputs.value);
-  assert.deepEqual(values.filter((v) => v !== undefined).sort(), [10, 600]);
   assert.equal(entry.prompt[2]["9"]?.class_type, "SaveVideo");
   assert.deepEqual(entry.outputs, {
     "9": {
@@ -216,7 +214,8 @@ Deno.test("FakeComfy runtime_error mode is a 200 success with an OOM in history"
   await using comfy = await FakeComfy.start({ mode: "runtime_error" });
   const res = await postConnect(comfy, botBody("telegram_1_3"));
   assert.equal(res.status, 200);
-  assert.deepEqual((await res.json()).result, { output: [] });
+  // No node has outputs after the OOM, so no key at all.
+  assert.deepEqual((await res.json()).result, {});
   const { promptId } = await comfy.waitForRequest();
   const entry =
     (await getJson<History>(`${comfy.url}/api/history/${promptId}`))[
@@ -252,15 +251,16 @@ Deno.test("FakeComfy bad_output mode returns base64 that is not a video", async 
   await using comfy = await FakeComfy.start({ mode: "bad_output" });
   const body = await (await postConnect(comfy, botBody("telegram_1_5"))).json();
   assert.equal(body.status, "success");
-  const bytes = fromBase64(body.result.output[0]);
+  const bytes = fromBase64(body.result.output);
   assert.ok(!isMp4(bytes));
   assert.match(new TextDecoder().decode(bytes), /^<html>/);
 });
 
-Deno.test("FakeComfy lost mode answers [] and leaves no history", async () => {
+Deno.test("FakeComfy lost mode answers 500 (KeyError) and leaves no history", async () => {
   await using comfy = await FakeComfy.start({ mode: "lost" });
   const res = await postConnect(comfy, botBody("telegram_1_6"));
-  assert.deepEqual((await res.json()).result, { output: [] });
+  assert.equal(res.status, 500);
+  assert.equal(await res.text(), SERVER_ERROR);
   const { promptId } = await comfy.waitForRequest();
   assert.notEqual(promptId, "");
   assert.deepEqual(await getJson(`${comfy.url}/history/${promptId}`), {});
@@ -289,7 +289,7 @@ Deno.test("FakeComfy rejects unknown tags, inputs and workflows with 500", async
   await using comfy = await FakeComfy.start();
   const cases: [string, unknown][] = [
     ["/api/connect/workflows/api-video", { prompt: { text: "cat" } }],
-    ["/api/connect/workflows/api-video", { size: { width: 600 } }],
+    ["/api/connect/workflows/api-video", { image: { upload: "image" } }],
     ["/api/connect/workflows/nope", botBody("telegram_1_8")],
     ["/api/connect/workflows/api-video", [1, 2]],
   ];
@@ -300,9 +300,11 @@ Deno.test("FakeComfy rejects unknown tags, inputs and workflows with 500", async
     assert.equal(await res.text(), SERVER_ERROR);
   }
   assert.deepEqual(comfy.requests.map((r) => r.rejected), [
-    "No inputs available for tag 'prompt'",
-    "The input 'width' does not exist for tag 'size'",
-    "Workflow 'nope' not found",
+    "No inputs available for tag 'prompt'. Ensure this tag exists and is " +
+    "not excluded (e.g. with '!').",
+    "The input 'upload' does not exist for tag 'image' (possibly not in " +
+    "the filtered list?).",
+    "Workflow 'nope' not found.",
     "'list' object has no attribute 'items'",
   ]);
   assert.deepEqual(await getJson(`${comfy.url}/history`), {});
@@ -402,7 +404,10 @@ Deno.test("FakeComfy queues overlapping jobs one at a time", async () => {
   const bodies = await Promise.all(
     [first, second].map(async (p) => (await p).json()),
   );
-  assert.deepEqual(bodies.map((body) => body.result.output.length), [1, 1]);
+  assert.deepEqual(
+    bodies.map((body) => typeof body.result.output),
+    ["string", "string"],
+  );
   const history = await getJson<History>(`${comfy.url}/history?max_items=1`);
   assert.deepEqual(Object.keys(history), [b.promptId]);
 });
@@ -485,4 +490,82 @@ Deno.test("FakeComfy.close() drops a request that is still hanging", async () =>
   await assert.rejects(answer);
   await assert.rejects(waiting, /FakeComfy closed/);
   await comfy.close(); // idempotent
+});
+
+Deno.test("FakeComfy lists the saved workflow's tagged inputs like the plugin", async () => {
+  await using comfy = await FakeComfy.start({
+    saved: { "api-video": OLD_BOT_WORKFLOW, full: FULL_WORKFLOW },
+  });
+  assert.deepEqual(
+    await getJson(`${comfy.url}/api/connect/workflows/api-video`),
+    {
+      status: "success",
+      workflow: {
+        name: "api-video",
+        inputs: { image: { image: "str" } },
+        outputs: ["output"],
+      },
+    },
+  );
+  const full = await getJson<{ workflow: { inputs: unknown } }>(
+    `${comfy.url}/connect/workflows/full`,
+  );
+  assert.deepEqual(full.workflow.inputs, {
+    prompt: { text: "str", clip: "list" },
+    negative: { text: "str", clip: "list" },
+    image: { image: "str" },
+    duration: { value: "int" },
+    size: { value: "int" },
+  });
+  const missing = await fetch(`${comfy.url}/api/connect/workflows/nope`);
+  assert.equal(missing.status, 500);
+  assert.equal(await missing.text(), SERVER_ERROR);
+});
+
+Deno.test("FakeComfy writes the photo before it refuses an unknown input", async () => {
+  await using comfy = await FakeComfy.start({ debug: true });
+  const res = await postConnect(comfy, {
+    ...botBody("telegram_5_1"),
+    duration: { value: 5 },
+  });
+  assert.equal(res.status, 500);
+  // asyncio debug: the traceback names the input (the plain page does not).
+  assert.match(
+    await res.text(),
+    /ValueError: No inputs available for tag 'duration'/,
+  );
+  const photo = comfy.files.get({
+    filename: "input_telegram_5_1.jpg",
+    subfolder: "",
+    type: "input",
+  });
+  assert.deepEqual(photo, SAMPLE_JPEG);
+  assert.deepEqual(await getJson(`${comfy.url}/history`), {});
+});
+
+Deno.test("FakeComfy answers a list for several files and sets mapped inputs", async () => {
+  await using comfy = await FakeComfy.start({
+    saved: { "api-video": FULL_WORKFLOW },
+    outputFiles: 2,
+  });
+  const res = await postConnect(comfy, {
+    ...botBody("telegram_5_2"),
+    duration: { value: 5 },
+    size: { value: 720 },
+    prompt: { text: "she waves" },
+  });
+  const body = await res.json();
+  assert.ok(Array.isArray(body.result.output));
+  assert.equal(body.result.output.length, 2);
+  const { promptId, inputs } = await comfy.waitForRequest();
+  assert.deepEqual(inputs, {
+    duration: { value: 5 },
+    size: { value: 720 },
+    prompt: { text: "she waves" },
+  });
+  const graph = comfy.history.get(promptId)?.prompt[2];
+  assert.equal(graph?.["20"]?.inputs.value, 5);
+  assert.equal(graph?.["21"]?.inputs.value, 720);
+  assert.equal(graph?.["6"]?.inputs.text, "she waves");
+  assert.equal(graph?.["7"]?.inputs.text, "blurry, distorted");
 });

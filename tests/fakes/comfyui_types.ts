@@ -5,6 +5,7 @@
  */
 
 import type { Template } from "../../lib/comfy/workflow.ts";
+import type { Graph } from "./comfyui_history.ts";
 import type { ConnectMode } from "./comfyui_connect.ts";
 import type { WsMode } from "./comfyui_ws.ts";
 
@@ -18,8 +19,24 @@ export interface FakeComfyOptions {
   video?: Uint8Array;
   /** Saved Connect workflow names; default ["api-video"]. */
   workflows?: string[];
-  /** Exposed tag → input names; default image/duration/size. */
+  /**
+   * Exposed tag → input names (a generated workflow); default: the old
+   * bot's `api-video` (`$image` and `#output` only).
+   */
   tags?: Record<string, string[]>;
+  /** Saved workflows by name (API graphs with tagged titles); wins over `tags`. */
+  saved?: Record<string, Graph>;
+  /** Files a direct job's output node saves (default 1: a bare string). */
+  outputFiles?: number;
+  /**
+   * A plugin without `GET /connect/workflows/{name}` (older versions have
+   * only the POST route there: aiohttp answers 405).
+   */
+  noListing?: boolean;
+  /** aiohttp in asyncio debug mode: 500 pages carry the traceback. */
+  debug?: boolean;
+  /** A real folder ComfyUI also reads input images from. */
+  inputDir?: string;
   /** History size before FIFO eviction; default 10000. */
   historyCap?: number;
   /**
