@@ -12,25 +12,8 @@
  * @module
  */
 
+import { ShapeScanner } from "./json_shape.ts";
 import type { Logger } from "./log.ts";
-
-const MAX_KEYS = 12;
-const MAX_DEPTH = 3;
-
-/** `{a,b:{c},d:[3]}`: keys and nesting of a JSON value, never its values. */
-export function shapeOf(value: unknown, depth = 0): string {
-  if (Array.isArray(value)) return `[${value.length}]`;
-  if (typeof value !== "object" || value === null) return typeof value;
-  if (depth >= MAX_DEPTH) return "{…}";
-  const entries = Object.entries(value);
-  const parts = entries.slice(0, MAX_KEYS).map(([key, v]) =>
-    typeof v === "object" && v !== null
-      ? `${key}:${shapeOf(v, depth + 1)}`
-      : key
-  );
-  if (entries.length > MAX_KEYS) parts.push(`…${entries.length - MAX_KEYS}`);
-  return `{${parts.join(",")}}`;
-}
 
 function requestParts(input: RequestInfo | URL, init?: RequestInit) {
   const url = new URL(input instanceof Request ? input.url : String(input));
@@ -44,11 +27,12 @@ function bodyFields(
   body: BodyInit | null | undefined,
 ): Record<string, unknown> {
   if (typeof body === "string") {
-    try {
-      return { sent: body.length, sentKeys: shapeOf(JSON.parse(body)) };
-    } catch {
-      return { sent: body.length };
-    }
+    const scanner = new ShapeScanner();
+    scanner.pushText(body);
+    const shape = scanner.shape();
+    return shape === "not JSON"
+      ? { sent: body.length }
+      : { sent: body.length, sentKeys: shape };
   }
   if (body instanceof FormData) {
     const fields = [...body.entries()].map(([name, v]) =>
@@ -62,22 +46,37 @@ function bodyFields(
   return {};
 }
 
-async function responseFields(
+// A JSON body is passed on as it streams, its bytes counted and its shape
+// read on the way: the line is logged when the caller has read it all.
+function scanned(
   response: Response,
-): Promise<Record<string, unknown>> {
+  done: (fields: Record<string, unknown>) => void,
+): Response {
   const type = response.headers.get("content-type") ?? "";
-  const length = response.headers.get("content-length");
-  if (!type.includes("json")) {
-    return { type: type.split(";")[0], bytes: length ?? undefined };
+  if (!type.includes("json") || response.body === null) {
+    const length = response.headers.get("content-length");
+    done({ type: type.split(";")[0], bytes: length ?? undefined });
+    return response;
   }
-  const text = await response.clone().text();
-  let keys: string;
-  try {
-    keys = shapeOf(JSON.parse(text));
-  } catch {
-    keys = "not JSON";
-  }
-  return { bytes: text.length, keys };
+  const scanner = new ShapeScanner();
+  let bytes = 0;
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bytes += chunk.byteLength;
+        scanner.pushBytes(chunk);
+        controller.enqueue(chunk);
+      },
+      flush() {
+        done({ bytes, keys: scanner.shape() });
+      },
+    }),
+  );
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 /** `inner`, logging the shape of each exchange at debug level. */
@@ -104,13 +103,12 @@ export function exchangeLoggingFetch(
       throw error;
     }
     const ms = now() - start;
-    const shape = await responseFields(response).catch(() => ({}));
-    log.debug(`comfyui ${method}`, {
-      ...fields,
-      status: response.status,
-      ms,
-      ...shape,
-    });
-    return response;
+    return scanned(response, (shape) =>
+      log.debug(`comfyui ${method}`, {
+        ...fields,
+        status: response.status,
+        ms,
+        ...shape,
+      }));
   };
 }

@@ -49,9 +49,12 @@ export {
   fetchWorkflowInputs,
   type FetchWorkflowInputsOptions,
   ignoredEverywhere,
+  IMAGE_INPUT,
   type InputFeature,
   type MissingInput,
   parseWorkflowInputs,
+  refName,
+  takesInput,
   type WorkflowInputs,
   type WorkflowSupport,
 } from "./workflow_inputs.ts";

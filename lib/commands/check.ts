@@ -9,13 +9,20 @@
  * @module
  */
 
-import type { InputRef } from "../config.ts";
-import type { Config } from "../config.ts";
+import type { Config, InputRef } from "../config.ts";
+import {
+  ComfyHttp,
+  fetchWorkflowInputs,
+  IMAGE_INPUT,
+  refName,
+  takesInput,
+  type WorkflowInputs,
+} from "../comfy/mod.ts";
 import type { ServerSpec } from "../comfy/servers.ts";
 import { ffmpegAvailable } from "../comfy/preview.ts";
 import { loadTemplate } from "../comfy/templates/mod.ts";
-import { describeError, redact } from "../log.ts";
-import { fetchWorkflowInputs } from "./workflow_inputs.ts";
+import { describeError } from "../log.ts";
+import { redact, secretsOf } from "../secrets.ts";
 
 /** The settings `check` looks at. */
 export type CheckConfig = Pick<
@@ -68,18 +75,6 @@ export async function runCheck(
     deps.print(redact(`${LABEL[f.level]} ${f.subject}: ${f.text}`, secrets));
   }
   return findings.some((f) => f.level === "fail") ? 1 : 0;
-}
-
-function secretsOf(config: CheckConfig): string[] {
-  const token = config.botToken ?? "";
-  return [
-    token,
-    token.split(":")[1] ?? "",
-    ...config.comfyuiServers.flatMap((s) => [
-      s.token ?? "",
-      ...Object.values(s.headers),
-    ]),
-  ];
 }
 
 async function checkDataDir(dir: string): Promise<Finding> {
@@ -152,8 +147,14 @@ async function checkServer(
   }
   if (spec.kind === "core") return [await checkTemplate(subject, config)];
   try {
-    const inputs = await fetchWorkflowInputs(spec, config.comfyuiWorkflow, {
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    const inputs = await fetchWorkflowInputs({
+      http: new ComfyHttp({
+        baseUrl: spec.url,
+        headers: spec.headers,
+        token: spec.token,
+        fetch: deps.fetch,
+      }),
+      workflow: config.comfyuiWorkflow,
       signal: signal(),
     });
     return inputFindings(subject, config, inputs);
@@ -175,39 +176,44 @@ async function checkTemplate(
   }
 }
 
-// The photo and the duration/size the bot always sends must be exposed;
-// the prompt inputs only matter to users who type a motion prompt.
+// What the bot does with the workflow, said ahead: without "$image" every
+// job fails (the plugin would render the workflow's own picture); an input
+// it lacks is not sent, so videos render without that setting.
 function inputFindings(
   subject: string,
   config: CheckConfig,
-  inputs: Record<string, Record<string, string>>,
+  inputs: WorkflowInputs | undefined,
 ): Finding[] {
-  const has = (ref: InputRef) => inputs[ref.tag]?.[ref.input] !== undefined;
-  const name = (ref: InputRef) => `${ref.tag}.${ref.input}`;
-  const required: InputRef[] = [
-    { tag: "image", input: "image" },
-    ...[config.comfyuiDurationInput, config.comfyuiSizeInput]
-      .filter((r): r is InputRef => r !== undefined),
-  ];
-  const optional = [config.comfyuiPromptInput, config.comfyuiNegativeInput]
-    .filter((r): r is InputRef => r !== undefined);
   const workflow = `workflow ${config.comfyuiWorkflow}`;
-  const missing = required.filter((r) => !has(r)).map(name);
-  const findings: Finding[] = [];
-  if (missing.length > 0) {
-    const text = `${workflow} does not expose ${missing.join(", ")}`;
-    findings.push({ level: "fail", subject, text });
-  } else {
-    const text = `reachable; ${workflow} exposes ${
-      required.map(name).join(", ")
-    }`;
-    findings.push({ level: "ok", subject, text });
+  if (inputs === undefined) {
+    const text = `reachable; the plugin cannot list ${workflow}'s inputs ` +
+      "(an older version): every configured input is sent";
+    return [{ level: "warn", subject, text }];
   }
-  const absent = optional.filter((r) => !has(r)).map(name);
+  if (!takesInput(inputs, IMAGE_INPUT)) {
+    const text = `${workflow} has no "Load Image $image" node: jobs fail`;
+    return [{ level: "fail", subject, text }];
+  }
+  const configured = [
+    config.comfyuiDurationInput,
+    config.comfyuiSizeInput,
+    config.comfyuiPromptInput,
+    config.comfyuiNegativeInput,
+  ].filter((r): r is InputRef => r !== undefined);
+  const taken = [
+    IMAGE_INPUT,
+    ...configured.filter((r) => takesInput(inputs, r)),
+  ];
+  const findings: Finding[] = [{
+    level: "ok",
+    subject,
+    text: `reachable; ${workflow} takes ${taken.map(refName).join(", ")}`,
+  }];
+  const absent = configured.filter((r) => !takesInput(inputs, r));
   if (absent.length > 0) {
-    const text = `${workflow} does not expose ${
-      absent.join(", ")
-    }: motion prompts are ignored`;
+    const text = `${workflow} does not take ${
+      absent.map(refName).join(", ")
+    }: videos render without them`;
     findings.push({ level: "warn", subject, text });
   }
   return findings;

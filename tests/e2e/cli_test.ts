@@ -112,9 +112,14 @@ for (
         lines[2] ?? "",
         /^ok {3}telegram: @lora_test_bot \(id \d+\)$/,
       );
+      // The old bot's workflow: the photo only; the rest is not sent.
       assert.match(
         lines[3] ?? "",
-        /^ok {3}comfyui .* \(connect\): reachable; workflow api-video exposes image\.image, duration\.value, size\.value$/,
+        /^ok {3}comfyui .* \(connect\): reachable; workflow api-video takes image\.image$/,
+      );
+      assert.match(
+        lines[4] ?? "",
+        /^warn comfyui .* \(connect\): workflow api-video does not take duration\.value, size\.value, prompt\.text, negative\.text: videos render without them$/,
       );
       assert.equal(telegram.callsOf("getMe").length, 1);
       assert.ok(!result.stdout.includes(telegram.token.split(":")[1] ?? "?"));
@@ -124,20 +129,20 @@ for (
   });
 }
 
-Deno.test("check finds a missing workflow input, a wrong token and a dead server", async (t) => {
+Deno.test("check finds a workflow without the photo, a wrong token and a dead server", async (t) => {
   await using telegram = await FakeTelegram.start();
   await using comfy = await FakeComfy.start({
-    tags: { image: ["image"], size: ["value"] },
+    tags: { photo: ["image"], size: ["value"] },
   });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-check-" });
   const env = fakesEnv(telegram, comfy, dataDir);
   try {
-    await t.step("a workflow without duration.value: exit 1", async () => {
+    await t.step("a workflow without $image: exit 1", async () => {
       const result = await viaTask(["check"], env);
       assert.equal(result.code, 1, result.stdout + result.stderr);
       assert.match(
         result.stdout,
-        /^FAIL comfyui .*: workflow api-video does not expose duration\.value$/m,
+        /^FAIL comfyui .*: workflow api-video has no "Load Image \$image" node: jobs fail$/m,
       );
     });
     await t.step(

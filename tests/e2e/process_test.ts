@@ -68,10 +68,16 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
   assert.equal(output.code, 0, stderr);
   assert.match(stderr, /signal received signal=SIGTERM/);
   assert.match(stderr, /INFO stopped/);
-  // DEBUG shows the shape of the ComfyUI exchanges, never their contents.
+  // DEBUG shows the shape of the ComfyUI exchanges, never their contents:
+  // the listing of the old bot's workflow, then a job that sends the photo
+  // alone and gets one file back as a bare string.
   assert.match(
     stderr,
-    /DEBUG comfyui POST endpoint=127\.0\.0\.1:\d+\/api\/connect\/workflows\/api-video sent=\d+ sentKeys="\{image:\{image:\{type,content,name\}\},.*status=200 ms=\d+ bytes=\d+ keys="\{status,workflow,result:\{output:\[1\]\}\}"/,
+    /DEBUG comfyui GET endpoint=127\.0\.0\.1:\d+\/api\/connect\/workflows\/api-video status=200 ms=\d+ bytes=\d+ keys="\{status,workflow:\{name,inputs:\{image:\{…\}\},outputs:\[1\]\}\}"/,
+  );
+  assert.match(
+    stderr,
+    /DEBUG comfyui POST endpoint=127\.0\.0\.1:\d+\/api\/connect\/workflows\/api-video sent=\d+ sentKeys="\{image:\{image:\{type,content,name\}\},client_id\}" status=200 ms=\d+ bytes=\d+ keys="\{status,workflow,result:\{output\}\}"/,
   );
   const photo64 = btoa(String.fromCharCode(...SAMPLE_JPEG.slice(0, 48)));
   assert.ok(!stderr.includes(photo64), "base64 in the log");
