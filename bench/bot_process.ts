@@ -9,7 +9,7 @@
  */
 
 import { startApp } from "../lib/app.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
 
 const RSS_EVERY_MS = 50;

@@ -21,7 +21,7 @@
 
 import { startApp } from "../lib/app.ts";
 import { decodeBase64, encodeBase64 } from "../lib/comfy/base64.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import type { ConnectMode } from "../tests/fakes/comfyui.ts";
 import { FakeTelegram } from "../tests/fakes/telegram.ts";

@@ -21,7 +21,7 @@ import { startApp } from "../lib/app.ts";
 import { encodeBase64 } from "../lib/comfy/base64.ts";
 import { findByInput } from "../lib/comfy/history.ts";
 import { inputFileName } from "../lib/comfy/types.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { FakeComfy } from "../tests/fakes/comfyui.ts";
 import { FakeTelegram } from "../tests/fakes/telegram.ts";

@@ -22,7 +22,7 @@ import type { RenderPool } from "./comfy/pool.ts";
 import { ffmpegAvailable } from "./comfy/preview.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "./jobs/output_check.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/mod.ts";
 import {
   type Receiving,
   startTransport,

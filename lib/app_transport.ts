@@ -14,7 +14,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { BotContext } from "./bot/mod.ts";
 import type { Clock } from "./clock.ts";
 import type { RenderPool } from "./comfy/pool.ts";
-import { type Config, DEFAULT_WEBHOOK_PORT } from "./config.ts";
+import { type Config, DEFAULT_WEBHOOK_PORT } from "./config/mod.ts";
 import { cachedHealth } from "./http/health.ts";
 import { renderMetrics } from "./http/metrics.ts";
 import {

@@ -15,7 +15,7 @@ import { ffmpegAvailable, PreviewRenderer } from "./comfy/preview.ts";
 import type { ServerSpec } from "./comfy/servers.ts";
 import { loadTemplate } from "./comfy/templates/mod.ts";
 import type { Template } from "./comfy/workflow.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/mod.ts";
 import type { Logger } from "./log.ts";
 import { exchangeLoggingFetch } from "./exchange_log.ts";
 

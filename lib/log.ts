@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LogFormat, LogLevel } from "./config.ts";
+import type { LogFormat, LogLevel } from "./config/mod.ts";
 import { PRIVATE_FILE } from "./private_files.ts";
 import { redact, type SecretSettings, secretsOf } from "./secrets.ts";
 

@@ -8,7 +8,7 @@
 import type { MoneyDeps } from "./bot/mod.ts";
 import { BroadcastStore } from "./broadcast/mod.ts";
 import type { Clock } from "./clock.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/mod.ts";
 import { PaymentStore } from "./payments/mod.ts";
 import { grantAll } from "./promotions/grant_all.ts";
 import { ReferralStore } from "./referrals/mod.ts";

@@ -9,7 +9,7 @@
 import { startApp } from "../lib/app.ts";
 import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
 import { VideoSpool } from "../lib/comfy/spool.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { FakeComfy } from "./fakes/comfyui.ts";
 import { type ChatEntry, FakeTelegram } from "./fakes/telegram.ts";

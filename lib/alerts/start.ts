@@ -1,7 +1,7 @@
 import type { Api } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import { asLocale } from "../i18n/mod.ts";
 import type { JobEnd } from "../jobs/types.ts";
 import type { Ledger } from "../ledger/mod.ts";

@@ -1,7 +1,7 @@
 import { createBackends } from "../backends.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import { describeError, loggerFor } from "../log.ts";
 import { checkDimensions, imageDimensions } from "../media.ts";
 import {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Config, InputRef } from "../config.ts";
+import type { Config, InputRef } from "../config/mod.ts";
 import {
   ComfyHttp,
   fetchWorkflowInputs,

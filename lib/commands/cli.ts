@@ -10,7 +10,12 @@
  * @module
  */
 
-import { type Config, ConfigError, type Env, loadConfig } from "../config.ts";
+import {
+  type Config,
+  ConfigError,
+  type Env,
+  loadConfig,
+} from "../config/mod.ts";
 import type { LogSink } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
 import { VERSION } from "../version.ts";

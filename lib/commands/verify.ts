@@ -1,5 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import { SCHEMA_VERSION, schemaVersion } from "../db/mod.ts";
 import { verifyLedger } from "../ledger/verify.ts";
 

@@ -7,7 +7,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Bot, GrammyError, HttpError } from "grammy";
 import { startApp } from "../../lib/app.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/config/mod.ts";
 import { createLogger, loggerFor } from "../../lib/log.ts";
 import { retryTransformer } from "../../lib/telegram/retry.ts";
 import { systemClock } from "../../lib/clock.ts";

@@ -11,7 +11,7 @@ import {
   parseServers,
   type ServerSpec,
   ServerSpecError,
-} from "./comfy/servers.ts";
+} from "../comfy/servers.ts";
 import {
   ConfigError,
   type Env,
@@ -20,7 +20,7 @@ import {
   nonEmpty,
   seconds,
   withDefaults,
-} from "./config_parse.ts";
+} from "./parse.ts";
 
 /** A ComfyUI-Connect workflow input addressed as `tag.input`. */
 export interface InputRef {

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { ConfigError, type Env } from "./config_parse.ts";
+import { ConfigError, type Env } from "./parse.ts";
 import {
   parseTokenPacks,
   type TokenPack,
   TokenPacksError,
-} from "./payments/packs.ts";
+} from "../payments/packs.ts";
 
 /** What payments and referrals read from the environment. */
 export interface MoneyConfig {

@@ -1,12 +1,12 @@
 /**
  * Settings of the motion prompt, the daily free video and the admin
  * alerts, parsed like the rest of {@link loadConfig} (a bad value names
- * its variable). Kept apart so config.ts stays one screenful per concern.
+ * its variable). Kept apart so mod.ts stays one screenful per concern.
  *
  * @module
  */
 
-import { ConfigError, type Env } from "./config_parse.ts";
+import { ConfigError, type Env } from "./parse.ts";
 
 /** What the features of issue #8 read from the environment. */
 export interface FeatureConfig {

@@ -3,21 +3,17 @@
  * and validated in one pure function so that a bad value stops the program
  * at start with one line that names the variable.
  *
- * The readers live beside this file, one per concern: config_parse.ts (the
- * shared primitives and {@link ConfigError}), config_comfy.ts,
- * config_telegram.ts, config_features.ts and config_money.ts. The rest of
+ * The readers live beside this file, one per concern: parse.ts (the
+ * shared primitives and {@link ConfigError}), comfy.ts,
+ * telegram.ts, features.ts and money.ts. The rest of
  * the code imports the configuration from here.
  *
  * @module
  */
 
-import {
-  COMFY_DEFAULTS,
-  type ComfyConfig,
-  loadComfyConfig,
-} from "./config_comfy.ts";
-import { type FeatureConfig, loadFeatureConfig } from "./config_features.ts";
-import { loadMoneyConfig, type MoneyConfig } from "./config_money.ts";
+import { COMFY_DEFAULTS, type ComfyConfig, loadComfyConfig } from "./comfy.ts";
+import { type FeatureConfig, loadFeatureConfig } from "./features.ts";
+import { loadMoneyConfig, type MoneyConfig } from "./money.ts";
 import {
   ConfigError,
   type Env,
@@ -26,18 +22,18 @@ import {
   optionalUrl,
   seconds,
   withDefaults,
-} from "./config_parse.ts";
+} from "./parse.ts";
 import {
   loadTelegramConfig,
   parseApiRoot,
   parseToken,
   TELEGRAM_DEFAULTS,
   type TelegramConfig,
-} from "./config_telegram.ts";
+} from "./telegram.ts";
 
-export { ConfigError, type Env } from "./config_parse.ts";
-export type { InputRef } from "./config_comfy.ts";
-export { DEFAULT_WEBHOOK_PORT } from "./config_telegram.ts";
+export { ConfigError, type Env } from "./parse.ts";
+export type { InputRef } from "./comfy.ts";
+export { DEFAULT_WEBHOOK_PORT } from "./telegram.ts";
 
 /** Log verbosity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";

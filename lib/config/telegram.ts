@@ -15,7 +15,7 @@ import {
   nonEmpty,
   seconds,
   withDefaults,
-} from "./config_parse.ts";
+} from "./parse.ts";
 
 /** Send limits, webhook mode and the HTTP server, read from the env. */
 export interface TelegramConfig {
