@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import type { InputRef } from "../config/mod.ts";
+import type { InputRef } from "./types.ts";
 import { encodeBase64 } from "./base64.ts";
 import { readConnectAnswer } from "./connect_answer.ts";
 import { HistoryLookup } from "./connect_history.ts";

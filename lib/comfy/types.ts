@@ -9,6 +9,12 @@
 import type { VideoFile } from "./spool.ts";
 import type { WorkflowSupport } from "./workflow_inputs.ts";
 
+/** A ComfyUI-Connect workflow input addressed as `tag.input`. */
+export interface InputRef {
+  readonly tag: string;
+  readonly input: string;
+}
+
 /** Where a render stands, as the core backend learns it from ComfyUI. */
 export interface RenderProgress {
   /** 0..1, never decreasing within one render. */

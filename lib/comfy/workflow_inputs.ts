@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { InputRef } from "../config/mod.ts";
+import type { InputRef } from "./types.ts";
 import { ComfyHttpError, ComfyOutputError } from "./errors.ts";
 import type { ComfyHttp } from "./http.ts";
 

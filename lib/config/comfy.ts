@@ -21,12 +21,7 @@ import {
   seconds,
   withDefaults,
 } from "./parse.ts";
-
-/** A ComfyUI-Connect workflow input addressed as `tag.input`. */
-export interface InputRef {
-  readonly tag: string;
-  readonly input: string;
-}
+import type { InputRef } from "../comfy/types.ts";
 
 /** What the ComfyUI side reads from the environment. */
 export interface ComfyConfig {

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { LogFormat, LogLevel } from "../log.ts";
 import { COMFY_DEFAULTS, type ComfyConfig, loadComfyConfig } from "./comfy.ts";
 import { type FeatureConfig, loadFeatureConfig } from "./features.ts";
 import { loadMoneyConfig, type MoneyConfig } from "./money.ts";
@@ -32,14 +33,10 @@ import {
 } from "./telegram.ts";
 
 export { ConfigError, type Env } from "./parse.ts";
-export type { InputRef } from "./comfy.ts";
+export type { InputRef } from "../comfy/types.ts";
 export { DEFAULT_WEBHOOK_PORT } from "./telegram.ts";
 
-/** Log verbosity, lowest first. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-
-/** How log lines are written: `key=value` text or JSON objects. */
-export type LogFormat = "text" | "json";
+export type { LogFormat, LogLevel } from "../log.ts";
 
 /** The validated configuration. Durations are in milliseconds. */
 export interface Config
