@@ -6,7 +6,7 @@
  * @module
  */
 
-import { startApp } from "./lib/app.ts";
+import { startApp } from "./lib/app/mod.ts";
 import { runCli } from "./lib/commands/cli.ts";
 import type { Config } from "./lib/config/mod.ts";
 import { consoleSink, loggerFor } from "./lib/log.ts";

@@ -8,7 +8,7 @@
  * Run by bench/load_bench.ts; not meant to be started by hand.
  */
 
-import { startApp } from "../lib/app.ts";
+import { startApp } from "../lib/app/mod.ts";
 import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
 

@@ -19,7 +19,7 @@
  *     --allow-run --allow-sys=systemMemoryInfo bench/connect_bench.ts
  */
 
-import { startApp } from "../lib/app.ts";
+import { startApp } from "../lib/app/mod.ts";
 import { decodeBase64, encodeBase64 } from "../lib/comfy/base64.ts";
 import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";

@@ -17,7 +17,7 @@
  *     --allow-run bench/delivery_bench.ts [--jobs 30] [--baseline-jobs 10]
  */
 
-import { startApp } from "../lib/app.ts";
+import { startApp } from "../lib/app/mod.ts";
 import { encodeBase64 } from "../lib/comfy/base64.ts";
 import { findByInput } from "../lib/comfy/history.ts";
 import { inputFileName } from "../lib/comfy/types.ts";

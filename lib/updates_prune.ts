@@ -1,7 +1,7 @@
 /**
  * Forgetting handled updates while the bot runs: the `updates` table gets
  * a row per update, and a bot that runs for months must not keep them all.
- * Pruned at start (app.ts) and then every {@link PRUNE_INTERVAL_MS}.
+ * Pruned at start (app/mod.ts) and then every {@link PRUNE_INTERVAL_MS}.
  *
  * @module
  */

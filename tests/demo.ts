@@ -6,7 +6,7 @@
  * delivered video under DATA_DIR (./data by default) as demo/demo-video.mp4.
  */
 
-import { startApp } from "../lib/app.ts";
+import { startApp } from "../lib/app/mod.ts";
 import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
 import { VideoSpool } from "../lib/comfy/spool.ts";
 import { loadConfig } from "../lib/config/mod.ts";

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type App, startApp } from "../../lib/app.ts";
+import { type App, startApp } from "../../lib/app/mod.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { loggerFor } from "../../lib/log.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui.ts";

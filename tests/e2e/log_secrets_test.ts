@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { Bot, GrammyError, HttpError } from "grammy";
-import { startApp } from "../../lib/app.ts";
+import { startApp } from "../../lib/app/mod.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { createLogger, loggerFor } from "../../lib/log.ts";
 import { retryTransformer } from "../../lib/telegram/retry.ts";

@@ -11,22 +11,22 @@
 import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
 import type { DatabaseSync } from "node:sqlite";
-import type { BotContext } from "./bot/mod.ts";
-import type { Clock } from "./clock.ts";
-import type { RenderPool } from "./comfy/pool.ts";
-import { type Config, DEFAULT_WEBHOOK_PORT } from "./config/mod.ts";
-import { cachedHealth } from "./http/health.ts";
-import { renderMetrics } from "./http/metrics.ts";
+import type { BotContext } from "../bot/mod.ts";
+import type { Clock } from "../clock.ts";
+import type { RenderPool } from "../comfy/pool.ts";
+import { type Config, DEFAULT_WEBHOOK_PORT } from "../config/mod.ts";
+import { cachedHealth } from "../http/health.ts";
+import { renderMetrics } from "../http/metrics.ts";
 import {
   type HttpServer,
   type HttpServerOptions,
   startHttpServer,
-} from "./http/server.ts";
-import { WebhookReceiver } from "./http/webhook.ts";
-import { Poller, UpdateDispatcher } from "./intake/mod.ts";
-import type { Logger } from "./log.ts";
-import type { Metrics } from "./metrics.ts";
-import type { UpdateLog } from "./updates.ts";
+} from "../http/server.ts";
+import { WebhookReceiver } from "../http/webhook.ts";
+import { Poller, UpdateDispatcher } from "../intake/mod.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import type { UpdateLog } from "../updates.ts";
 
 /** The settings {@link startTransport} reads. */
 export type TransportConfig = Pick<

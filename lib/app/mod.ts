@@ -2,7 +2,7 @@
  * The running bot: opens the data directory, upgrades the database, wires
  * the ledger, ComfyUI client, job runner and Telegram bot, and stops them
  * in order. `main.ts`, the demo and the end-to-end tests all start it here.
- * How updates come in (polling, webhook, the HTTP server) is app_transport.ts.
+ * How updates come in (polling, webhook, the HTTP server) is transport.ts.
  *
  * @module
  */
@@ -14,40 +14,36 @@ import {
   createBot,
   notEnoughReply,
   registerCommands,
-} from "./bot/mod.ts";
-import { messages } from "./i18n/mod.ts";
-import { type Clock, systemClock } from "./clock.ts";
-import { type Renderer, VideoSpool } from "./comfy/mod.ts";
-import type { RenderPool } from "./comfy/pool.ts";
-import { ffmpegAvailable } from "./comfy/preview.ts";
+} from "../bot/mod.ts";
+import { messages } from "../i18n/mod.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { type Renderer, VideoSpool } from "../comfy/mod.ts";
+import type { RenderPool } from "../comfy/pool.ts";
+import { ffmpegAvailable } from "../comfy/preview.ts";
 import { type Backends, createBackends } from "./backends.ts";
-import { fitForTelegram } from "./jobs/output_check.ts";
-import type { Config } from "./config/mod.ts";
-import {
-  type Receiving,
-  startTransport,
-  type Transport,
-} from "./app_transport.ts";
-import { countingRenderer, Metrics, telegramCounter } from "./metrics.ts";
-import { retryTransformer } from "./telegram/retry.ts";
-import { throttleTransformer } from "./telegram/throttle.ts";
+import { fitForTelegram } from "../jobs/output_check.ts";
+import type { Config } from "../config/mod.ts";
+import { type Receiving, startTransport, type Transport } from "./transport.ts";
+import { countingRenderer, Metrics, telegramCounter } from "../metrics.ts";
+import { retryTransformer } from "../telegram/retry.ts";
+import { throttleTransformer } from "../telegram/throttle.ts";
 import { openStore } from "./store.ts";
-import { JobRunner } from "./jobs/runner.ts";
-import { limitDownloads } from "./jobs/photo_check.ts";
-import type { JobStore } from "./jobs/store.ts";
-import type { Ledger } from "./ledger/mod.ts";
-import type { Logger } from "./log.ts";
-import { openTimeBook } from "./stats/time_book.ts";
-import { AdminQueries } from "./admin/mod.ts";
-import { WizardStore } from "./wizard/mod.ts";
-import { UpdateLog } from "./updates.ts";
-import { startPruning } from "./updates_prune.ts";
-import { telegramPhotos } from "./telegram/files.ts";
-import { Broadcaster, BroadcastStore } from "./broadcast/mod.ts";
+import { JobRunner } from "../jobs/runner.ts";
+import { limitDownloads } from "../jobs/photo_check.ts";
+import type { JobStore } from "../jobs/store.ts";
+import type { Ledger } from "../ledger/mod.ts";
+import type { Logger } from "../log.ts";
+import { openTimeBook } from "../stats/time_book.ts";
+import { AdminQueries } from "../admin/mod.ts";
+import { WizardStore } from "../wizard/mod.ts";
+import { UpdateLog } from "../updates.ts";
+import { startPruning } from "../updates_prune.ts";
+import { telegramPhotos } from "../telegram/files.ts";
+import { Broadcaster, BroadcastStore } from "../broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
-import { startDashboard } from "./dashboard/start.ts";
-import { msUntilNextDay } from "./jobs/free.ts";
-import { startAlerts } from "./alerts/start.ts";
+import { startDashboard } from "../dashboard/start.ts";
+import { msUntilNextDay } from "../jobs/free.ts";
+import { startAlerts } from "../alerts/start.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {

@@ -7,17 +7,17 @@
  * @module
  */
 
-import type { Clock } from "./clock.ts";
-import { ConnectClient, type Renderer, type VideoSpool } from "./comfy/mod.ts";
-import { CoreClient } from "./comfy/core.ts";
-import { type Assignments, RenderPool } from "./comfy/pool.ts";
-import { ffmpegAvailable, PreviewRenderer } from "./comfy/preview.ts";
-import type { ServerSpec } from "./comfy/servers.ts";
-import { loadTemplate } from "./comfy/templates/mod.ts";
-import type { Template } from "./comfy/workflow.ts";
-import type { Config } from "./config/mod.ts";
-import type { Logger } from "./log.ts";
-import { exchangeLoggingFetch } from "./exchange_log.ts";
+import type { Clock } from "../clock.ts";
+import { ConnectClient, type Renderer, type VideoSpool } from "../comfy/mod.ts";
+import { CoreClient } from "../comfy/core.ts";
+import { type Assignments, RenderPool } from "../comfy/pool.ts";
+import { ffmpegAvailable, PreviewRenderer } from "../comfy/preview.ts";
+import type { ServerSpec } from "../comfy/servers.ts";
+import { loadTemplate } from "../comfy/templates/mod.ts";
+import type { Template } from "../comfy/workflow.ts";
+import type { Config } from "../config/mod.ts";
+import type { Logger } from "../log.ts";
+import { exchangeLoggingFetch } from "../exchange_log.ts";
 
 /** What {@link createBackends} needs besides the configuration. */
 export interface BackendDeps {

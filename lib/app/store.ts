@@ -7,7 +7,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 import {
   backupTo,
   hasTables,
@@ -15,11 +15,11 @@ import {
   openDatabase,
   SCHEMA_VERSION,
   schemaVersion,
-} from "./db/mod.ts";
-import { JobStore } from "./jobs/store.ts";
-import { Ledger } from "./ledger/mod.ts";
-import type { Logger } from "./log.ts";
-import { makePrivateDir, touchPrivate } from "./private_files.ts";
+} from "../db/mod.ts";
+import { JobStore } from "../jobs/store.ts";
+import { Ledger } from "../ledger/mod.ts";
+import type { Logger } from "../log.ts";
+import { makePrivateDir, touchPrivate } from "../private_files.ts";
 
 /** The opened database and what lives in it. */
 export interface Store {

@@ -1,17 +1,17 @@
 /**
  * Wiring of payments, referrals, promotions and broadcasts (issue #7) for
- * the bot's dependencies; kept apart so app.ts only names it.
+ * the bot's dependencies; kept apart so mod.ts only names it.
  *
  * @module
  */
 
-import type { MoneyDeps } from "./bot/mod.ts";
-import { BroadcastStore } from "./broadcast/mod.ts";
-import type { Clock } from "./clock.ts";
-import type { Config } from "./config/mod.ts";
-import { PaymentStore } from "./payments/mod.ts";
-import { grantAll } from "./promotions/grant_all.ts";
-import { ReferralStore } from "./referrals/mod.ts";
+import type { MoneyDeps } from "../bot/mod.ts";
+import { BroadcastStore } from "../broadcast/mod.ts";
+import type { Clock } from "../clock.ts";
+import type { Config } from "../config/mod.ts";
+import { PaymentStore } from "../payments/mod.ts";
+import { grantAll } from "../promotions/grant_all.ts";
+import { ReferralStore } from "../referrals/mod.ts";
 import type { Store } from "./store.ts";
 
 /** Builds {@link MoneyDeps}; the broadcaster arrives later (it needs the API). */
