@@ -17,7 +17,7 @@ import { loadTemplate } from "../comfy/templates/mod.ts";
 import type { Template } from "../comfy/workflow.ts";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import { exchangeLoggingFetch } from "../exchange_log.ts";
+import { exchangeLoggingFetch } from "../comfy/exchange_log.ts";
 
 /** What {@link createBackends} needs besides the configuration. */
 export interface BackendDeps {

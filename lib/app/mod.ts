@@ -24,7 +24,11 @@ import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "../jobs/output_check.ts";
 import type { Config } from "../config/mod.ts";
 import { type Receiving, startTransport, type Transport } from "./transport.ts";
-import { countingRenderer, Metrics, telegramCounter } from "../metrics.ts";
+import {
+  countingRenderer,
+  Metrics,
+  telegramCounter,
+} from "../http/counters.ts";
 import { retryTransformer } from "../telegram/retry.ts";
 import { throttleTransformer } from "../telegram/throttle.ts";
 import { openStore } from "./store.ts";
@@ -36,8 +40,8 @@ import type { Logger } from "../log.ts";
 import { openTimeBook } from "../stats/time_book.ts";
 import { AdminQueries } from "../admin/mod.ts";
 import { WizardStore } from "../wizard/mod.ts";
-import { UpdateLog } from "../updates.ts";
-import { startPruning } from "../updates_prune.ts";
+import { UpdateLog } from "../telegram/update_log.ts";
+import { startPruning } from "../telegram/update_prune.ts";
 import { telegramPhotos } from "../telegram/files.ts";
 import { Broadcaster, BroadcastStore } from "../broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";

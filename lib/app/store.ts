@@ -19,7 +19,7 @@ import {
 import { JobStore } from "../jobs/store.ts";
 import { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
-import { makePrivateDir, touchPrivate } from "../private_files.ts";
+import { makePrivateDir, touchPrivate } from "../host/private_files.ts";
 
 /** The opened database and what lives in it. */
 export interface Store {

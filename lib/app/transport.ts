@@ -25,8 +25,8 @@ import {
 import { WebhookReceiver } from "../http/webhook.ts";
 import { Poller, UpdateDispatcher } from "../intake/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics.ts";
-import type { UpdateLog } from "../updates.ts";
+import type { Metrics } from "../http/counters.ts";
+import type { UpdateLog } from "../telegram/update_log.ts";
 
 /** The settings {@link startTransport} reads. */
 export type TransportConfig = Pick<

@@ -18,7 +18,7 @@ import {
 } from "../config/mod.ts";
 import type { LogSink } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../host/version.ts";
 import { animateCommand } from "./animate.ts";
 import { backupCommand } from "./backup.ts";
 import { runCheck } from "./check.ts";

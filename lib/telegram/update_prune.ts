@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Clock } from "./clock.ts";
-import type { Logger } from "./log.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
 
 /** How often handled updates older than a week are deleted. */
 export const PRUNE_INTERVAL_MS = 3_600_000;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import denoJson from "../deno.json" with { type: "json" };
+import denoJson from "../../deno.json" with { type: "json" };
 
 /** The version of this build, e.g. `1.0.0`. */
 export const VERSION: string = typeof denoJson.version === "string"

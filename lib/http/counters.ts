@@ -12,7 +12,7 @@
  */
 
 import { HttpError, type Transformer } from "grammy";
-import { ComfyError, type Renderer } from "./comfy/mod.ts";
+import { ComfyError, type Renderer } from "../comfy/mod.ts";
 
 /** A counter with one label; the empty label is the unlabelled series. */
 export class Counter {

@@ -13,7 +13,7 @@
  */
 
 import { ShapeScanner } from "./json_shape.ts";
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log.ts";
 
 function requestParts(input: RequestInfo | URL, init?: RequestInit) {
   const url = new URL(input instanceof Request ? input.url : String(input));

@@ -13,8 +13,8 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import type { Update } from "grammy/types";
-import type { Clock } from "./clock.ts";
-import { sqlTime } from "./ledger/mod.ts";
+import type { Clock } from "../clock.ts";
+import { sqlTime } from "../ledger/mod.ts";
 
 /** Telegram keeps undelivered updates for 24 hours; a week is ample. */
 const KEEP_MS = 7 * 24 * 3_600_000;
