@@ -7,7 +7,7 @@
  */
 
 import { startApp } from "./lib/app/mod.ts";
-import { runCli } from "./lib/commands/cli.ts";
+import { runCli } from "./lib/commands/mod.ts";
 import type { Config } from "./lib/config/mod.ts";
 import { consoleSink, loggerFor } from "./lib/log.ts";
 

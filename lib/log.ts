@@ -8,7 +8,7 @@
  * @module
  */
 
-import { PRIVATE_FILE } from "./host/private_files.ts";
+import { PRIVATE_FILE } from "./host/mod.ts";
 import { redact, type SecretSettings, secretsOf } from "./secrets.ts";
 
 /** Log verbosity, lowest first. */

@@ -3,7 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/mod.ts";
 import { asLocale } from "../i18n/mod.ts";
-import type { JobEnd } from "../jobs/types.ts";
+import type { JobEnd } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import { Alerter } from "./alerter.ts";

@@ -9,15 +9,15 @@
 
 import type { Clock } from "../clock.ts";
 import { ConnectClient, type Renderer, type VideoSpool } from "../comfy/mod.ts";
-import { CoreClient } from "../comfy/core.ts";
-import { type Assignments, RenderPool } from "../comfy/pool.ts";
-import { ffmpegAvailable, PreviewRenderer } from "../comfy/preview.ts";
-import type { ServerSpec } from "../comfy/servers.ts";
-import { loadTemplate } from "../comfy/templates/mod.ts";
-import type { Template } from "../comfy/workflow.ts";
+import { CoreClient } from "../comfy/mod.ts";
+import { type Assignments, RenderPool } from "../comfy/mod.ts";
+import { ffmpegAvailable, PreviewRenderer } from "../comfy/mod.ts";
+import type { ServerSpec } from "../comfy/mod.ts";
+import { loadTemplate } from "../comfy/mod.ts";
+import type { Template } from "../comfy/mod.ts";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import { exchangeLoggingFetch } from "../comfy/exchange_log.ts";
+import { exchangeLoggingFetch } from "../comfy/mod.ts";
 
 /** What {@link createBackends} needs besides the configuration. */
 export interface BackendDeps {

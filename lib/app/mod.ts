@@ -18,36 +18,32 @@ import {
 import { messages } from "../i18n/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
-import type { RenderPool } from "../comfy/pool.ts";
-import { ffmpegAvailable } from "../comfy/preview.ts";
+import type { RenderPool } from "../comfy/mod.ts";
+import { ffmpegAvailable } from "../comfy/mod.ts";
 import { type Backends, createBackends } from "./backends.ts";
-import { fitForTelegram } from "../jobs/output_check.ts";
+import { fitForTelegram } from "../jobs/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { type Receiving, startTransport, type Transport } from "./transport.ts";
-import {
-  countingRenderer,
-  Metrics,
-  telegramCounter,
-} from "../http/counters.ts";
-import { retryTransformer } from "../telegram/retry.ts";
-import { throttleTransformer } from "../telegram/throttle.ts";
+import { countingRenderer, Metrics, telegramCounter } from "../http/mod.ts";
+import { retryTransformer } from "../telegram/mod.ts";
+import { throttleTransformer } from "../telegram/mod.ts";
 import { openStore } from "./store.ts";
-import { JobRunner } from "../jobs/runner.ts";
-import { limitDownloads } from "../jobs/photo_check.ts";
-import type { JobStore } from "../jobs/store.ts";
+import { JobRunner } from "../jobs/mod.ts";
+import { limitDownloads } from "../jobs/mod.ts";
+import type { JobStore } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
-import { openTimeBook } from "../stats/time_book.ts";
+import { openTimeBook } from "../stats/mod.ts";
 import { AdminQueries } from "../admin/mod.ts";
 import { WizardStore } from "../wizard/mod.ts";
-import { UpdateLog } from "../telegram/update_log.ts";
-import { startPruning } from "../telegram/update_prune.ts";
-import { telegramPhotos } from "../telegram/files.ts";
+import { UpdateLog } from "../telegram/mod.ts";
+import { startPruning } from "../telegram/mod.ts";
+import { telegramPhotos } from "../telegram/mod.ts";
 import { Broadcaster, BroadcastStore } from "../broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
-import { startDashboard } from "../dashboard/start.ts";
-import { msUntilNextDay } from "../jobs/free.ts";
-import { startAlerts } from "../alerts/start.ts";
+import { startDashboard } from "../dashboard/mod.ts";
+import { msUntilNextDay } from "../jobs/mod.ts";
+import { startAlerts } from "../alerts/mod.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -327,3 +323,4 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     handled: (updateId) => transport.handled(updateId),
   };
 }
+export { createBackends } from "./backends.ts";

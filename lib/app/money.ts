@@ -10,7 +10,7 @@ import { BroadcastStore } from "../broadcast/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/mod.ts";
 import { PaymentStore } from "../payments/mod.ts";
-import { grantAll } from "../payments/grant_all.ts";
+import { grantAll } from "../payments/mod.ts";
 import { ReferralStore } from "../referrals/mod.ts";
 import type { Store } from "./store.ts";
 

@@ -16,10 +16,10 @@ import {
   SCHEMA_VERSION,
   schemaVersion,
 } from "../db/mod.ts";
-import { JobStore } from "../jobs/store.ts";
+import { JobStore } from "../jobs/mod.ts";
 import { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
-import { makePrivateDir, touchPrivate } from "../host/private_files.ts";
+import { makePrivateDir, touchPrivate } from "../host/mod.ts";
 
 /** The opened database and what lives in it. */
 export interface Store {

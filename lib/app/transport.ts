@@ -13,20 +13,20 @@ import type { Update } from "grammy/types";
 import type { DatabaseSync } from "node:sqlite";
 import type { BotContext } from "../bot/mod.ts";
 import type { Clock } from "../clock.ts";
-import type { RenderPool } from "../comfy/pool.ts";
+import type { RenderPool } from "../comfy/mod.ts";
 import { type Config, DEFAULT_WEBHOOK_PORT } from "../config/mod.ts";
-import { cachedHealth } from "../http/health.ts";
-import { renderMetrics } from "../http/metrics.ts";
+import { cachedHealth } from "../http/mod.ts";
+import { renderMetrics } from "../http/mod.ts";
 import {
   type HttpServer,
   type HttpServerOptions,
   startHttpServer,
-} from "../http/server.ts";
-import { WebhookReceiver } from "../http/webhook.ts";
+} from "../http/mod.ts";
+import { WebhookReceiver } from "../http/mod.ts";
 import { Poller, UpdateDispatcher } from "../intake/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Metrics } from "../http/counters.ts";
-import type { UpdateLog } from "../telegram/update_log.ts";
+import type { Metrics } from "../http/mod.ts";
+import type { UpdateLog } from "../telegram/mod.ts";
 
 /** The settings {@link startTransport} reads. */
 export type TransportConfig = Pick<

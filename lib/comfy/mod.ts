@@ -77,3 +77,11 @@ export {
   type ReadTextFile,
 } from "./templates/mod.ts";
 export { type WebSocketConstructor } from "./ws.ts";
+export { exchangeLoggingFetch } from "./exchange_log.ts";
+export { RenderPool } from "./pool.ts";
+export type { Assignments, ServerStatus } from "./pool.ts";
+export { ffmpegAvailable, PreviewRenderer, runProgram } from "./preview.ts";
+export type { RunProgram } from "./preview.ts";
+export { parseServer, parseServers, ServerSpecError } from "./servers.ts";
+export type { ServerSpec } from "./servers.ts";
+export type { InputRef } from "./types.ts";

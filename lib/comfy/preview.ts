@@ -1,5 +1,5 @@
 import { imageDimensions } from "../media.ts";
-import { makePrivateDir, PRIVATE_FILE } from "../host/private_files.ts";
+import { makePrivateDir, PRIVATE_FILE } from "../host/mod.ts";
 import type {
   RecoverRequest,
   Renderer,

@@ -1,4 +1,4 @@
-import { createBackends } from "../app/backends.ts";
+import { createBackends } from "../app/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
 import type { Config } from "../config/mod.ts";

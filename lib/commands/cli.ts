@@ -18,7 +18,7 @@ import {
 } from "../config/mod.ts";
 import type { LogSink } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
-import { VERSION } from "../host/version.ts";
+import { VERSION } from "../host/mod.ts";
 import { animateCommand } from "./animate.ts";
 import { backupCommand } from "./backup.ts";
 import { runCheck } from "./check.ts";

@@ -11,7 +11,7 @@ import {
   parseServers,
   type ServerSpec,
   ServerSpecError,
-} from "../comfy/servers.ts";
+} from "../comfy/mod.ts";
 import {
   ConfigError,
   type Env,
@@ -21,7 +21,7 @@ import {
   seconds,
   withDefaults,
 } from "./parse.ts";
-import type { InputRef } from "../comfy/types.ts";
+import type { InputRef } from "../comfy/mod.ts";
 
 /** What the ComfyUI side reads from the environment. */
 export interface ComfyConfig {

@@ -33,7 +33,7 @@ import {
 } from "./telegram.ts";
 
 export { ConfigError, type Env } from "./parse.ts";
-export type { InputRef } from "../comfy/types.ts";
+export type { InputRef } from "../comfy/mod.ts";
 export { DEFAULT_WEBHOOK_PORT } from "./telegram.ts";
 
 export type { LogFormat, LogLevel } from "../log.ts";

@@ -10,7 +10,7 @@ import {
   parseTokenPacks,
   type TokenPack,
   TokenPacksError,
-} from "../payments/packs.ts";
+} from "../payments/mod.ts";
 
 /** What payments and referrals read from the environment. */
 export interface MoneyConfig {

@@ -4,7 +4,7 @@ import { afterVideo } from "../bot/keyboards.ts";
 import { type Locale, messages } from "../i18n/mod.ts";
 import { JobError } from "./errors.ts";
 import type { Job } from "./store.ts";
-import type { VideoFile } from "../comfy/spool.ts";
+import type { VideoFile } from "../comfy/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { SentVideo } from "./settle.ts";
 

@@ -4,7 +4,7 @@ import {
   type Dimensions,
   imageDimensions,
 } from "../media.ts";
-import type { DownloadOptions, PhotoSource } from "../telegram/files.ts";
+import type { DownloadOptions, PhotoSource } from "../telegram/mod.ts";
 import { JobError } from "./errors.ts";
 import { FifoLimiter } from "./semaphore.ts";
 

@@ -7,7 +7,7 @@ import type { Locale } from "../i18n/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import type { VideoSettings } from "../pricing.ts";
-import type { PhotoSource } from "../telegram/files.ts";
+import type { PhotoSource } from "../telegram/mod.ts";
 import type { JobMode, JobStore } from "./store.ts";
 
 /** Predicts and learns render times (processing_stats.json). */
