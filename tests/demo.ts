@@ -11,8 +11,8 @@ import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
 import { VideoSpool } from "../lib/comfy/spool.ts";
 import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
-import { FakeComfy } from "./fakes/comfyui.ts";
-import { type ChatEntry, FakeTelegram } from "./fakes/telegram.ts";
+import { FakeComfy } from "./fakes/comfyui/mod.ts";
+import { type ChatEntry, FakeTelegram } from "./fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "./fixtures/media.ts";
 
 const encoder = new TextEncoder();

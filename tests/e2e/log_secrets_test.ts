@@ -14,7 +14,7 @@ import { createLogger, loggerFor } from "../../lib/log.ts";
 import { retryTransformer } from "../../lib/telegram/retry.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { FakeTelegram } from "../fakes/telegram.ts";
+import { FakeTelegram } from "../fakes/telegram/mod.ts";
 import { botCommand } from "./bot_process.ts";
 import { type Harness, startHarness } from "./harness.ts";
 

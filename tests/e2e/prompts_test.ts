@@ -1,4 +1,4 @@
-import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
+import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
 import assert from "node:assert/strict";
 import { FEATURE_DEFAULTS } from "../../lib/config/features.ts";
 import { presetPrompt } from "../../lib/prompts/mod.ts";
