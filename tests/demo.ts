@@ -7,7 +7,8 @@
  */
 
 import { startApp } from "../lib/app/mod.ts";
-import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
+import { PreviewRenderer } from "../lib/comfy/preview.ts";
+import { ffmpegAvailable } from "../lib/media/mod.ts";
 import { VideoSpool } from "../lib/comfy/spool.ts";
 import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";

@@ -19,7 +19,7 @@ import { messages } from "../i18n/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
 import type { RenderPool } from "../comfy/mod.ts";
-import { ffmpegAvailable } from "../comfy/mod.ts";
+import { ffmpegAvailable } from "../media/mod.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "../jobs/mod.ts";
 import type { Config } from "../config/mod.ts";

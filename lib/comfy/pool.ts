@@ -6,7 +6,7 @@ import type {
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./mod.ts";
+} from "./types.ts";
 import { ComfyUnreachableError } from "./errors.ts";
 import { MAX_JSON_BYTES, parseJson, readText } from "./http.ts";
 import type { ServerSpec } from "./servers.ts";

@@ -19,7 +19,7 @@ import {
   type WorkflowInputs,
 } from "../comfy/mod.ts";
 import type { ServerSpec } from "../comfy/mod.ts";
-import { ffmpegAvailable } from "../comfy/mod.ts";
+import { ffmpegAvailable } from "../media/mod.ts";
 import { loadTemplate } from "../comfy/mod.ts";
 import { describeError } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";

@@ -1,4 +1,4 @@
-import { type RunProgram, runProgram } from "../comfy/mod.ts";
+import { type RunProgram, runProgram } from "../media/mod.ts";
 import type { VideoFile, VideoSpool } from "../comfy/mod.ts";
 import { JobError } from "./errors.ts";
 

@@ -5,7 +5,7 @@ import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
  */
 
 import assert from "node:assert/strict";
-import { ffmpegAvailable } from "../../lib/comfy/preview.ts";
+import { ffmpegAvailable } from "../../lib/media/mod.ts";
 import { FakeComfy } from "../fakes/comfyui/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 
