@@ -14,6 +14,7 @@ import {
   createBot,
   notEnoughReply,
   registerCommands,
+  TelegramJobNotifier,
 } from "../bot/mod.ts";
 import { messages } from "../i18n/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
@@ -205,8 +206,23 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   metrics.servers = () => backends?.pool.status() ?? [];
   // Re-encoding a video over Telegram's upload limit needs ffmpeg.
   const ffmpeg = await ffmpegAvailable() ? "ffmpeg" : undefined;
-  const runner = new JobRunner({
+  const notifier = new TelegramJobNotifier({
     api: bot.api,
+    clock,
+    log,
+    botUsername: bot.botInfo.username,
+    progressIntervalMs: config.progressIntervalMs,
+    chatIntervalMs: config.telegramChatIntervalMs,
+    adminUserIds: config.adminUserIds,
+    preview: backends?.preview ?? false,
+    notEnough: ({ locale, ...figures }) =>
+      notEnoughReply(messages(locale), figures, {
+        packs: config.tokenPacks,
+        adminContact: config.adminContact,
+      }),
+  });
+  const runner = new JobRunner({
+    notifier,
     renderer: countingRenderer(
       deps.renderer ?? (backends as Backends).pool,
       metrics,
@@ -217,8 +233,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         spool,
         ffmpeg,
       })).video,
-    adminUserIds: config.adminUserIds,
-    preview: backends?.preview ?? false,
     // A bounded number of downloads at once: each may hold 20 MB.
     photos: limitDownloads(
       telegramPhotos({
@@ -234,21 +248,14 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     times,
     clock,
     log,
-    botUsername: bot.botInfo.username,
     tokensPerVideo: config.tokensPerVideo,
     concurrency: backends?.pool.capacity ?? config.comfyuiConcurrency,
     progressIntervalMs: config.progressIntervalMs,
-    chatIntervalMs: config.telegramChatIntervalMs,
     maxActivePerUser: config.maxActiveJobsPerUser,
     resubmits: config.jobResubmits,
     negativePrompt: config.negativePrompt,
     freeVideosPerDay: config.freeVideosPerDay,
     ...(alerts ? { onJobEnd: alerts.jobEnded } : {}),
-    notEnough: ({ locale, ...figures }) =>
-      notEnoughReply(messages(locale), figures, {
-        packs: config.tokenPacks,
-        adminContact: config.adminContact,
-      }),
   });
   late.runner = runner;
   backends?.pool.start();

@@ -7,7 +7,6 @@
  * @module
  */
 
-export { videoCaption } from "./delivery.ts";
 export { FREE_DURATION, msUntilNextDay } from "./free.ts";
 export type { FreeVideos } from "./free.ts";
 export { fitForTelegram } from "./output_check.ts";
@@ -17,3 +16,7 @@ export type { StartOutcome, StartRequest } from "./runner.ts";
 export { JOB_STATES, JobStore } from "./store.ts";
 export type { Job, JobState } from "./store.ts";
 export type { JobEnd } from "./types.ts";
+export { JobError } from "./errors.ts";
+export type { FailureReason } from "./errors.ts";
+export type { JobNotifier, JobProgress } from "./notifier.ts";
+export type { SentVideo } from "./settle.ts";

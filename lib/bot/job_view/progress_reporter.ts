@@ -1,15 +1,15 @@
 import type { Api, InlineKeyboard } from "grammy";
-import type { Clock } from "../clock.ts";
-import type { RenderProgress } from "../comfy/mod.ts";
-import { formatWait, type Locale, messages } from "../i18n/mod.ts";
-import type { Logger } from "../log.ts";
+import type { Clock } from "../../clock.ts";
+import type { RenderProgress } from "../../comfy/mod.ts";
+import { formatWait, type Locale, messages } from "../../i18n/mod.ts";
+import type { Logger } from "../../log.ts";
 import {
   blendProgress,
   estimateProgress,
   type ObservedProgress,
   renderBar,
   spinnerFrame,
-} from "../progress.ts";
+} from "../../progress.ts";
 
 /** What a render server says about a job. */
 export type ServerProgress = RenderProgress;

@@ -1,12 +1,10 @@
 import { type Api, InputFile } from "grammy";
 import { pathToFileURL } from "node:url";
-import { afterVideo } from "../bot/keyboards.ts";
-import { type Locale, messages } from "../i18n/mod.ts";
-import { JobError } from "./errors.ts";
-import type { Job } from "./store.ts";
-import type { VideoFile } from "../comfy/mod.ts";
-import type { Clock } from "../clock.ts";
-import type { SentVideo } from "./settle.ts";
+import { afterVideo } from "../keyboards.ts";
+import { type Locale, messages } from "../../i18n/mod.ts";
+import { type Job, JobError, type SentVideo } from "../../jobs/mod.ts";
+import type { VideoFile } from "../../comfy/mod.ts";
+import type { Clock } from "../../clock.ts";
 
 /**
  * The caption of a job's video: the bot's link, the settings, and the
