@@ -15,4 +15,3 @@ export {
   SUMMARY_HOUR_UTC,
 } from "./monitor.ts";
 export { type DailyFigures, dailyFigures } from "./summary.ts";
-export { startAlerts } from "./start.ts";

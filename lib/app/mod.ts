@@ -9,54 +9,31 @@
 
 import type { Bot } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
-import {
-  type BotContext,
-  createBot,
-  notEnoughReply,
-  registerCommands,
-  TelegramJobNotifier,
-} from "../bot/mod.ts";
-import { messages } from "../i18n/mod.ts";
-import { type Clock, systemClock } from "../clock.ts";
-import { type Renderer, VideoSpool } from "../comfy/mod.ts";
-import type { RenderPool } from "../comfy/mod.ts";
-import { ffmpegAvailable } from "../media/mod.ts";
-import { type Backends, createBackends } from "./backends.ts";
-import { fitForTelegram } from "../jobs/mod.ts";
+import { type BotContext, registerCommands } from "../bot/mod.ts";
+import { type Backends } from "./backends.ts";
 import type { Config } from "../config/mod.ts";
 import { type Receiving, startTransport, type Transport } from "./transport.ts";
-import { countingRenderer, Metrics, telegramCounter } from "../http/mod.ts";
-import { retryTransformer } from "../telegram/mod.ts";
-import { throttleTransformer } from "../telegram/mod.ts";
-import { openStore } from "./store.ts";
+import { Metrics } from "../http/mod.ts";
+import { Later } from "./later.ts";
 import { JobRunner } from "../jobs/mod.ts";
-import { limitDownloads } from "../jobs/mod.ts";
 import type { JobStore } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
-import type { Logger } from "../log.ts";
-import { openTimeBook } from "../stats/mod.ts";
-import { AdminQueries } from "../admin/mod.ts";
-import { WizardStore } from "../wizard/mod.ts";
-import { UpdateLog } from "../telegram/mod.ts";
 import { startPruning } from "../telegram/mod.ts";
-import { telegramPhotos } from "../telegram/mod.ts";
 import { Broadcaster, BroadcastStore } from "../broadcast/mod.ts";
-import { moneyDeps } from "./money.ts";
-import { startDashboard } from "../dashboard/mod.ts";
-import { msUntilNextDay } from "../jobs/mod.ts";
-import { startAlerts } from "../alerts/mod.ts";
+import type { DashboardAccess } from "./dashboard.ts";
+import { type Alerts, startAlerts } from "./alerts.ts";
 
-/** Outside things the app uses; tests replace them. */
-export interface AppDeps {
-  readonly log: Logger;
-  readonly clock?: Clock;
-  readonly fetch?: typeof fetch;
-  /** Replaces the ComfyUI client (tests, the preview backend later). */
-  readonly renderer?: Renderer;
-  /** The counters behind /metrics (tests read them). */
-  readonly metrics?: Metrics;
-}
-
+import {
+  type AppDeps,
+  backendsOf,
+  type Base,
+  botOf,
+  type Cycles,
+  dashboardOf,
+  openBase,
+  runnerOf,
+  tuneApi,
+} from "./parts.ts";
 /** A started bot. */
 export interface App {
   readonly bot: Bot<BotContext>;
@@ -80,90 +57,17 @@ export interface App {
 
 /** Starts the bot with long polling, or in webhook mode with WEBHOOK_URL. */
 export async function startApp(config: Config, deps: AppDeps): Promise<App> {
-  const token = config.botToken;
-  if (token === undefined) throw new Error("BOT_TOKEN is required to start");
-  const { log } = deps;
-  const clock = deps.clock ?? systemClock;
-  const store = await openStore(config.dataDir, {
-    clock,
-    log,
-    defaultTokens: config.defaultTokens,
-  });
-  const times = await openTimeBook(
-    `${config.dataDir}/processing_stats.json`,
-    log,
-    clock,
-  );
-  const updates = new UpdateLog(store.db, clock);
-  updates.prune();
-  // The runner needs the bot's API and username, the bot needs the runner.
-  const late: {
-    runner?: JobRunner;
-    pool?: RenderPool | undefined;
-    broadcaster?: Broadcaster;
-    httpPort?: number | undefined;
-  } = {};
-  // The dashboard is served by the HTTP server, for admins only.
-  const dashboard = config.adminUserIds.length > 0 &&
-      (config.httpPort !== undefined || config.webhookUrl !== undefined)
-    ? await startDashboard(config, {
-      botToken: token,
-      port: () => late.httpPort,
-      db: store.db,
-      ledger: store.ledger,
-      clock,
-      log,
-      servers: () => late.pool,
-    })
-    : undefined;
-  const bot = createBot(token, {
-    ledger: store.ledger,
-    jobs: {
-      start: (request) => (late.runner as JobRunner).start(request),
-      cancel: (jobId, userId) =>
-        (late.runner as JobRunner).cancel(jobId, userId),
-    },
-    times: times.stats,
-    wizards: new WizardStore(store.db, { clock }),
-    updates,
-    admin: new AdminQueries(store.db, clock),
-    adminUserIds: config.adminUserIds,
-    backends: { status: () => late.pool?.status() ?? [] },
-    log,
-    tokensPerVideo: config.tokensPerVideo,
-    defaultTokens: config.defaultTokens,
-    adminContact: config.adminContact,
-    clock,
-    money: moneyDeps(store, { config, clock, late }),
-    ...(dashboard ? { dashboard } : {}),
-    videos: store.jobs,
-    ...(config.freeVideosPerDay > 0
-      ? {
-        free: {
-          perDay: config.freeVideosPerDay,
-          left: (userId: number) =>
-            store.jobs.freeLeft(userId, config.freeVideosPerDay),
-          msUntilNext: () => msUntilNextDay(clock.now()),
-        },
-      }
-      : {}),
-  }, {
-    apiRoot: config.telegramApiRoot,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-  });
-  const metrics = deps.metrics ?? new Metrics();
-  // Innermost first: the counter sees every attempt, each attempt waits
-  // for its turn in the throttle, the retry wraps them all.
-  bot.api.config.use(telegramCounter(metrics, () => clock.now()));
-  bot.api.config.use(throttleTransformer({
-    perSecond: config.telegramRate,
-    chatIntervalMs: config.telegramChatIntervalMs,
-    groupPerMinute: config.telegramGroupRate,
-  }, { onWait: (ms) => metrics.telegramWait.observe(ms / 1000) }));
-  bot.api.config.use(retryTransformer({
-    clock,
-    onRetry: (event) => log.warn("retrying a Bot API call", { ...event }),
-  }));
+  const base = await openBase(config, deps);
+  const { store, log, clock } = base;
+  const later: Cycles = {
+    runner: new Later("the job runner"),
+    pool: new Later("the server pool"),
+    broadcaster: new Later("the broadcaster"),
+    httpPort: new Later("the HTTP port"),
+  };
+  const dashboard = await dashboardOf(base, later);
+  const bot = botOf(base, later, dashboard);
+  tuneApi(bot, base);
   try {
     await bot.init();
   } catch (error) {
@@ -177,90 +81,16 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     log,
     serverError: (name) =>
-      late.pool?.status().find((s) => s.name === name)?.lastError,
+      later.pool.get()?.status().find((s) => s.name === name)?.lastError,
   });
-  // Videos wait on disk between ComfyUI and Telegram (lib/comfy/spool.ts).
-  const spool = new VideoSpool(`${config.dataDir}/tmp/videos`);
-  let backends: Backends | undefined;
-  try {
-    const swept = await spool.sweep();
-    if (swept > 0) log.info("removed videos left by a previous run", { swept });
-    backends = deps.renderer === undefined
-      ? await createBackends(config, {
-        clock,
-        log,
-        spool,
-        assignments: {
-          get: (id) => store.jobs.serverOf(id),
-          set: (id, server) => store.jobs.assignServer(id, server),
-        },
-        ...(alerts ? { onStateChange: alerts.serverChanged } : {}),
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      })
-      : undefined;
-  } catch (error) {
-    store.db.close();
-    throw error;
-  }
-  late.pool = backends?.pool;
-  metrics.servers = () => backends?.pool.status() ?? [];
-  // Re-encoding a video over Telegram's upload limit needs ffmpeg.
-  const ffmpeg = await ffmpegAvailable() ? "ffmpeg" : undefined;
-  const notifier = new TelegramJobNotifier({
-    api: bot.api,
-    clock,
-    log,
-    botUsername: bot.botInfo.username,
-    progressIntervalMs: config.progressIntervalMs,
-    chatIntervalMs: config.telegramChatIntervalMs,
-    adminUserIds: config.adminUserIds,
-    preview: backends?.preview ?? false,
-    notEnough: ({ locale, ...figures }) =>
-      notEnoughReply(messages(locale), figures, {
-        packs: config.tokenPacks,
-        adminContact: config.adminContact,
-      }),
-  });
-  const runner = new JobRunner({
-    notifier,
-    renderer: countingRenderer(
-      deps.renderer ?? (backends as Backends).pool,
-      metrics,
-    ),
-    fitVideo: async (video, durationSeconds) =>
-      (await fitForTelegram(video, {
-        durationSeconds,
-        spool,
-        ffmpeg,
-      })).video,
-    // A bounded number of downloads at once: each may hold 20 MB.
-    photos: limitDownloads(
-      telegramPhotos({
-        api: bot.api,
-        apiRoot: config.telegramApiRoot,
-        token,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      }),
-      config.maxPhotoDownloads,
-    ),
-    store: store.jobs,
-    ledger: store.ledger,
-    times,
-    clock,
-    log,
-    tokensPerVideo: config.tokensPerVideo,
-    concurrency: backends?.pool.capacity ?? config.comfyuiConcurrency,
-    progressIntervalMs: config.progressIntervalMs,
-    maxActivePerUser: config.maxActiveJobsPerUser,
-    resubmits: config.jobResubmits,
-    negativePrompt: config.negativePrompt,
-    freeVideosPerDay: config.freeVideosPerDay,
-    ...(alerts ? { onJobEnd: alerts.jobEnded } : {}),
-  });
-  late.runner = runner;
+  const { spool, backends } = await backendsOf(base, alerts);
+  if (backends) later.pool.set(backends.pool);
+  base.metrics.servers = () => backends?.pool.status() ?? [];
+  const runner = await runnerOf(base, { bot, backends, spool, alerts });
+  later.runner.set(runner);
   backends?.pool.start();
   const resumed = runner.resume();
-  late.broadcaster = new Broadcaster({
+  const broadcaster = new Broadcaster({
     store: new BroadcastStore(store.db, clock),
     api: bot.api,
     ledger: store.ledger,
@@ -268,66 +98,105 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     log,
     progressIntervalMs: config.progressIntervalMs,
   });
-  const broadcasts = late.broadcaster.resume();
+  later.broadcaster.set(broadcaster);
+  const broadcasts = broadcaster.resume();
   if (broadcasts > 0) log.info("resuming broadcasts", { count: broadcasts });
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
   await registerCommands(bot.api, config.adminUserIds, log, {
     payments: config.tokenPacks.length > 0,
   });
-  // Resumed jobs already run: if the HTTP server cannot listen (the port
-  // is taken) or the webhook cannot be set, they stop and the database
-  // closes before the error goes up.
-  let transport: Transport;
-  let receiving: Receiving;
-  try {
-    transport = startTransport(config, {
-      bot,
-      db: store.db,
-      updates,
-      metrics,
-      pool: backends?.pool,
-      dashboard: dashboard?.routes,
-      clock,
-      log,
-      fetch: deps.fetch,
-    });
-    late.httpPort = transport.httpPort;
-    receiving = await transport.receive();
-  } catch (error) {
-    await runner.stop(0);
-    await backends?.pool.stop();
-    store.db.close();
-    throw error;
-  }
+  const parts = { bot, runner, backends, broadcaster, alerts };
+  const { transport, receiving } = await receive(base, parts, {
+    dashboard,
+    httpPort: later.httpPort,
+  });
   alerts?.start();
-  // Pruned at start above, then hourly while the bot runs.
-  const pruning = startPruning(() => updates.prune(), { clock, log });
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      log.info("stopping: no new updates, waiting for running jobs");
-      await transport.close();
-      await runner.stop(config.shutdownGraceMs);
-      await late.broadcaster?.stop();
-      await backends?.pool.stop();
-      await alerts?.stop();
-      await pruning.stop();
-      store.db.close();
-      log.info("stopped");
-    })();
-    return stopping;
-  };
+  // Pruned at start (openBase), then hourly while the bot runs.
+  const pruning = startPruning(() => base.updates.prune(), { clock, log });
   return {
     bot,
     runner,
     ledger: store.ledger,
     jobs: store.jobs,
     db: store.db,
-    metrics,
+    metrics: base.metrics,
     httpPort: transport.httpPort,
     polling: receiving.polling,
-    stop,
+    stop: stopper(base, { ...parts, transport, pruning }),
     handled: (updateId) => transport.handled(updateId),
   };
 }
+
+// The parts that run once started, stopped in one place.
+interface Running {
+  readonly bot: Bot<BotContext>;
+  readonly runner: JobRunner;
+  readonly backends: Backends | undefined;
+  readonly broadcaster: Broadcaster;
+  readonly alerts: Alerts | undefined;
+}
+
+// Resumed jobs already run: if the HTTP server cannot listen (the port is
+// taken) or the webhook cannot be set, they stop and the database closes
+// before the error goes up.
+async function receive(
+  base: Base,
+  parts: Running,
+  http: {
+    dashboard: DashboardAccess | undefined;
+    httpPort: Later<number>;
+  },
+): Promise<{ transport: Transport; receiving: Receiving }> {
+  const { config, deps, store } = base;
+  try {
+    const transport = startTransport(config, {
+      bot: parts.bot,
+      db: store.db,
+      updates: base.updates,
+      metrics: base.metrics,
+      pool: parts.backends?.pool,
+      dashboard: http.dashboard?.routes,
+      clock: base.clock,
+      log: base.log,
+      fetch: deps.fetch,
+    });
+    if (transport.httpPort !== undefined) {
+      http.httpPort.set(transport.httpPort);
+    }
+    return { transport, receiving: await transport.receive() };
+  } catch (error) {
+    await parts.runner.stop(0);
+    await parts.backends?.pool.stop();
+    store.db.close();
+    throw error;
+  }
+}
+
+// Stops in order: no new updates, running jobs finish within the grace
+// period, then the rest; called twice, it stops once.
+function stopper(
+  base: Base,
+  parts: Running & {
+    transport: Transport;
+    pruning: { stop(): Promise<void> };
+  },
+): () => Promise<void> {
+  const { config, store, log } = base;
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= (async () => {
+      log.info("stopping: no new updates, waiting for running jobs");
+      await parts.transport.close();
+      await parts.runner.stop(config.shutdownGraceMs);
+      await parts.broadcaster.stop();
+      await parts.backends?.pool.stop();
+      await parts.alerts?.stop();
+      await parts.pruning.stop();
+      store.db.close();
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+}
 export { createBackends } from "./backends.ts";
+export type { AppDeps } from "./parts.ts";

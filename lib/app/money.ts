@@ -12,18 +12,19 @@ import type { Config } from "../config/mod.ts";
 import { PaymentStore } from "../payments/mod.ts";
 import { grantAll } from "../payments/mod.ts";
 import { ReferralStore } from "../referrals/mod.ts";
+import type { Later } from "./later.ts";
 import type { Store } from "./store.ts";
 
-/** Builds {@link MoneyDeps}; the broadcaster arrives later (it needs the API). */
+/** Builds {@link MoneyDeps}; the broadcaster is built later (it needs the bot's API). */
 export function moneyDeps(
   store: Store,
   options: {
     config: Pick<Config, "tokenPacks" | "referralBonus">;
     clock: Clock;
-    late: { broadcaster?: { start(id: number): void } };
+    broadcaster: Later<{ start(id: number): void }>;
   },
 ): MoneyDeps {
-  const { config, clock, late } = options;
+  const { config, clock, broadcaster } = options;
   return {
     packs: config.tokenPacks,
     payments: new PaymentStore(store.db, { ledger: store.ledger, clock }),
@@ -32,7 +33,7 @@ export function moneyDeps(
       bonus: config.referralBonus,
     }),
     broadcasts: new BroadcastStore(store.db, clock),
-    startBroadcast: (id) => late.broadcaster?.start(id),
+    startBroadcast: (id) => broadcaster.get()?.start(id),
     grantAll: (amount, key) =>
       grantAll(store.db, { ledger: store.ledger, amount, key }),
   };

@@ -107,33 +107,7 @@ export function startTransport(
     limit: UPDATES_IN_FLIGHT,
     log,
   });
-  // Telegram re-sends an update whose receipt it did not learn of (the
-  // bot died first); stored once, it is handled once.
-  const accept = (update: Update) => {
-    if (updates.store(update)) {
-      dispatcher.offer(update);
-      return;
-    }
-    log.info("skipped a re-delivered update", { update: update.update_id });
-  };
-  const webhook = config.webhookUrl === undefined
-    ? undefined
-    : new WebhookReceiver({
-      secret: config.webhookSecret ?? "",
-      accept,
-      onUpdate: () => deps.metrics.updates.inc(),
-      log,
-    });
-  const poller = webhook === undefined
-    ? new Poller({
-      api: bot.api,
-      allowedUpdates: ALLOWED_UPDATES,
-      clock: deps.clock,
-      log,
-      accept: (batch) => batch.forEach(accept),
-      room: () => dispatcher.room(),
-    })
-    : undefined;
+  const { webhook, poller } = receivers(config, deps, dispatcher);
   const pollingAlive = pollingCheck(deps, poller);
   const http = config.httpPort !== undefined || webhook !== undefined
     ? serveHttp(config, deps, { webhook, pollingAlive })
@@ -184,6 +158,45 @@ export function startTransport(
       await http?.close();
       stopped();
     },
+  };
+}
+
+// The webhook receiver (WEBHOOK_URL) or else the long poller, both storing
+// what they take before the dispatcher handles it.
+function receivers(
+  config: TransportConfig,
+  deps: TransportDeps,
+  dispatcher: UpdateDispatcher,
+): { webhook?: WebhookReceiver; poller?: Poller } {
+  const { bot, log, updates } = deps;
+  // Telegram re-sends an update whose receipt it did not learn of (the
+  // bot died first); stored once, it is handled once.
+  const accept = (update: Update) => {
+    if (updates.store(update)) {
+      dispatcher.offer(update);
+      return;
+    }
+    log.info("skipped a re-delivered update", { update: update.update_id });
+  };
+  if (config.webhookUrl !== undefined) {
+    return {
+      webhook: new WebhookReceiver({
+        secret: config.webhookSecret ?? "",
+        accept,
+        onUpdate: () => deps.metrics.updates.inc(),
+        log,
+      }),
+    };
+  }
+  return {
+    poller: new Poller({
+      api: bot.api,
+      allowedUpdates: ALLOWED_UPDATES,
+      clock: deps.clock,
+      log,
+      accept: (batch) => batch.forEach(accept),
+      room: () => dispatcher.room(),
+    }),
   };
 }
 

@@ -9,7 +9,7 @@
  */
 
 import type { Clock } from "../clock.ts";
-import { imageDimensions } from "../media/detect.ts";
+import { imageDimensions } from "../media/mod.ts";
 import {
   coreInputName,
   describePromptError,

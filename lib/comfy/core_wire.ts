@@ -6,7 +6,7 @@
  * @module
  */
 
-import { detectImage } from "../media/detect.ts";
+import { detectImage } from "../media/mod.ts";
 import { graphUses } from "./history.ts";
 
 function isRecord(value: unknown): value is Record<string, unknown> {

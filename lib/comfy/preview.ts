@@ -1,4 +1,4 @@
-import { imageDimensions } from "../media/detect.ts";
+import { imageDimensions } from "../media/mod.ts";
 import { makePrivateDir, PRIVATE_FILE } from "../host/mod.ts";
 import type {
   RecoverRequest,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { detectVideo, type VideoFormat } from "../media/detect.ts";
+import { detectVideo, type VideoFormat } from "../media/mod.ts";
 import { makePrivateDir, PRIVATE_FILE } from "../host/mod.ts";
 import { ComfyOutputError } from "./errors.ts";
 

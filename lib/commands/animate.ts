@@ -3,7 +3,7 @@ import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { describeError, loggerFor } from "../log.ts";
-import { checkDimensions, imageDimensions } from "../media/detect.ts";
+import { checkDimensions, imageDimensions } from "../media/mod.ts";
 import {
   parseDuration,
   QUALITIES,

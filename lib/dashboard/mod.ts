@@ -23,4 +23,4 @@ export function dashboardLink(base: string, token: string): string {
     encodeURIComponent(token)
   }`;
 }
-export { startDashboard } from "./start.ts";
+export { sqliteUsedLinks } from "./used_links.ts";

@@ -1,5 +1,5 @@
 import { ComfyError, type ComfyErrorKind } from "../comfy/mod.ts";
-import type { ImageProblem } from "../media/detect.ts";
+import type { ImageProblem } from "../media/mod.ts";
 import { PhotoDownloadError } from "../telegram/mod.ts";
 
 /** Why a job ended without a video, as the user is told. */

@@ -3,7 +3,7 @@ import {
   detectImage,
   type Dimensions,
   imageDimensions,
-} from "../media/detect.ts";
+} from "../media/mod.ts";
 import type { DownloadOptions, PhotoSource } from "../telegram/mod.ts";
 import { JobError } from "./errors.ts";
 import { FifoLimiter } from "./semaphore.ts";

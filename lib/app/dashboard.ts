@@ -11,11 +11,11 @@ import type { Config } from "../config/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
-import { DashboardAuth } from "./auth.ts";
-import { Dashboard, type DashboardServers } from "./handler.ts";
-import { dashboardLink } from "./mod.ts";
-import { loadDashboardKey } from "./secret.ts";
-import { sqliteUsedLinks } from "./used_links.ts";
+import { DashboardAuth } from "../dashboard/mod.ts";
+import { Dashboard, type DashboardServers } from "../dashboard/mod.ts";
+import { dashboardLink } from "../dashboard/mod.ts";
+import { loadDashboardKey } from "../dashboard/mod.ts";
+import { sqliteUsedLinks } from "../dashboard/mod.ts";
 
 /** The settings the dashboard reads. */
 export type DashboardConfig = Pick<

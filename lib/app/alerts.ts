@@ -6,9 +6,9 @@ import { asLocale } from "../i18n/mod.ts";
 import type { JobEnd } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
-import { Alerter } from "./alerter.ts";
-import type { DiskUsage } from "./disk.ts";
-import { AlertMonitor } from "./monitor.ts";
+import { Alerter } from "../alerts/mod.ts";
+import type { DiskUsage } from "../alerts/mod.ts";
+import { AlertMonitor } from "../alerts/mod.ts";
 
 /** What {@link startAlerts} needs besides the configuration. */
 export interface AlertDeps {
