@@ -1,24 +1,24 @@
-import type { Clock } from "../clock.ts";
-import type { InputRef } from "./types.ts";
-import { encodeBase64 } from "./base64.ts";
-import { readConnectAnswer } from "./connect_answer.ts";
-import { HistoryLookup } from "./connect_history.ts";
+import type { Clock } from "../../clock.ts";
+import type { InputRef } from "../types.ts";
+import { encodeBase64 } from "../base64.ts";
+import { readConnectAnswer } from "./answer.ts";
+import { HistoryLookup } from "./history.ts";
 import {
   ComfyError,
   ComfyHttpError,
   ComfyJobError,
   ComfyOutputError,
   ComfyTimeoutError,
-} from "./errors.ts";
-import { ComfyHttp, readText, wrapFetchError } from "./http.ts";
-import { MAX_VIDEO_BYTES, type VideoFile, type VideoSpool } from "./spool.ts";
+} from "../errors.ts";
+import { ComfyHttp, readText, wrapFetchError } from "../http.ts";
+import { MAX_VIDEO_BYTES, type VideoFile, type VideoSpool } from "../spool.ts";
 import {
   inputFileName,
   type RecoverRequest,
   type Renderer,
   type RenderRequest,
   type RenderResult,
-} from "./types.ts";
+} from "../types.ts";
 import {
   fetchWorkflowInputs,
   IMAGE_INPUT,
@@ -28,7 +28,7 @@ import {
   unknownInputIn,
   type WorkflowInputs,
   type WorkflowSupport,
-} from "./workflow_inputs.ts";
+} from "../workflow_inputs.ts";
 
 export {
   inputFileName,
@@ -36,7 +36,7 @@ export {
   type Renderer,
   type RenderRequest,
   type RenderResult,
-} from "./types.ts";
+} from "../types.ts";
 
 /** Options of {@link ConnectClient}. */
 export interface ConnectClientOptions {

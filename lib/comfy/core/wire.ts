@@ -6,8 +6,8 @@
  * @module
  */
 
-import { detectImage } from "../media/mod.ts";
-import { graphUses } from "./history.ts";
+import { detectImage } from "../../media/mod.ts";
+import { graphUses } from "../history.ts";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -9,15 +9,15 @@
  * @module
  */
 
-import { decodeBase64 } from "./base64.ts";
-import { ComfyOutputError } from "./errors.ts";
+import { decodeBase64 } from "../base64.ts";
+import { ComfyOutputError } from "../errors.ts";
 import {
   CaptureSink,
   concat,
   JsonScanner,
   type StringSink,
 } from "./json_stream.ts";
-import type { SpoolWriter, VideoFile, VideoSpool } from "./spool.ts";
+import type { SpoolWriter, VideoFile, VideoSpool } from "../spool.ts";
 
 /** What the answer held. */
 export interface ConnectAnswer {

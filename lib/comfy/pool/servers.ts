@@ -13,7 +13,7 @@
  * the server in logs and /backends (default: its host and port).
  */
 
-import { MASK, maskUrls } from "../secrets.ts";
+import { MASK, maskUrls } from "../../secrets.ts";
 
 /** Kinds of render backends. */
 export type ServerKind = "connect" | "core" | "preview";

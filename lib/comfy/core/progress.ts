@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RenderProgress } from "./types.ts";
+import type { RenderProgress } from "../types.ts";
 
 /** The share of the bar the sampler nodes carry together. */
 export const SAMPLER_WEIGHT = 0.9;

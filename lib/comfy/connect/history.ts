@@ -8,20 +8,20 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../clock.ts";
 import {
   ComfyJobError,
   ComfyOutputError,
   ComfyTimeoutError,
-} from "./errors.ts";
+} from "../errors.ts";
 import {
   findByInput,
   findInQueue,
   type HistoryEntry,
   type QueuedPrompt,
-} from "./history.ts";
-import type { ComfyHttp } from "./http.ts";
-import type { VideoFile, VideoSpool } from "./spool.ts";
+} from "../history.ts";
+import type { ComfyHttp } from "../http.ts";
+import type { VideoFile, VideoSpool } from "../spool.ts";
 
 /** Options of {@link HistoryLookup}. */
 export interface HistoryLookupOptions {

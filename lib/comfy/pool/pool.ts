@@ -1,16 +1,16 @@
-import type { Clock } from "../clock.ts";
-import { describeError, type Logger } from "../log.ts";
-import { redact, secretsOf } from "../secrets.ts";
+import type { Clock } from "../../clock.ts";
+import { describeError, type Logger } from "../../log.ts";
+import { redact, secretsOf } from "../../secrets.ts";
 import type {
   RecoverRequest,
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./types.ts";
-import { ComfyUnreachableError } from "./errors.ts";
-import { MAX_JSON_BYTES, parseJson, readText } from "./http.ts";
+} from "../types.ts";
+import { ComfyUnreachableError } from "../errors.ts";
+import { MAX_JSON_BYTES, parseJson, readText } from "../http.ts";
 import type { ServerSpec } from "./servers.ts";
-import { supportChange, type WorkflowSupport } from "./workflow_inputs.ts";
+import { supportChange, type WorkflowSupport } from "../workflow_inputs.ts";
 
 /** A configured server and the client that talks to it. */
 export interface PoolServer {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ComfyOutputError } from "./errors.ts";
+import { ComfyOutputError } from "../errors.ts";
 
 /** Where a value sits: object keys and array indexes from the root. */
 export type JsonPath = readonly (string | number)[];

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../clock.ts";
 import { ProgressTracker } from "./progress.ts";
-import type { RenderProgress } from "./types.ts";
+import type { RenderProgress } from "../types.ts";
 import type { WsMessage } from "./ws.ts";
 
 /** A prompt being waited for. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../clock.ts";
 
 /** A text frame `{type, data}`; binary preview frames are dropped. */
 export interface WsMessage {

@@ -8,33 +8,33 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
-import { imageDimensions } from "../media/mod.ts";
+import type { Clock } from "../../clock.ts";
+import { imageDimensions } from "../../media/mod.ts";
 import {
   coreInputName,
   describePromptError,
   inputNames,
   promptIdFor,
   queuePlace,
-} from "./core_wire.ts";
-import { PromptWatch, routeMessage } from "./core_watch.ts";
+} from "./wire.ts";
+import { PromptWatch, routeMessage } from "./watch.ts";
 import {
   ComfyHttpError,
   ComfyJobError,
   ComfyLostError,
   ComfyOutputError,
   ComfyTimeoutError,
-} from "./errors.ts";
-import { findByInput, type HistoryEntry, parseEntry } from "./history.ts";
-import { ComfyHttp, readText } from "./http.ts";
-import type { VideoSpool } from "./spool.ts";
+} from "../errors.ts";
+import { findByInput, type HistoryEntry, parseEntry } from "../history.ts";
+import { ComfyHttp, readText } from "../http.ts";
+import type { VideoSpool } from "../spool.ts";
 import type {
   RecoverRequest,
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./types.ts";
-import { buildPrompt, type Template } from "./workflow.ts";
+} from "../types.ts";
+import { buildPrompt, type Template } from "../workflow.ts";
 import { ComfySocket, type WebSocketConstructor } from "./ws.ts";
 
 /** Options of {@link CoreClient}. */
