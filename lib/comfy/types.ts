@@ -9,11 +9,9 @@
 import type { VideoFile } from "./spool.ts";
 import type { WorkflowSupport } from "./workflow_inputs.ts";
 
-/** A ComfyUI-Connect workflow input addressed as `tag.input`. */
-export interface InputRef {
-  readonly tag: string;
-  readonly input: string;
-}
+// Defined beside the workflow inputs it names (types.ts importing that file
+// and not the other way round keeps the two out of a loop).
+export type { InputRef } from "./workflow_inputs.ts";
 
 /** Where a render stands, as the core backend learns it from ComfyUI. */
 export interface RenderProgress {

@@ -18,5 +18,5 @@ export type { Job, JobState } from "./store.ts";
 export type { JobEnd } from "./types.ts";
 export { JobError } from "./errors.ts";
 export type { FailureReason } from "./errors.ts";
-export type { JobNotifier, JobProgress } from "./notifier.ts";
+export type { JobNotifier, JobProgress, Requester } from "./notifier.ts";
 export type { SentVideo } from "./settle.ts";

@@ -12,7 +12,6 @@ import type { Logger } from "../log.ts";
 import type { FailureReason } from "./errors.ts";
 import type { SentVideo } from "./settle.ts";
 import type { Job } from "./store.ts";
-import type { StartRequest } from "./types.ts";
 
 /**
  * A job's one progress message, edited in place as the job goes: started
@@ -48,6 +47,12 @@ export interface JobProgress {
   close(): void;
 }
 
+/** Who asked for a video: the chat to answer in, in the user's language. */
+export interface Requester {
+  readonly chatId: number;
+  readonly locale: string;
+}
+
 /** Everything the job runner says to users and admins. */
 export interface JobNotifier {
   /** The progress message of `job` (its earlier one after a restart). */
@@ -58,10 +63,10 @@ export interface JobNotifier {
    */
   video(job: Job, video: VideoFile, preview: boolean): Promise<SentVideo>;
   /** The photo of `request` was refused for `reason`; no job was made. */
-  refused(request: StartRequest, reason: FailureReason): Promise<void>;
+  refused(request: Requester, reason: FailureReason): Promise<void>;
   /** The balance ran out while the photo was being checked. */
   notEnough(
-    request: StartRequest,
+    request: Requester,
     figures: { readonly needed: number; readonly balance: number },
   ): Promise<void>;
   /** Something only the operator can fix: said to every admin. */

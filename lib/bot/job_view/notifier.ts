@@ -16,8 +16,8 @@ import type {
   Job,
   JobNotifier,
   JobProgress,
+  Requester,
   SentVideo,
-  StartRequest,
 } from "../../jobs/mod.ts";
 import type { Logger } from "../../log.ts";
 import { encodeCallback } from "../callback_data.ts";
@@ -90,7 +90,7 @@ export class TelegramJobNotifier implements JobNotifier {
     });
   }
 
-  async refused(request: StartRequest, reason: FailureReason): Promise<void> {
+  async refused(request: Requester, reason: FailureReason): Promise<void> {
     const t = messages(request.locale as Locale);
     await this.#o.api.sendMessage(
       request.chatId,
@@ -100,7 +100,7 @@ export class TelegramJobNotifier implements JobNotifier {
   }
 
   async notEnough(
-    request: StartRequest,
+    request: Requester,
     { needed, balance }: { readonly needed: number; readonly balance: number },
   ): Promise<void> {
     const t = messages(request.locale as Locale);
