@@ -1,10 +1,10 @@
 import type { AdminQueries } from "../admin/mod.ts";
 import type { Clock } from "../clock.ts";
-import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
-import type { FreeVideos } from "../jobs/free.ts";
-import type { Job } from "../jobs/store.ts";
+import type { StartOutcome, StartRequest } from "../jobs/mod.ts";
+import type { FreeVideos } from "../jobs/mod.ts";
+import type { Job } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
-import type { ServerStatus } from "../comfy/pool.ts";
+import type { ServerStatus } from "../comfy/mod.ts";
 import type { Logger } from "../log.ts";
 import type { MoneyDeps } from "./money_deps.ts";
 import type { KeyMean } from "../stats/mod.ts";

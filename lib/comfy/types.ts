@@ -9,6 +9,10 @@
 import type { VideoFile } from "./spool.ts";
 import type { WorkflowSupport } from "./workflow_inputs.ts";
 
+// Defined beside the workflow inputs it names (types.ts importing that file
+// and not the other way round keeps the two out of a loop).
+export type { InputRef } from "./workflow_inputs.ts";
+
 /** Where a render stands, as the core backend learns it from ComfyUI. */
 export interface RenderProgress {
   /** 0..1, never decreasing within one render. */

@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import type { StartOutcome } from "../../jobs/runner.ts";
+import type { StartOutcome } from "../../jobs/mod.ts";
 import { priceOf, type VideoSettings } from "../../pricing.ts";
 import { advance, draftOf, type WizardState } from "../../wizard/mod.ts";
 import { parseCallback } from "../callback_data.ts";
