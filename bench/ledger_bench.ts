@@ -10,7 +10,7 @@
 import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../lib/clock.ts";
 import { migrate, openDatabase, transaction } from "../lib/db/mod.ts";
-import { Ledger } from "../lib/ledger/mod.ts";
+import { SqliteLedger } from "../lib/ledger/mod.ts";
 import { machine } from "./common.ts";
 
 const pairsArg = Deno.args.indexOf("--pairs");
@@ -28,15 +28,15 @@ function baseline(path: string, n: number): number {
   return n / seconds;
 }
 
-function ledgerPairs(path: string, n: number): number {
+async function ledgerPairs(path: string, n: number): Promise<number> {
   const db: DatabaseSync = openDatabase(path);
   migrate(db);
-  const ledger = new Ledger(db, { clock, defaultTokens: n * 10 });
-  ledger.ensureUser({ id: 1 });
+  const ledger = new SqliteLedger(db, { clock, defaultTokens: n * 10 });
+  await ledger.ensureUser({ id: 1 });
   const start = performance.now();
   for (let i = 0; i < n; i++) {
-    ledger.hold(1, 10, { idemKey: `hold:${i}`, jobId: String(i) });
-    ledger.capture(1, 10, { idemKey: `capture:${i}`, jobId: String(i) });
+    await ledger.hold(1, 10, { idemKey: `hold:${i}`, jobId: String(i) });
+    await ledger.capture(1, 10, { idemKey: `capture:${i}`, jobId: String(i) });
   }
   const seconds = (performance.now() - start) / 1000;
   db.close();
@@ -47,7 +47,7 @@ const dir = await Deno.makeTempDir({ prefix: "lora-bench-" });
 try {
   // Two transactions per pair, so the fair baseline is 2 inserts per pair.
   const base = baseline(`${dir}/base.db`, PAIRS * 2) / 2;
-  const pairs = ledgerPairs(`${dir}/ledger.db`, PAIRS);
+  const pairs = await ledgerPairs(`${dir}/ledger.db`, PAIRS);
   const report = {
     benchmark: "ledger",
     date: new Date().toISOString().slice(0, 10),

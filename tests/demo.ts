@@ -111,11 +111,11 @@ try {
     await Deno.writeFile(`${dataDir}/demo-video.mp4`, video);
     print(`🎬 video saved: ${dataDir}/demo-video.mp4 (${video.length} bytes)`);
   }
-  const account = app.ledger.account(user.id);
+  const account = await app.ledger.account(user.id);
   print(
     `💰 balance ${account?.tokens} (held ${account?.held}, spent ${account?.spent}); ` +
       `journal: ${
-        app.ledger.journal(user.id).reverse().map((e) =>
+        (await app.ledger.journal(user.id)).reverse().map((e) =>
           `${e.kind} ${e.amount || -e.heldDelta}`
         ).join(", ")
       }`,

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import { type Locale, type Messages, messages } from "../i18n/mod.ts";
+import { asLocale, type Locale, type Messages, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 
 /** An alert's text in the admin's language. */
@@ -11,7 +11,7 @@ export interface AlerterOptions {
   /** Sends one message to one admin. */
   readonly send: (adminId: number, text: string) => Promise<unknown>;
   /** The admin's language (their stored one; Russian by default). */
-  readonly localeOf: (adminId: number) => Locale;
+  readonly localeOf: (adminId: number) => Promise<Locale>;
   readonly clock: Clock;
   readonly log: Logger;
   /** At most one alert of a kind in this time; repeats are counted. */
@@ -68,7 +68,9 @@ export class Alerter {
     this.#pending = [];
     this.#flushing = undefined;
     for (const admin of this.#o.adminIds) {
-      const t = messages(this.#o.localeOf(admin));
+      const t = messages(
+        await this.#o.localeOf(admin).catch(() => asLocale(undefined)),
+      );
       const lines = batch.map((a) =>
         a.more > 0
           ? `${a.text(t)}\n${t.alerts.more({ count: a.more })}`

@@ -53,7 +53,8 @@ export function startAlerts(
   const alerter = new Alerter({
     adminIds: config.adminUserIds,
     send: (admin, text) => deps.api.sendMessage(admin, text),
-    localeOf: (admin) => asLocale(deps.ledger.account(admin)?.language),
+    localeOf: async (admin) =>
+      asLocale((await deps.ledger.account(admin))?.language),
     clock: deps.clock,
     log: deps.log,
     intervalMs: config.alertIntervalMs,

@@ -89,7 +89,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const runner = await runnerOf(base, { bot, backends, spool, alerts });
   later.runner.set(runner);
   backends?.pool.start();
-  const resumed = runner.resume();
+  const resumed = await runner.resume();
   const broadcaster = new Broadcaster({
     store: new BroadcastStore(store.db, clock),
     api: bot.api,

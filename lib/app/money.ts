@@ -27,7 +27,7 @@ export function moneyDeps(
   const { config, clock, broadcaster } = options;
   return {
     packs: config.tokenPacks,
-    payments: new PaymentStore(store.db, { ledger: store.ledger, clock }),
+    payments: new PaymentStore(store.db, { ledger: store.syncLedger, clock }),
     referrals: new ReferralStore(store.db, {
       clock,
       bonus: config.referralBonus,
@@ -35,6 +35,6 @@ export function moneyDeps(
     broadcasts: new BroadcastStore(store.db, clock),
     startBroadcast: (id) => broadcaster.get()?.start(id),
     grantAll: (amount, key) =>
-      grantAll(store.db, { ledger: store.ledger, amount, key }),
+      grantAll(store.db, { ledger: store.syncLedger, amount, key }),
   };
 }

@@ -16,8 +16,8 @@ import {
   SCHEMA_VERSION,
   schemaVersion,
 } from "../db/mod.ts";
-import { JobStore } from "../jobs/mod.ts";
-import { Ledger } from "../ledger/mod.ts";
+import { type JobStore, SqliteJobStore } from "../jobs/mod.ts";
+import { type Ledger, SqliteLedger, type SyncLedger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import { makePrivateDir, touchPrivate } from "../host/mod.ts";
 
@@ -26,6 +26,8 @@ export interface Store {
   readonly db: DatabaseSync;
   readonly ledger: Ledger;
   readonly jobs: JobStore;
+  /** The ledger for the other SQLite stores' own transactions. */
+  readonly syncLedger: SyncLedger;
 }
 
 /** Options of {@link openStore}. */
@@ -61,9 +63,10 @@ export async function openStore(
     db.close();
     throw error;
   }
-  const ledger = new Ledger(db, {
+  const ledger = new SqliteLedger(db, {
     clock: options.clock,
     defaultTokens: options.defaultTokens,
   });
-  return { db, ledger, jobs: new JobStore(db, ledger, options.clock) };
+  const jobs = new SqliteJobStore(db, ledger.sync, options.clock);
+  return { db, ledger, jobs, syncLedger: ledger.sync };
 }

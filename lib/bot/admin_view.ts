@@ -69,13 +69,13 @@ function journalLine(ctx: BotContext, entry: JournalEntry): string {
 }
 
 /** /user: the account, its latest journal rows and jobs. */
-export function userText(
+export async function userText(
   ctx: BotContext,
   deps: BotDeps,
   user: UserSummary,
-): string {
+): Promise<string> {
   const a = ctx.t.admin;
-  const journal = deps.ledger.journal(user.userId, 10)
+  const journal = (await deps.ledger.journal(user.userId, 10))
     .map((entry) => journalLine(ctx, entry));
   const jobs = deps.admin.jobs(user.userId, 5).map((job) =>
     a.jobLine({

@@ -15,13 +15,13 @@ export type CancelOutcome = "cancelled" | "not_found" | "too_late";
 
 /** Starts (and, where supported, cancels) video jobs. */
 export interface JobStarter {
-  start(request: StartRequest): StartOutcome;
+  start(request: StartRequest): Promise<StartOutcome>;
   /**
    * Cancels the user's job if it has not been delivered yet, releasing its
    * hold. Optional until the runner supports it (#4); without it the ✖
    * button answers "not found".
    */
-  cancel?(jobId: string, userId: number): CancelOutcome;
+  cancel?(jobId: string, userId: number): Promise<CancelOutcome>;
 }
 
 /** Render-time statistics for the statistics and confirmation screens. */
@@ -63,8 +63,8 @@ export interface BotDeps {
   readonly money?: MoneyDeps;
   /** Delivered videos, for "My videos" and repeat; absent: none. */
   readonly videos?: {
-    delivered(userId: number, limit: number): readonly Job[];
-    get(jobId: string): Job | undefined;
+    delivered(userId: number, limit: number): Promise<readonly Job[]>;
+    get(jobId: string): Promise<Job | undefined>;
   };
   /** The daily free video (FREE_VIDEOS_PER_DAY); absent: off. */
   readonly free?: FreeVideos;

@@ -9,11 +9,14 @@ import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
 
 /** "\n\n🎁 …" lines, or "" when FREE_VIDEOS_PER_DAY is off. */
-export function freeLines(ctx: BotContext, deps: BotDeps): string {
+export async function freeLines(
+  ctx: BotContext,
+  deps: BotDeps,
+): Promise<string> {
   const free = deps.free;
   if (free === undefined || free.perDay <= 0) return "";
   const t = ctx.t.free;
-  const left = free.left(ctx.account.userId);
+  const left = await free.left(ctx.account.userId);
   const lines = [t.balanceLeft({ left, perDay: free.perDay })];
   if (left === 0) {
     const minutes = Math.ceil(free.msUntilNext() / 60_000);

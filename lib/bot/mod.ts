@@ -126,11 +126,11 @@ function userMiddleware(deps: BotDeps) {
   return async (ctx: Context & Partial<BotContext>, next: NextFunction) => {
     const from = ctx.from;
     if (from === undefined || from.is_bot) return;
-    let account = deps.ledger.account(from.id) ??
-      deps.ledger.ensureUser(profileOf(from)).account;
+    let account = await deps.ledger.account(from.id) ??
+      (await deps.ledger.ensureUser(profileOf(from))).account;
     if (account.language === undefined) {
       // Users carried over from the old bot have no language yet.
-      deps.ledger.setLanguage(from.id, localeFor(from.language_code));
+      await deps.ledger.setLanguage(from.id, localeFor(from.language_code));
       account = { ...account, language: localeFor(from.language_code) };
     }
     const locale = asLocale(account.language);

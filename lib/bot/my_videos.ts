@@ -20,13 +20,13 @@ export const MY_VIDEOS_LIMIT = 20;
 const PER_ROW = 5;
 
 /** The text and buttons of the user's video list. */
-export function myVideosScreen(
+export async function myVideosScreen(
   ctx: BotContext,
   deps: BotDeps,
-): [string, InlineKeyboard] {
+): Promise<[string, InlineKeyboard]> {
   const t = ctx.t;
-  const jobs = deps.videos?.delivered(ctx.account.userId, MY_VIDEOS_LIMIT) ??
-    [];
+  const jobs =
+    await deps.videos?.delivered(ctx.account.userId, MY_VIDEOS_LIMIT) ?? [];
   const home = [menuButton("menu", t.buttons.menu)];
   if (jobs.length === 0) {
     return [t.myVideos.empty, InlineKeyboard.from([home])];

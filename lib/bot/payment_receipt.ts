@@ -38,8 +38,8 @@ export function paymentReceipt(
       });
       return await next();
     }
-    if (deps.ledger.account(from.id) === undefined) {
-      deps.ledger.ensureUser(profileOf(from));
+    if ((await deps.ledger.account(from.id)) === undefined) {
+      await deps.ledger.ensureUser(profileOf(from));
     }
     const result = money.payments.credit(paid.telegram_payment_charge_id, {
       ...payload,

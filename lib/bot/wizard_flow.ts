@@ -21,11 +21,11 @@ import { wizardKeyboard } from "./keyboards.ts";
 import { dropButtons, showScreen } from "./screen.ts";
 
 /** The text of the wizard's current step. */
-export function wizardText(
+export async function wizardText(
   ctx: BotContext,
   deps: BotDeps,
   state: WizardState,
-): string {
+): Promise<string> {
   const t = ctx.t.wizard;
   const { duration, quality } = state;
   switch (state.step) {
@@ -45,7 +45,7 @@ export function wizardText(
         quality: quality ?? "medium",
       } as const;
       const free = settings.duration === FREE_DURATION &&
-        (deps.free?.left(ctx.account.userId) ?? 0) > 0;
+        (await deps.free?.left(ctx.account.userId) ?? 0) > 0;
       const text = t.confirm({
         ...settings,
         px: QUALITIES[settings.quality],
@@ -78,7 +78,7 @@ async function render(
   state: WizardState,
   options: { note?: string; fresh?: boolean } = {},
 ): Promise<void> {
-  const body = wizardText(ctx, deps, state);
+  const body = await wizardText(ctx, deps, state);
   const text = options.note ? `${options.note}\n\n${body}` : body;
   const keyboard = wizardKeyboard(ctx.t, state, deps.tokensPerVideo);
   const messageId = options.fresh

@@ -109,7 +109,8 @@ export class Broadcaster {
     final: boolean,
   ): Promise<void> {
     const { api, ledger, store } = this.#o;
-    const t = messages(asLocale(ledger.account(broadcast.adminId)?.language))
+    const admin = await ledger.account(broadcast.adminId);
+    const t = messages(asLocale(admin?.language))
       .admin.money;
     const text = final ? t.broadcastDone(counts) : t.broadcastProgress({
       ...counts,

@@ -178,8 +178,11 @@ export async function animateCommand(
     log,
     spool,
     assignments: {
-      get: (id) => jobs.get(id),
-      set: (id, s) => void jobs.set(id, s),
+      get: (id) => Promise.resolve(jobs.get(id)),
+      set: (id, s) => {
+        jobs.set(id, s);
+        return Promise.resolve();
+      },
     },
   });
   const { stats } = await loadProcessingStats(

@@ -95,7 +95,7 @@ export class Dashboard {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response("method not allowed\n", { status: 405 });
     }
-    return this.#get(url, path, session);
+    return await this.#get(url, path, session);
   }
 
   async #open(url: URL): Promise<Response> {
@@ -117,7 +117,7 @@ export class Dashboard {
     }
   }
 
-  #get(url: URL, path: string, session: Session): Response {
+  async #get(url: URL, path: string, session: Session): Promise<Response> {
     const t = dashTexts(session.locale);
     const q = url.searchParams;
     const notFound = () => htmlResponse(htmlNotFound(t.notFound), 404);
@@ -155,7 +155,7 @@ export class Dashboard {
       const applied = q.get("applied");
       return htmlResponse(userPage(t, {
         user,
-        journal: this.#o.ledger.journal(user.userId, 30),
+        journal: await this.#o.ledger.journal(user.userId, 30),
         jobs: this.#records.jobs({ userId: user.userId, limit: 30 }),
         csrf: session.csrf,
         formKey: randomNonce(),
@@ -213,7 +213,7 @@ export class Dashboard {
     const money = /^\/dashboard\/users\/(\d{1,15})\/(grant|refund)$/.exec(path);
     if (money) {
       const userId = Number(money[1]);
-      const applied = moneyForm({
+      const applied = await moneyForm({
         db: this.#o.db,
         ledger: this.#o.ledger,
         log: this.#o.log,

@@ -34,7 +34,9 @@ const KEY = /^[A-Za-z0-9_-]{16,64}$/;
  * Applies a form: the signed change made (0 when nothing moved: a repeated
  * key, or nothing left to take), or `"bad"` for an unusable amount or key.
  */
-export function moneyForm(input: MoneyFormInput): number | "bad" {
+export async function moneyForm(
+  input: MoneyFormInput,
+): Promise<number | "bad"> {
   const amount = /^\d{1,7}$/.test(input.amount.trim())
     ? Number(input.amount.trim())
     : NaN;
@@ -46,7 +48,7 @@ export function moneyForm(input: MoneyFormInput): number | "bad" {
     .get(idemKey);
   if (seen !== undefined) return 0;
   try {
-    const { account, applied } = input.ledger.adjust(
+    const { account, applied } = await input.ledger.adjust(
       input.userId,
       input.action === "grant" ? amount : -amount,
       { idemKey, note: `dashboard, admin ${input.admin}` },

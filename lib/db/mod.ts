@@ -75,3 +75,17 @@ export function displayText(
     ? undefined
     : String(value);
 }
+
+/**
+ * Runs a synchronous store call now and hands its result or error over as
+ * a promise: the SQLite stores meet the async storage interfaces with
+ * their whole transaction done before the promise exists, so nothing can
+ * interleave on the single connection.
+ */
+export function settled<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

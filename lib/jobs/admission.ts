@@ -4,7 +4,7 @@ import { reasonOf } from "./errors.ts";
 import { RefusalCooldown, sendersFault } from "./cooldown.ts";
 import { FREE_DURATION } from "./free.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
-import type { Job } from "./store.ts";
+import { type Job, JobLimitError } from "./job.ts";
 import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
 
 // A request whose photo is being checked; no job or hold exists yet.
@@ -27,6 +27,10 @@ export class Admissions {
   readonly #checking = new Set<Admission>();
   readonly #tasks = new Set<Promise<void>>();
   readonly #cooldown: RefusalCooldown;
+  // Admission checks run one at a time: each reads the store, then counts
+  // itself in #checking before the next one reads (the check-then-act the
+  // synchronous store used to give for free).
+  #gate: Promise<unknown> = Promise.resolve();
 
   constructor(
     deps: JobRunnerDeps,
@@ -54,14 +58,20 @@ export class Admissions {
    * and checked first, and only a good photo becomes a job that holds its
    * price. A refused photo moves no token.
    */
-  start(request: StartRequest): StartOutcome {
+  start(request: StartRequest): Promise<StartOutcome> {
+    const turn = this.#gate.then(() => this.#check(request));
+    this.#gate = turn.catch(() => {});
+    return turn;
+  }
+
+  async #check(request: StartRequest): Promise<StartOutcome> {
     const { store, ledger } = this.#deps;
     const pending = [...this.#checking].filter((a) =>
       a.request.userId === request.userId
     );
     if (
       request.updateId !== undefined &&
-      (store.byUpdate(request.updateId) !== undefined ||
+      ((await store.byUpdate(request.updateId)) !== undefined ||
         pending.some((a) => a.request.updateId === request.updateId))
     ) {
       return { kind: "duplicate" };
@@ -70,14 +80,14 @@ export class Admissions {
     const wait = this.#cooldown.wait(request.userId);
     if (wait !== undefined) return { kind: "cooldown", ...wait };
     const limit = this.#deps.maxActivePerUser;
-    if (store.activeCount(request.userId) + pending.length >= limit) {
+    if ((await store.activeCount(request.userId)) + pending.length >= limit) {
       return { kind: "busy", limit };
     }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
     const reserved = pending.reduce((sum, a) => sum + (a.free ? 0 : a.cost), 0);
-    const balance = ledger.account(request.userId)?.tokens ?? 0;
+    const balance = (await ledger.account(request.userId))?.tokens ?? 0;
     const free = request.settings.duration === FREE_DURATION &&
-      store.freeLeft(request.userId, this.#deps.freeVideosPerDay ?? 0) >
+      (await store.freeLeft(request.userId, this.#deps.freeVideosPerDay ?? 0)) >
         pending.filter((a) => a.free).length;
     if (!free && balance - reserved < cost) {
       return { kind: "insufficient", needed: cost, balance };
@@ -114,8 +124,8 @@ export class Admissions {
     }
     let job: Job;
     try {
-      job = store.create({
-        id: this.#newJobId(request.userId),
+      job = await store.create({
+        id: await this.#newJobId(request.userId),
         userId: request.userId,
         chatId: request.chatId,
         mode: request.mode,
@@ -127,6 +137,7 @@ export class Admissions {
         locale: request.locale,
         prompt: request.prompt,
         freePerDay: this.#deps.freeVideosPerDay,
+        maxActive: this.#deps.maxActivePerUser,
       });
     } catch (error) {
       // The same update admitted twice at once (a re-delivery during the
@@ -135,8 +146,13 @@ export class Admissions {
         this.#deps.log.info("duplicate update", { update: request.updateId });
         return;
       }
+      if (error instanceof JobLimitError) {
+        // Only when a second instance admitted a job of this user at once.
+        this.#deps.log.info("over the job limit", { user: request.userId });
+        return;
+      }
       if (!(error instanceof InsufficientTokensError)) throw error;
-      const balance = ledger.account(request.userId)?.tokens ?? 0;
+      const balance = (await ledger.account(request.userId))?.tokens ?? 0;
       await notifier.notEnough(request, { needed: cost, balance });
       return;
     }
@@ -146,11 +162,11 @@ export class Admissions {
 
   // The old bot's client id, `telegram_<user>_<ms>`, made unique even for
   // two photos of one user admitted in the same millisecond.
-  #newJobId(userId: number): string {
+  async #newJobId(userId: number): Promise<string> {
     let ms = this.#deps.clock.now();
     for (
       let i = 0;
-      i < 1000 && this.#deps.store.get(`telegram_${userId}_${ms}`);
+      i < 1000 && await this.#deps.store.get(`telegram_${userId}_${ms}`);
       i++
     ) {
       ms++;

@@ -10,7 +10,7 @@ import type { Logger } from "../log.ts";
 import { reasonOf } from "./errors.ts";
 import type { JobProgress } from "./notifier.ts";
 import { CaptureDeferredError } from "./settle.ts";
-import type { Job } from "./store.ts";
+import type { Job } from "./job.ts";
 import type { JobRunnerDeps } from "./types.ts";
 
 /** How a job's run ended, for {@link handleFailure}. */
@@ -41,7 +41,7 @@ export async function handleFailure(
     });
     return;
   }
-  if (deps.store.get(job.id)?.state === "done") {
+  if ((await deps.store.get(job.id))?.state === "done") {
     // Captured already (a status edit failed after it): nothing to undo.
     log.warn("error after the job was done", { error });
     return;
@@ -53,7 +53,7 @@ export async function handleFailure(
   }
   if (failure.stopping) {
     log.info("job left for the next start", {
-      state: deps.store.get(job.id)?.state,
+      state: (await deps.store.get(job.id))?.state,
     });
     await progress.paused();
     return;
@@ -66,7 +66,7 @@ async function failJob(deps: JobRunnerDeps, failure: Failure): Promise<void> {
   const reason = reasonOf(error);
   log.error("job failed", { reason, error });
   try {
-    deps.store.fail(
+    await deps.store.fail(
       job.id,
       `${reason}: ${error instanceof Error ? error.message : String(error)}`,
     );

@@ -46,7 +46,7 @@ export interface FreeVideos {
   /** FREE_VIDEOS_PER_DAY (always > 0 when this is given). */
   readonly perDay: number;
   /** Free videos the user may still have today. */
-  left(userId: number): number;
+  left(userId: number): Promise<number>;
   /** Milliseconds until the day's free videos come back. */
   msUntilNext(): number;
 }

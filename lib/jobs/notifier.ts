@@ -11,7 +11,7 @@ import type { RenderProgress, VideoFile } from "../comfy/mod.ts";
 import type { Logger } from "../log.ts";
 import type { FailureReason } from "./errors.ts";
 import type { SentVideo } from "./settle.ts";
-import type { Job } from "./store.ts";
+import type { Job } from "./job.ts";
 
 /**
  * A job's one progress message, edited in place as the job goes: started

@@ -2,7 +2,7 @@ import type { Clock } from "../clock.ts";
 import { settingsKey } from "../pricing.ts";
 import type { JobProgress } from "./notifier.ts";
 import { FifoLimiter } from "./semaphore.ts";
-import type { Job } from "./store.ts";
+import type { Job } from "./job.ts";
 
 /** Options of {@link JobQueue}. */
 export interface JobQueueOptions {

@@ -8,7 +8,7 @@ import { Admissions } from "./admission.ts";
 import { settleSent } from "./settle.ts";
 import { handleFailure } from "./failure.ts";
 import { JobQueue } from "./queue.ts";
-import { FINAL_STATES, type Job } from "./store.ts";
+import { FINAL_STATES, type Job } from "./job.ts";
 import type {
   CancelOutcome,
   JobRunnerDeps,
@@ -71,13 +71,13 @@ export class JobRunner {
    * Admits a request; the photo is checked in the background and a good
    * one becomes a job ({@link Admissions}) that this runner then runs.
    */
-  start(request: StartRequest): StartOutcome {
+  start(request: StartRequest): Promise<StartOutcome> {
     return this.#admissions.start(request);
   }
 
   /** Picks up every job a previous process left unfinished. */
-  resume(): number {
-    const jobs = this.#deps.store.unfinished()
+  async resume(): Promise<number> {
+    const jobs = (await this.#deps.store.unfinished())
       .filter((job) => !this.#running.has(job.id));
     for (const job of jobs) this.#launch(job, true);
     return jobs.length;
@@ -87,13 +87,17 @@ export class JobRunner {
    * Cancels a job of `userId`: the hold is given back at once and ComfyUI is
    * asked to drop or interrupt the render. A job already being sent is not.
    */
-  cancel(jobId: string, userId: number): CancelOutcome {
+  async cancel(jobId: string, userId: number): Promise<CancelOutcome> {
     const { store, renderer, log } = this.#deps;
-    const job = store.get(jobId);
+    const job = await store.get(jobId);
     if (job === undefined || job.userId !== userId) return "not_found";
     if (FINAL_STATES.has(job.state)) return "not_found";
     if (job.state === "delivering") return "too_late";
-    store.fail(jobId, "cancelled by the user", "cancelled");
+    // The store refuses to cancel a job that reached `delivering` since
+    // the read above: the state is checked again inside its transaction.
+    const after = await store.fail(jobId, "cancelled by the user", "cancelled");
+    if (after.state === "delivering") return "too_late";
+    if (after.state !== "cancelled") return "not_found";
     this.#running.get(jobId)?.controller.abort(new JobError("cancelled"));
     if (job.state !== "queued") {
       renderer.cancel(jobId, job.promptId).catch((error) =>
@@ -202,7 +206,7 @@ export class JobRunner {
     }
     const messageId = progress.messageId;
     if (messageId !== undefined && messageId !== job.progressMessageId) {
-      this.#deps.store.remember(job.id, { progressMessageId: messageId });
+      await this.#deps.store.remember(job.id, { progressMessageId: messageId });
     }
   }
 
@@ -230,7 +234,7 @@ export class JobRunner {
       if (job.attempts >= this.#deps.resubmits) {
         throw new JobError("lost", "ComfyUI no longer knows the job");
       }
-      store.countAttempt(job.id);
+      await store.countAttempt(job.id);
       log.warn("ComfyUI lost the job; submitting it again");
     }
     return await this.#render(job, run);
@@ -248,7 +252,7 @@ export class JobRunner {
     // Chosen and persisted before the request leaves, so that a restart
     // can ask ComfyUI about exactly this prompt.
     const promptId = job.promptId ?? crypto.randomUUID();
-    store.advance(job.id, "submitted", { promptId });
+    await store.advance(job.id, "submitted", { promptId });
     const key = settingsKey(job);
     const started = clock.now();
     progress.startTicking(started, times.predictSeconds(key) * 1000);
@@ -279,7 +283,12 @@ export class JobRunner {
       progress.observe(p);
       if (p.running && !running) {
         running = true;
-        this.#deps.store.advance(job.id, "running");
+        // Not awaited (progress callbacks are synchronous); the store
+        // moves a job to `running` only from queued or submitted, so a
+        // late write cannot take a delivering job back.
+        this.#deps.store.advance(job.id, "running").catch((error) =>
+          this.#deps.log.warn("cannot record the running state", { error })
+        );
       }
     };
   }
@@ -313,10 +322,11 @@ export class JobRunner {
     log: Logger,
   ): Promise<void> {
     const { store } = this.#deps;
-    store.advance(job.id, "delivering");
+    await store.advance(job.id, "delivering");
     // A cancel that came in while the render was finishing has refunded
-    // the job already: then nothing is sent.
-    if (store.get(job.id)?.state !== "delivering") {
+    // the job already: then nothing is sent. (From `delivering` on, the
+    // store refuses a cancel.)
+    if ((await store.get(job.id))?.state !== "delivering") {
       throw new JobError("cancelled", "Cancelled before delivery");
     }
     // The video goes at once: no status edit takes the chat's turn first
@@ -352,7 +362,7 @@ export class JobRunner {
         log.warn("cannot save processing stats", { error })
       );
     }
-    const balance = ledger.account(job.userId)?.tokens ?? 0;
+    const balance = (await ledger.account(job.userId))?.tokens ?? 0;
     await progress.done(job, balance);
   }
 }

@@ -13,7 +13,7 @@
 
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import type { Job, JobStore } from "./store.ts";
+import type { Job, JobStore } from "./job.ts";
 
 /** The message Telegram returned for the video. */
 export interface SentVideo {
@@ -74,10 +74,10 @@ export async function settleSent(
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       if (!recorded && options.sent !== undefined) {
-        store.markSent(job.id, options.sent);
+        await store.markSent(job.id, options.sent);
         recorded = true;
       }
-      return store.complete(job.id, {
+      return await store.complete(job.id, {
         renderSeconds: options.renderSeconds,
         ...(options.sent?.videoFileId
           ? { videoFileId: options.sent.videoFileId }

@@ -2,92 +2,16 @@ import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
 import { payReferralBonus } from "../referrals/mod.ts";
-import { type Ledger, sqlTime } from "../ledger/mod.ts";
-import {
-  type Duration,
-  parseDuration,
-  parseQuality,
-  type Quality,
-} from "../pricing.ts";
+import { sqlTime, type SyncLedger } from "../ledger/mod.ts";
+import { parseDuration, parseQuality } from "../pricing.ts";
 import { FREE_DURATION, freeUsedToday } from "./free.ts";
-
-/** Every state a job can be in, in the order of its life. */
-export const JOB_STATES = [
-  "queued",
-  "submitted",
-  "running",
-  "delivering",
-  "done",
-  "failed",
-  "cancelled",
-  "refunded",
-] as const;
-
-/** Where a job is in its life (the `jobs.state` column). */
-export type JobState = typeof JOB_STATES[number];
-
-/** States after which nothing more happens to a job. */
-export const FINAL_STATES: ReadonlySet<JobState> = new Set([
-  "done",
-  "failed",
-  "cancelled",
-  "refunded",
-]);
-
-/** How the user started the job. */
-export type JobMode = "quick" | "wizard";
-
-/** A persisted job. */
-export interface Job {
-  readonly id: string;
-  readonly userId: number;
-  readonly chatId: number;
-  readonly state: JobState;
-  readonly mode: JobMode;
-  readonly duration: Duration;
-  readonly quality: Quality;
-  readonly cost: number;
-  readonly fileId: string;
-  readonly updateId: number | undefined;
-  readonly locale: string;
-  readonly progressMessageId: number | undefined;
-  readonly promptId: string | undefined;
-  readonly error: string | undefined;
-  /** Resubmissions after ComfyUI lost the job. */
-  readonly attempts: number;
-  readonly createdAt: string;
-  /** The motion prompt; undefined: the workflow's own. */
-  readonly prompt: string | undefined;
-  /** The user's free video of the day (its price was granted). */
-  readonly free: boolean;
-  /** Telegram's file_id of the delivered video. */
-  readonly videoFileId: string | undefined;
-  /**
-   * The message of the sent video: set, the video reached the user and the
-   * job must be captured, never released (`complete` on the next start).
-   */
-  readonly videoMessageId: number | undefined;
-}
-
-/** What the bot knows when it accepts a job. */
-export interface NewJob {
-  readonly id: string;
-  readonly userId: number;
-  readonly chatId: number;
-  readonly mode: JobMode;
-  readonly duration: Duration;
-  readonly quality: Quality;
-  readonly cost: number;
-  readonly fileId: string;
-  readonly updateId?: number | undefined;
-  readonly locale: string;
-  readonly prompt?: string | undefined;
-  /**
-   * FREE_VIDEOS_PER_DAY: a 5 s job is free while the user has had fewer
-   * free videos today. Decided inside the creating transaction.
-   */
-  readonly freePerDay?: number | undefined;
-}
+import {
+  FINAL_STATES,
+  type Job,
+  JobLimitError,
+  type JobState,
+  type NewJob,
+} from "./job.ts";
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -124,16 +48,18 @@ function toJob(row: Row): Job {
 }
 
 /**
- * Jobs and their money. Creating a job holds its cost, completing it
- * captures the hold, failing it releases the hold: each in one transaction
- * with the job's state change, so a crash can never leave them disagreeing.
+ * Jobs and their money on SQLite, synchronously (the {@link JobStore}
+ * interface wraps it in `SqliteJobStore`). Creating a job holds its cost,
+ * completing it captures the hold, failing it releases the hold: each in
+ * one transaction with the job's state change, so a crash can never leave
+ * them disagreeing.
  */
-export class JobStore {
+export class SyncJobStore {
   readonly #db: DatabaseSync;
-  readonly #ledger: Ledger;
+  readonly #ledger: SyncLedger;
   readonly #clock: Clock;
 
-  constructor(db: DatabaseSync, ledger: Ledger, clock: Clock) {
+  constructor(db: DatabaseSync, ledger: SyncLedger, clock: Clock) {
     this.#db = db;
     this.#ledger = ledger;
     this.#clock = clock;
@@ -144,9 +70,16 @@ export class JobStore {
    * granted its price first (journal `grant`, key `free:<job>`), so the
    * hold, capture and `verify` work as for any job.
    * @throws {InsufficientTokensError} when the user cannot afford it.
+   * @throws {JobLimitError} when the user has `maxActive` unfinished jobs.
    */
   create(job: NewJob): Job {
     return transaction(this.#db, () => {
+      if (
+        job.maxActive !== undefined &&
+        this.activeCount(job.userId) >= job.maxActive
+      ) {
+        throw new JobLimitError(job.maxActive);
+      }
       const now = sqlTime(this.#clock.now());
       const free = this.freeLeft(job.userId, job.freePerDay ?? 0) > 0 &&
         job.duration === FREE_DURATION;
@@ -221,13 +154,15 @@ export class JobStore {
       `UPDATE jobs SET state = ?, updated_at = ?,
          prompt_id = COALESCE(?, prompt_id),
          progress_message_id = COALESCE(?, progress_message_id)
-       WHERE id = ? AND state NOT IN ('done', 'failed', 'cancelled', 'refunded')`,
+       WHERE id = ? AND state NOT IN ('done', 'failed', 'cancelled', 'refunded')
+         AND (? <> 'running' OR state IN ('queued', 'submitted'))`,
     ).run(
       state,
       sqlTime(this.#clock.now()),
       fields.promptId ?? null,
       fields.progressMessageId ?? null,
       id,
+      state,
     );
     if (Number(result.changes) > 0 && before !== state) this.#event(id, state);
   }
@@ -325,6 +260,8 @@ export class JobStore {
       const job = this.#require(id);
       if (FINAL_STATES.has(job.state)) return job;
       if (job.videoMessageId !== undefined) return job;
+      // A user's cancel comes too late once the video is being sent.
+      if (state === "cancelled" && job.state === "delivering") return job;
       this.#ledger.release(job.userId, job.cost, {
         idemKey: `release:${id}`,
         jobId: id,

@@ -6,7 +6,7 @@ import type { Logger } from "../log.ts";
 import type { VideoSettings } from "../pricing.ts";
 import type { PhotoSource } from "../telegram/mod.ts";
 import type { JobNotifier } from "./notifier.ts";
-import type { JobMode, JobStore } from "./store.ts";
+import type { JobMode, JobStore } from "./job.ts";
 
 /** Predicts and learns render times (processing_stats.json). */
 export interface TimeBook {

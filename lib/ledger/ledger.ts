@@ -54,12 +54,14 @@ function toEntry(row: Row): JournalEntry {
 }
 
 /**
- * Token balances and their journal. Every movement changes `balances` and
- * appends one `journal` row in the same transaction, keyed by an idempotency
- * key so that repeating a movement (a re-delivered update, a retry after a
- * crash) changes nothing the second time.
+ * Token balances and their journal on SQLite, synchronously. Every movement
+ * changes `balances` and appends one `journal` row in the same transaction,
+ * keyed by an idempotency key so that repeating a movement (a re-delivered
+ * update, a retry after a crash) changes nothing the second time. The other
+ * SQLite stores call it inside their own transactions; everyone else goes
+ * through the async {@link Ledger} that {@link SqliteLedger} wraps it in.
  */
-export class Ledger {
+export class SyncLedger {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
   readonly #defaultTokens: number;

@@ -5,12 +5,14 @@
  * @module
  */
 
-export { Ledger, sqlTime } from "./ledger.ts";
+export { sqlTime, SyncLedger } from "./ledger.ts";
+export { SqliteLedger } from "./sqlite.ts";
 export {
   type Account,
   InsufficientTokensError,
   type JournalEntry,
   type JournalKind,
+  type Ledger,
   LedgerError,
   type MovementOptions,
   type UserProfile,

@@ -79,3 +79,75 @@ export class InsufficientTokensError extends LedgerError {
     this.available = available;
   }
 }
+
+/**
+ * Token balances and their journal: the storage interface both databases
+ * implement. Each method that moves tokens is one transaction inside the
+ * store (the database enforces `tokens >= 0`, `held >= 0` and one journal
+ * row per idempotency key), so no caller ever holds a transaction open.
+ */
+export interface Ledger {
+  /** The account of `userId`, if the user exists. */
+  account(userId: number): Promise<Account | undefined>;
+  /**
+   * Creates the user with the welcome grant, or refreshes their names.
+   * `created` tells the caller to show the onboarding text.
+   */
+  ensureUser(
+    profile: UserProfile,
+  ): Promise<{ account: Account; created: boolean }>;
+  /** Moves `amount` from available to held for a job. */
+  hold(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<Account>;
+  /** Spends a hold: the job delivered its video. */
+  capture(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<Account>;
+  /** Gives a hold back: the job failed or was cancelled. */
+  release(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<Account>;
+  /** Adds tokens (a grant from the operator). */
+  grant(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<Account>;
+  /** Credits tokens bought with Telegram Stars. */
+  purchase(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<Account>;
+  /**
+   * Takes back the tokens of a refunded purchase, never more than the user
+   * has available; `applied` is what was taken.
+   */
+  refund(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<{ account: Account; applied: number }>;
+  /**
+   * An admin correction: positive adds, negative takes away but never below
+   * zero; `applied` is the change made.
+   */
+  adjust(
+    userId: number,
+    amount: number,
+    options: MovementOptions,
+  ): Promise<{ account: Account; applied: number }>;
+  /** The most recent journal entries of a user, newest first. */
+  journal(userId: number, limit?: number): Promise<JournalEntry[]>;
+  /** Records that the user saw the welcome; true only the first time. */
+  markWelcomed(userId: number): Promise<boolean>;
+  /** Stores the user's chosen language. */
+  setLanguage(userId: number, language: string): Promise<void>;
+}

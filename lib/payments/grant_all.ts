@@ -6,7 +6,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { transaction } from "../db/mod.ts";
-import type { Ledger } from "../ledger/mod.ts";
+import type { SyncLedger } from "../ledger/mod.ts";
 
 /**
  * Grants `amount` tokens to every user in one transaction, each as a
@@ -15,7 +15,7 @@ import type { Ledger } from "../ledger/mod.ts";
  */
 export function grantAll(
   db: DatabaseSync,
-  options: { ledger: Ledger; amount: number; key: string },
+  options: { ledger: SyncLedger; amount: number; key: string },
 ): number {
   return transaction(db, () => {
     const users = db.prepare("SELECT user_id FROM balances ORDER BY user_id")

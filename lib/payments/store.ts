@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
-import { type Account, type Ledger, sqlTime } from "../ledger/mod.ts";
+import { type Account, sqlTime, type SyncLedger } from "../ledger/mod.ts";
 import type { InvoicePayload } from "./packs.ts";
 
 /** A Stars purchase as the `payments` table keeps it. */
@@ -47,10 +47,10 @@ function toPayment(row: Record<string, SQLOutputValue>): Payment {
  */
 export class PaymentStore {
   readonly #db: DatabaseSync;
-  readonly #ledger: Ledger;
+  readonly #ledger: SyncLedger;
   readonly #clock: Clock;
 
-  constructor(db: DatabaseSync, options: { ledger: Ledger; clock: Clock }) {
+  constructor(db: DatabaseSync, options: { ledger: SyncLedger; clock: Clock }) {
     this.#db = db;
     this.#ledger = options.ledger;
     this.#clock = options.clock;

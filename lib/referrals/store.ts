@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
-import { type Ledger, sqlTime } from "../ledger/mod.ts";
+import { sqlTime, type SyncLedger } from "../ledger/mod.ts";
 
 /** How many users someone invited, and how many earned the bonus. */
 export interface ReferralCounts {
@@ -44,7 +44,7 @@ export function referralLink(botUsername: string, userId: number): string {
  */
 export function payReferralBonus(
   db: DatabaseSync,
-  options: { ledger: Ledger; invitedId: number; now: number },
+  options: { ledger: SyncLedger; invitedId: number; now: number },
 ): boolean {
   return transaction(db, () => {
     const row = db.prepare(

@@ -76,11 +76,11 @@ Deno.test({
         await browser.waitFor("return location.search.includes('q=')");
         await browser.click("#users a[href='/dashboard/users/5003']");
         await browser.waitFor("return !!document.getElementById('balance')");
-        const before = h.app.ledger.account(5003)?.tokens ?? 0;
+        const before = (await h.app.ledger.account(5003))?.tokens ?? 0;
         await browser.type("#form-grant input[name=amount]", "40");
         await browser.click("#form-grant button");
         await browser.waitFor("return location.search.includes('applied=40')");
-        assert.equal(h.app.ledger.account(5003)?.tokens, before + 40);
+        assert.equal((await h.app.ledger.account(5003))?.tokens, before + 40);
         assert.equal(
           await browser.run<string>(
             "return document.getElementById('balance').textContent",
@@ -93,7 +93,7 @@ Deno.test({
         await browser.type("#form-grant input[name=amount]", "40");
         await browser.click("#form-grant button");
         await browser.waitFor("return location.search.includes('applied=')");
-        assert.equal(h.app.ledger.account(5003)?.tokens, before + 40);
+        assert.equal((await h.app.ledger.account(5003))?.tokens, before + 40);
       },
     );
 

@@ -101,7 +101,7 @@ Deno.test({
         await photoJob(h, user, photo(2), "she waves"),
         videoFor(photo(2)),
       );
-      assert.deepEqual(journalKinds(h.app, user.id), [
+      assert.deepEqual(await journalKinds(h.app, user.id), [
         "grant",
         "hold",
         "capture",
@@ -160,7 +160,10 @@ Deno.test({
       assert.equal(caption?.["6"]?.inputs.text, "the camera orbits");
       assert.equal(caption?.["20"]?.inputs.value, 10);
       assert.equal(caption?.["21"]?.inputs.value, 600);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 100 - 15 - 10);
+      assert.equal(
+        (await h.app.ledger.account(user.id))?.tokens,
+        100 - 15 - 10,
+      );
       assert.deepEqual(botHistoryCalls(core), []);
       // VideoHelperSuite's gifs come back as []: found through /history.
       core.mode = "history";

@@ -80,7 +80,7 @@ Deno.test("/addtokens: adds, corrects down to zero, tells the user", async (t) =
     }
     await say(h, admin, "/addtokens 999 10");
     assert.equal(lastBot(h, admin.id).text, "Пользователь 999 не найден.");
-    assert.deepEqual(kinds(h, user.id), ["grant"]);
+    assert.deepEqual(await kinds(h, user.id), ["grant"]);
   });
 
   await t.step("a positive amount: new balance, the user is told", async () => {
@@ -100,8 +100,8 @@ Deno.test("/addtokens: adds, corrects down to zero, tells the user", async (t) =
       "🎁 You received 50 tokens!\n" +
         "💰 Balance: 150 tokens. Send a photo to create a video.",
     );
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 150);
-    const row = h.app.ledger.journal(user.id, 1)[0];
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 150);
+    const row = (await h.app.ledger.journal(user.id, 1))[0];
     assert.deepEqual([row?.kind, row?.amount, row?.tokensAfter], [
       "adjust",
       50,
@@ -124,8 +124,8 @@ Deno.test("/addtokens: adds, corrects down to zero, tells the user", async (t) =
     assert.deepEqual(callsAfter(h, after), ["sendMessage"]);
     await say(h, admin, "/addtokens 2002 -5");
     assert.match(lastBot(h, admin.id).text ?? "", /баланс уже 0/);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 0);
-    assert.deepEqual(kinds(h, user.id), [
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 0);
+    assert.deepEqual(await kinds(h, user.id), [
       "grant",
       "adjust",
       "adjust",
@@ -138,7 +138,7 @@ Deno.test("/addtokens: adds, corrects down to zero, tells the user", async (t) =
     await say(h, admin, "/addtokens 2002 +7");
     assert.match(lastBot(h, admin.id).text ?? "", /\+7 токенов/);
     assert.match(lastBot(h, admin.id).text ?? "", /Уведомить .* не удалось/);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 7);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 7);
   });
 });
 
@@ -161,8 +161,8 @@ Deno.test("admin commands from a non-admin: the unknown-command answer", async (
     assert.deepEqual(callsAfter(h, after), ["sendMessage"], text);
     assert.equal(lastBot(h, user.id).text, unknown, text);
   }
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
-  assert.deepEqual(kinds(h, user.id), ["grant"]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
+  assert.deepEqual(await kinds(h, user.id), ["grant"]);
 });
 
 Deno.test("/users: the old bot's layout, 15 per page with ◀ ▶", async () => {

@@ -71,7 +71,7 @@ Deno.test("Alerter groups alerts and holds back repeats of a kind", async () => 
   const alerter = new Alerter({
     adminIds: [1],
     send: (_admin, text) => Promise.resolve(sent.push(text)),
-    localeOf: () => "en",
+    localeOf: () => Promise.resolve("en"),
     clock: systemClock,
     log: createLogger({ level: "error", sink: () => {} }),
     intervalMs: 60_000,

@@ -38,7 +38,7 @@ Deno.test("two servers share ten jobs", async () => {
   assert.ok(a.requests.length >= 3, `gpu-a ran ${a.requests.length}`);
   assert.ok(b.requests.length >= 3, `gpu-b ran ${b.requests.length}`);
   for (const user of users) {
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
   }
 });
 
@@ -65,8 +65,12 @@ Deno.test("a server killed mid-render: the job finishes on the other", async () 
   await h.app.runner.idle();
   const texts = h.telegram.chat(user.id).map((e) => e.text ?? "").join("\n");
   assert.doesNotMatch(texts, /Не удалось/, "the user saw no error");
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "capture"]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "capture",
+  ]);
   // /backends shows it down, and up again once it answers.
   const admin = h.telegram.user(1, {
     first_name: "Admin",
@@ -120,7 +124,7 @@ Deno.test("plain ComfyUI's websocket progress drives the bar", async () => {
   assert.ok(prompt, "a prompt was submitted to /prompt");
   const graph = JSON.stringify(prompt);
   assert.match(graph, /input_telegram_901_\d+\.jpg/);
-  const job = h.app.jobs.get(String(/telegram_901_\d+/.exec(graph)?.[0]));
+  const job = await h.app.jobs.get(String(/telegram_901_\d+/.exec(graph)?.[0]));
   assert.ok(job?.promptId, "the prompt id was saved");
   assert.match(graph, new RegExp(job.promptId ?? "none"));
 });

@@ -18,7 +18,7 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
     const id = 50_000 + i;
     ids.push(id);
     h.telegram.user(id);
-    h.app.ledger.ensureUser({ id, firstName: `U${i}` });
+    await h.app.ledger.ensureUser({ id, firstName: `U${i}` });
   }
   const blocked = new Set(ids.filter((_, i) => i % 25 === 7));
   for (const id of blocked) h.telegram.blockBot(id);
@@ -129,8 +129,8 @@ Deno.test("/grant_all grants every user once, through the journal", async () => 
   h.telegram.redeliver(update);
   await handled(h, update.update_id);
   for (const user of users) {
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 120);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 120);
   }
   await say(h, users[0] ?? admin, "/grant_all 20");
-  assert.equal(h.app.ledger.account(users[1]?.id ?? 0)?.tokens, 120);
+  assert.equal((await h.app.ledger.account(users[1]?.id ?? 0))?.tokens, 120);
 });

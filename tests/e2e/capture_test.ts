@@ -49,8 +49,12 @@ Deno.test("a capture that fails after the video was sent is retried: charged onc
   await h.telegram.waitForCall("sendVideo");
   await h.app.runner.idle();
   assert.equal(h.telegram.callsOf("sendVideo").length, 1);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "capture"]);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "capture",
+  ]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
   assert.equal(chargedNote(h), 1, "the user is told what was charged");
   assert.equal(
     h.logs.filter((l) => l.includes("cannot capture a sent video")).length,
@@ -67,22 +71,25 @@ Deno.test("a capture that cannot be written is completed by the next start, with
   await h.telegram.waitForCall("sendVideo");
   await h.app.runner.idle();
 
-  await t.step("the job waits, sent and held, and verify knows it", () => {
-    const [job] = h.app.jobs.unfinished();
-    assert.equal(job?.state, "delivering");
-    assert.ok(job?.videoMessageId !== undefined, "the sent video recorded");
-    assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold"]);
-    assert.equal(verified(h).figures.sentUncaptured, 1);
-    assert.ok(
-      h.logs.some((l) => l.includes("capture is left for the next start")),
-    );
-    assert.ok(
-      !h.telegram.callsOf("editMessageText").some((c) =>
-        /ничего не списано|не удалось/i.test(String(c.params.text))
-      ),
-      "the user is not told the video failed",
-    );
-  });
+  await t.step(
+    "the job waits, sent and held, and verify knows it",
+    async () => {
+      const [job] = await h.app.jobs.unfinished();
+      assert.equal(job?.state, "delivering");
+      assert.ok(job?.videoMessageId !== undefined, "the sent video recorded");
+      assert.deepEqual(await journalKinds(h.app, user.id), ["grant", "hold"]);
+      assert.equal(verified(h).figures.sentUncaptured, 1);
+      assert.ok(
+        h.logs.some((l) => l.includes("capture is left for the next start")),
+      );
+      assert.ok(
+        !h.telegram.callsOf("editMessageText").some((c) =>
+          /ничего не списано|не удалось/i.test(String(c.params.text))
+        ),
+        "the user is not told the video failed",
+      );
+    },
+  );
 
   await t.step(
     "the next start captures it and sends nothing again",
@@ -90,13 +97,13 @@ Deno.test("a capture that cannot be written is completed by the next start, with
       await h.restart();
       await h.app.runner.idle();
       assert.equal(h.telegram.callsOf("sendVideo").length, 1);
-      assert.deepEqual(journalKinds(h.app, user.id), [
+      assert.deepEqual(await journalKinds(h.app, user.id), [
         "grant",
         "hold",
         "capture",
       ]);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
-      assert.equal(h.app.jobs.unfinished().length, 0);
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
+      assert.equal((await h.app.jobs.unfinished()).length, 0);
       assert.equal(chargedNote(h), 1);
       assert.equal(verified(h).figures.sentUncaptured, 0);
     },
@@ -131,7 +138,11 @@ Deno.test("a real lock held by another connection past busy_timeout does not ref
   assert.equal(failures.length, 1);
   assert.match(failures[0] ?? "", /database is locked/);
   assert.equal(h.telegram.callsOf("sendVideo").length, 1);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "capture"]);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "capture",
+  ]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
   verified(h);
 });

@@ -88,21 +88,27 @@ Deno.test("connect: the old bot's workflow renders every kind of job, only the p
     },
   );
 
-  await t.step("each job was charged once; ComfyUI got only the photo", () => {
-    const jobs = 11;
-    const journal = kinds(h, user.id);
-    assert.equal(journal.filter((k) => k === "hold").length, jobs);
-    assert.equal(journal.filter((k) => k === "capture").length, jobs);
-    assert.equal(journal.filter((k) => k === "release").length, 0);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 200 - 20 - 90);
-    assert.equal(h.comfy.requests.length, jobs);
-    for (const request of h.comfy.requests) {
-      assert.equal(request.rejected, undefined);
-      assert.deepEqual(request.inputs, {});
-      assert.deepEqual(Object.keys(request.body), ["image", "client_id"]);
-    }
-    assert.equal(h.comfy.historyRequests, 0, "bare-string answers only");
-  });
+  await t.step(
+    "each job was charged once; ComfyUI got only the photo",
+    async () => {
+      const jobs = 11;
+      const journal = await kinds(h, user.id);
+      assert.equal(journal.filter((k) => k === "hold").length, jobs);
+      assert.equal(journal.filter((k) => k === "capture").length, jobs);
+      assert.equal(journal.filter((k) => k === "release").length, 0);
+      assert.equal(
+        (await h.app.ledger.account(user.id))?.tokens,
+        200 - 20 - 90,
+      );
+      assert.equal(h.comfy.requests.length, jobs);
+      for (const request of h.comfy.requests) {
+        assert.equal(request.rejected, undefined);
+        assert.deepEqual(request.inputs, {});
+        assert.deepEqual(Object.keys(request.body), ["image", "client_id"]);
+      }
+      assert.equal(h.comfy.historyRequests, 0, "bare-string answers only");
+    },
+  );
 });
 
 Deno.test("connect: a workflow with every input gets duration, size, prompt and negative where mapped", async () => {
@@ -137,7 +143,7 @@ Deno.test("connect: a workflow with every input gets duration, size, prompt and 
   assert.equal(graph?.["7"]?.inputs.text, "blurry, static", "$negative");
   assert.equal(graph?.["10"]?.inputs.image, request.imageName, "$image");
   assert.deepEqual(h.logs.filter((l) => /does not take/.test(l)), []);
-  assert.deepEqual(kinds(h, user.id), ["grant", "hold", "capture"]);
+  assert.deepEqual(await kinds(h, user.id), ["grant", "hold", "capture"]);
 });
 
 Deno.test("connect: a one-file answer (bare string) is delivered without /history", async () => {
@@ -148,7 +154,7 @@ Deno.test("connect: a one-file answer (bare string) is delivered without /histor
   await photoJob(h, user);
   assert.equal(h.comfy.historyRequests, 0);
   assert.deepEqual(h.comfy.viewRequests, []);
-  assert.deepEqual(kinds(h, user.id), TWO_JOBS_CHARGED);
+  assert.deepEqual(await kinds(h, user.id), TWO_JOBS_CHARGED);
 });
 
 Deno.test("connect: an empty answer asks /history at once, not after an interval", async () => {
@@ -189,8 +195,8 @@ Deno.test("connect: a ComfyUI that stalls on /history gets the job refunded with
   assert.match(String(failure.params.text), /Токены не списаны/);
   assert.ok(seconds < 0.5 + 1, `refunded ${seconds} s after the answer`);
   assert.ok(h.comfy.historyRequests >= 1);
-  assert.deepEqual(kinds(h, user.id), ["grant", "hold", "release"]);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.deepEqual(await kinds(h, user.id), ["grant", "hold", "release"]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
 });
 
 Deno.test("connect: without the listing, a 500 naming an unknown input is retried without it and remembered", async () => {
@@ -207,7 +213,7 @@ Deno.test("connect: without the listing, a 500 naming an unknown input is retrie
     "image,client_id",
     "image,client_id",
   ]);
-  assert.deepEqual(kinds(h, user.id), TWO_JOBS_CHARGED);
+  assert.deepEqual(await kinds(h, user.id), TWO_JOBS_CHARGED);
 });
 
 Deno.test("connect: /backends shows what each server's workflow takes", async () => {

@@ -137,7 +137,7 @@ Deno.test("dashboard: search a user, grant once per form, take back to zero", as
   const url = `${h.base}/dashboard/users/5001`;
   const page = await (await get(url, cookie)).text();
   const form = { csrf: field(page, "csrf"), key: field(page, "key") };
-  const before = h.app.ledger.account(5001)?.tokens ?? 0;
+  const before = (await h.app.ledger.account(5001))?.tokens ?? 0;
   const bad = await post(`${url}/grant`, cookie, {
     ...form,
     csrf: "x",
@@ -148,8 +148,8 @@ Deno.test("dashboard: search a user, grant once per form, take back to zero", as
     const done = await post(`${url}/grant`, cookie, { ...form, amount: "25" });
     assert.equal(done.status, 303);
   }
-  assert.equal(h.app.ledger.account(5001)?.tokens, before + 25);
-  const row = h.app.ledger.journal(5001, 1)[0];
+  assert.equal((await h.app.ledger.account(5001))?.tokens, before + 25);
+  const row = (await h.app.ledger.journal(5001, 1))[0];
   assert.equal(row?.kind, "adjust");
   assert.equal(row?.amount, 25);
   const next = await (await get(url, cookie)).text();
@@ -159,7 +159,7 @@ Deno.test("dashboard: search a user, grant once per form, take back to zero", as
     key: field(next, "key"),
     amount: "1000000",
   });
-  assert.equal(h.app.ledger.account(5001)?.tokens, 0);
+  assert.equal((await h.app.ledger.account(5001))?.tokens, 0);
 });
 
 Deno.test("dashboard: jobs by state and date, a job's page, servers in and out", async () => {
@@ -226,6 +226,6 @@ Deno.test("dashboard: a real job's timeline has the time of every step", async (
   for (const time of times) {
     assert.match(time ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
   }
-  const events = h.app.jobs.events(id).map((e) => e.state);
+  const events = (await h.app.jobs.events(id)).map((e) => e.state);
   assert.deepEqual(events, ["queued", "submitted", "delivering", "done"]);
 });

@@ -41,7 +41,7 @@ Deno.test("a 20 MB file claiming to be a JPEG is refused from its head; the send
   assert.equal(h.telegram.downloads.length, 1, "only the fake was fetched");
   assert.equal(h.telegram.callsOf("getFile").length, 1);
   assert.equal(h.comfy.requests.length, 0);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant"]);
+  assert.deepEqual(await journalKinds(h.app, user.id), ["grant"]);
 });
 
 Deno.test("a good 20 MB-limit photo still arrives whole", async () => {

@@ -55,8 +55,8 @@ Deno.test("free video: free once a day, then charged; verify holds", async (t) =
     async () => {
       const confirm = await fiveSeconds(h, user);
       assert.match(confirm, /🎁 Это видео бесплатное/);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
-      assert.deepEqual(kinds(h, user.id), [
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
+      assert.deepEqual(await kinds(h, user.id), [
         "grant",
         "grant",
         "hold",
@@ -80,8 +80,8 @@ Deno.test("free video: free once a day, then charged; verify holds", async (t) =
   await t.step("the second one that day is charged", async () => {
     const confirm = await fiveSeconds(h, user);
     assert.doesNotMatch(confirm, /бесплатное/);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 95);
-    assert.deepEqual(kinds(h, user.id).slice(4), ["hold", "capture"]);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
+    assert.deepEqual((await kinds(h, user.id)).slice(4), ["hold", "capture"]);
     assertVerified(h);
   });
 });
@@ -93,8 +93,8 @@ Deno.test("free video: a failed one takes its grant back and stays available", a
   });
   const user = h.telegram.user(822, { first_name: "Gus" });
   await fiveSeconds(h, user);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
-  assert.deepEqual(kinds(h, user.id), [
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
+  assert.deepEqual(await kinds(h, user.id), [
     "grant",
     "grant",
     "hold",
@@ -102,7 +102,7 @@ Deno.test("free video: a failed one takes its grant back and stays available", a
     "adjust",
   ]);
   assertVerified(h);
-  assert.equal(h.app.jobs.freeLeft(user.id, 1), 1);
+  assert.equal(await h.app.jobs.freeLeft(user.id, 1), 1);
 });
 
 Deno.test("free video: off by default; 10 s videos are never free", async () => {
@@ -110,5 +110,5 @@ Deno.test("free video: off by default; 10 s videos are never free", async () => 
   const user = h.telegram.user(823, { first_name: "Hal" });
   assert.doesNotMatch(await balanceScreen(h, user), /🎁/);
   await fiveSeconds(h, user);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 95);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
 });

@@ -57,11 +57,11 @@ Deno.test("a photo in a group starts nothing; one hint per group, never a balanc
   }
   assert.equal(h.comfy.requests.length, 0, "nothing was rendered");
   assert.equal(h.telegram.callsOf("getFile").length, 0, "nothing downloaded");
-  assert.equal(h.app.jobs.unfinished().length, 0);
+  assert.equal((await h.app.jobs.unfinished()).length, 0);
   // Bob only ever wrote in groups: no account, no welcome grant.
-  assert.equal(h.app.ledger.account(bob.id), undefined);
+  assert.equal(await h.app.ledger.account(bob.id), undefined);
   assert.deepEqual(
-    h.app.ledger.journal(ann.id, 10).map((e) => e.kind),
+    (await h.app.ledger.journal(ann.id, 10)).map((e) => e.kind),
     ["grant"],
   );
 });

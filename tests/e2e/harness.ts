@@ -99,6 +99,9 @@ export async function startHarness(
 }
 
 /** The journal kinds of a user, oldest first. */
-export function journalKinds(app: App, userId: number): string[] {
-  return app.ledger.journal(userId, 100).map((e) => e.kind).reverse();
+export async function journalKinds(
+  app: App,
+  userId: number,
+): Promise<string[]> {
+  return (await app.ledger.journal(userId, 100)).map((e) => e.kind).reverse();
 }

@@ -101,6 +101,6 @@ export function callsAfter(h: Harness, after: number): string[] {
 }
 
 /** The journal kinds of a user, oldest first. */
-export function kinds(h: Harness, userId: number): string[] {
-  return h.app.ledger.journal(userId, 100).map((e) => e.kind).reverse();
+export async function kinds(h: Harness, userId: number): Promise<string[]> {
+  return (await h.app.ledger.journal(userId, 100)).map((e) => e.kind).reverse();
 }

@@ -13,10 +13,10 @@ import { type Harness, journalKinds, startHarness } from "./harness.ts";
 async function untouched(h: Harness, userId: number): Promise<void> {
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 0, "nothing was rendered");
-  assert.equal(h.app.jobs.unfinished().length, 0);
-  const account = h.app.ledger.account(userId);
+  assert.equal((await h.app.jobs.unfinished()).length, 0);
+  const account = await h.app.ledger.account(userId);
   assert.deepEqual([account?.tokens, account?.held], [100, 0]);
-  assert.deepEqual(journalKinds(h.app, userId), ["grant"]);
+  assert.deepEqual(await journalKinds(h.app, userId), ["grant"]);
 }
 
 function png(width: number, height: number): Uint8Array {
@@ -168,7 +168,7 @@ Deno.test("a flood of photos from one user starts at most the per-user limit", a
   }
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 2);
-  const account = h.app.ledger.account(user.id);
+  const account = await h.app.ledger.account(user.id);
   assert.deepEqual([account?.tokens, account?.held], [80, 0]);
   assert.equal(h.telegram.callsOf("sendVideo").length, 2);
 });
@@ -188,7 +188,7 @@ Deno.test("a re-delivered photo update never starts a second job", async () => {
   assert.equal(h.telegram.callsOf("sendVideo").length, 1);
   // Recognised before anything else: the photo is not even fetched again.
   assert.equal(h.telegram.callsOf("getFile").length, 1);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
   assert.ok(
     !h.logs.some((line) => line.startsWith("ERROR")),
     h.logs.join("\n"),

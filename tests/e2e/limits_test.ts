@@ -29,11 +29,15 @@ Deno.test("a 429 on sendVideo is waited out: the video arrives, charged once", a
     "retried before retry_after passed",
   );
   assert.equal(h.telegram.callsOf("sendVideo").length, 2);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "capture"]);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "capture",
+  ]);
   assert.deepEqual(
     [
-      h.app.ledger.account(user.id)?.tokens,
-      h.app.ledger.account(user.id)?.held,
+      (await h.app.ledger.account(user.id))?.tokens,
+      (await h.app.ledger.account(user.id))?.held,
     ],
     [90, 0],
   );

@@ -57,11 +57,11 @@ Deno.test("onboarding: the first /start welcomes, later ones show the menu", asy
     const sent = h.telegram.callsOf("sendMessage").filter((c) => c.id > after);
     assert.equal(sent.length, 1);
     assert.match(String(sent[0]?.params.text), /Главное меню/);
-    const account = h.app.ledger.account(user.id);
+    const account = await h.app.ledger.account(user.id);
     assert.equal(account?.firstName, "Серёжа");
     assert.equal(account?.lastName, "Железнов");
     assert.equal(account?.username, "serge_new");
-    assert.deepEqual(kinds(h, user.id), ["grant"], "one welcome bonus");
+    assert.deepEqual(await kinds(h, user.id), ["grant"], "one welcome bonus");
   });
 });
 
@@ -209,7 +209,7 @@ Deno.test("language: follows Telegram, switches in the menu, is remembered", asy
   const english = message(h, user.id, menu);
   assert.match(english.text ?? "", /Main menu\n\n💰 Balance: 100 tokens/);
   assert.deepEqual(english.buttons?.[4], ["❓ Help", "🇷🇺 Русский"]);
-  assert.equal(h.app.ledger.account(user.id)?.language, "en");
+  assert.equal((await h.app.ledger.account(user.id))?.language, "en");
 
   // The choice outlives the client's language and a restart.
   await h.restart();
@@ -218,7 +218,7 @@ Deno.test("language: follows Telegram, switches in the menu, is remembered", asy
 
   await press(h, user, menu, "🇷🇺 Русский");
   assert.match(message(h, user.id, menu).text ?? "", /Главное меню/);
-  assert.equal(h.app.ledger.account(user.id)?.language, "ru");
+  assert.equal((await h.app.ledger.account(user.id))?.language, "ru");
 
   // Any language other than ru, uk, be, kk gets English, not Russian.
   const german = h.telegram.user(408, {
@@ -227,7 +227,7 @@ Deno.test("language: follows Telegram, switches in the menu, is remembered", asy
   });
   await say(h, german, "/start");
   assert.match(lastBot(h, german.id).text ?? "", /Main menu/);
-  assert.equal(h.app.ledger.account(german.id)?.language, "en");
+  assert.equal((await h.app.ledger.account(german.id))?.language, "en");
 });
 
 Deno.test("unknown text and commands get one hint with the menu", async () => {
@@ -242,5 +242,5 @@ Deno.test("unknown text and commands get one hint with the menu", async () => {
     assert.match(reply.text ?? "", /Я понимаю только фотографии и кнопки/);
     assert.equal(reply.buttons?.[0]?.[0], "🎬 Создать видео");
   }
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
 });

@@ -25,7 +25,7 @@ Deno.test("my videos: lists delivered videos and re-sends one by file_id, no job
     h.telegram.sendPhoto(user, SAMPLE_JPEG, { caption: "she waves" });
     await h.telegram.waitForCall("sendVideo", { after });
     await h.app.runner.idle();
-    fileId = h.app.jobs.delivered(user.id, 1)[0]?.videoFileId ?? "";
+    fileId = (await h.app.jobs.delivered(user.id, 1))[0]?.videoFileId ?? "";
     assert.ok(fileId !== "");
   });
 
@@ -38,15 +38,15 @@ Deno.test("my videos: lists delivered videos and re-sends one by file_id, no job
       const list = message(h, user.id, home);
       assert.match(list.text ?? "", /1\. .* · 10 сек · среднее · she waves/);
       assert.deepEqual(list.buttons, [["🎞 1"], ["🏠 Главное меню"]]);
-      const journal = kinds(h, user.id);
+      const journal = await kinds(h, user.id);
       const after = h.telegram.lastCallId();
       await press(h, user, home, "🎞 1");
       const sent = await h.telegram.waitForCall("sendVideo", { after });
       assert.equal(sent.params.video, fileId);
       assert.match(String(sent.params.caption), /🎭 she waves/);
       assert.equal(h.comfy.requests.length, 1);
-      assert.equal(h.app.jobs.unfinished().length, 0);
-      assert.deepEqual(kinds(h, user.id), journal);
+      assert.equal((await h.app.jobs.unfinished()).length, 0);
+      assert.deepEqual(await kinds(h, user.id), journal);
     },
   );
 
@@ -61,15 +61,18 @@ Deno.test("my videos: lists delivered videos and re-sends one by file_id, no job
     await h.app.runner.idle();
     assert.equal(h.comfy.requests.length, 2);
     assert.deepEqual(h.comfy.requests[1]?.imageBytes, SAMPLE_JPEG);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 80);
-    assert.equal(h.app.jobs.delivered(user.id, 20).length, 2);
-    assert.equal(h.app.jobs.delivered(user.id, 1)[0]?.prompt, "she waves");
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 80);
+    assert.equal((await h.app.jobs.delivered(user.id, 20)).length, 2);
+    assert.equal(
+      (await h.app.jobs.delivered(user.id, 1))[0]?.prompt,
+      "she waves",
+    );
   });
 
   await t.step("someone else's video button changes nothing", async () => {
     const other = h.telegram.user(812, { first_name: "Eve" });
     await say(h, other, "/start");
-    const jobId = h.app.jobs.delivered(user.id, 1)[0]?.id ?? "";
+    const jobId = (await h.app.jobs.delivered(user.id, 1))[0]?.id ?? "";
     const after = h.telegram.lastCallId();
     const answer = await press(
       h,

@@ -110,15 +110,15 @@ for (
         const said = h.telegram.chat(user.id).filter((e) => e.from === "bot");
         assert.equal(said.length, 1, "the menu only");
         assert.match(said[0]?.text ?? "", /Баланс: 170 токенов/);
-        assert.deepEqual(kinds(h, OLD_USER), ["import"]);
-        const account = h.app.ledger.account(OLD_USER);
+        assert.deepEqual(await kinds(h, OLD_USER), ["import"]);
+        const account = await h.app.ledger.account(OLD_USER);
         assert.equal(account?.firstName, "Sergey", "/start filled the names");
         assert.equal(account?.videosCreated, full ? 5 : 0);
         // A user whose balance was zero is not a newcomer either.
         const broke = h.telegram.user(2, { first_name: "Two" });
         await say(h, broke, "/start");
         assert.match(lastBot(h, 2).text ?? "", /Главное меню.*\n\n.*0 токенов/);
-        assert.equal(h.app.ledger.journal(2).length, 0);
+        assert.equal((await h.app.ledger.journal(2)).length, 0);
       },
     );
 
@@ -145,7 +145,7 @@ for (
       h.telegram.sendPhoto(user, SAMPLE_JPEG);
       await h.telegram.waitForCall("sendVideo", { after });
       await h.app.runner.idle();
-      const account = h.app.ledger.account(OLD_USER);
+      const account = await h.app.ledger.account(OLD_USER);
       assert.equal(account?.tokens, 160);
       assert.equal(account?.videosCreated, full ? 6 : 1);
       const saved = JSON.parse(

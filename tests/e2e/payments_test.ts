@@ -84,10 +84,10 @@ Deno.test("Stars: buying a pack credits it once, re-delivered or not", async (t)
     assert.ok(paid.update);
     update = paid.update;
     await handled(h, paid.update.update_id);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 150);
-    assert.deepEqual(journalKinds(h.app, user.id), ["grant", "purchase"]);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 150);
+    assert.deepEqual(await journalKinds(h.app, user.id), ["grant", "purchase"]);
     assert.equal(
-      h.app.ledger.journal(user.id, 1)[0]?.idemKey,
+      (await h.app.ledger.journal(user.id, 1))[0]?.idemKey,
       `purchase:${paid.chargeId}`,
     );
     assert.match(lastBot(h, user.id).text ?? "", /Оплата получена: \+50/);
@@ -102,8 +102,11 @@ Deno.test("Stars: buying a pack credits it once, re-delivered or not", async (t)
       await h.restart();
       h.telegram.redeliver(update);
       await handled(h, update.update_id);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 150);
-      assert.deepEqual(journalKinds(h.app, user.id), ["grant", "purchase"]);
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 150);
+      assert.deepEqual(await journalKinds(h.app, user.id), [
+        "grant",
+        "purchase",
+      ]);
       verified(h);
     },
   );
@@ -138,7 +141,7 @@ Deno.test("Stars: buying a pack credits it once, re-delivered or not", async (t)
       );
       await h.restart();
       await h.app.handled(paid.update.update_id);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 350);
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 350);
       verified(h);
     },
   );
@@ -169,8 +172,8 @@ Deno.test("Stars: pre-checkout says no to another user's or a withdrawn pack", a
   });
   assert.equal(gone.answer.params.ok, false);
   assert.match(String(gone.answer.params.error_message), /больше не продаётся/);
-  assert.equal(h.app.ledger.account(anna.id)?.tokens, 100);
-  assert.equal(h.app.ledger.account(boris.id)?.tokens, 100);
+  assert.equal((await h.app.ledger.account(anna.id))?.tokens, 100);
+  assert.equal((await h.app.ledger.account(boris.id))?.tokens, 100);
 });
 
 Deno.test("Stars: /refund gives the Stars back and takes the tokens, asking when some were spent", async (t) => {
@@ -193,7 +196,7 @@ Deno.test("Stars: /refund gives the Stars back and takes the tokens, asking when
 
   await t.step("unused tokens: refunded at once", async () => {
     const charge = await buy("💎 50 токенов · 25 ⭐");
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 150);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 150);
     await say(h, admin, `/refund ${charge}`);
     const call = h.telegram.callsOf("refundStarPayment").at(-1);
     assert.deepEqual(call?.params, {
@@ -201,8 +204,8 @@ Deno.test("Stars: /refund gives the Stars back and takes the tokens, asking when
       "telegram_payment_charge_id": charge,
     });
     assert.match(lastBot(h, admin.id).text ?? "", /25 ⭐ возвращены/);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
-    assert.deepEqual(journalKinds(h.app, user.id), [
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
+    assert.deepEqual(await journalKinds(h.app, user.id), [
       "grant",
       "purchase",
       "refund",
@@ -218,15 +221,15 @@ Deno.test("Stars: /refund gives the Stars back and takes the tokens, asking when
     async () => {
       const charge = await buy("💎 200 токенов · 90 ⭐");
       await say(h, admin, `/addtokens ${user.id} -250`);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 50);
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 50);
       await say(h, admin, `/refund ${charge}`);
       const question = lastBot(h, admin.id);
       assert.match(question.text ?? "", /осталось только 50 токенов/);
       assert.equal(h.telegram.callsOf("refundStarPayment").length, 1);
       await press(h, admin, question.message_id, "↩️ Да, вернуть звёзды");
       assert.equal(h.telegram.callsOf("refundStarPayment").length, 2);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 0);
-      assert.equal(h.app.ledger.journal(user.id, 1)[0]?.amount, -50);
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 0);
+      assert.equal((await h.app.ledger.journal(user.id, 1))[0]?.amount, -50);
     },
   );
 
@@ -266,7 +269,7 @@ Deno.test("Stars: 'not enough tokens' sells the packs wherever it appears", asyn
     h.telegram.sendPhoto(user, SAMPLE_JPEG);
     await h.telegram.waitForCall("sendVideo");
     await h.app.runner.idle();
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 0);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 0);
   });
 
   await t.step("quick mode: a photo with no tokens left", async () => {
@@ -286,6 +289,6 @@ Deno.test("Stars: 'not enough tokens' sells the packs wherever it appears", asyn
     await h.telegram.waitForCall("sendMessage", { after });
     const reply = lastBot(h, user.id);
     sellsPacks(reply.text ?? "", reply.buttons);
-    assert.equal(h.app.jobs.unfinished().length, 0);
+    assert.equal((await h.app.jobs.unfinished()).length, 0);
   });
 });

@@ -27,11 +27,11 @@ Deno.test("prompts: a photo's caption reaches the workflow's prompt input", asyn
   });
   assert.match(String(video.params.caption), /🎭 she smiles and waves\n/);
   assert.equal(
-    h.app.jobs.delivered(user.id, 1)[0]?.prompt,
+    (await h.app.jobs.delivered(user.id, 1))[0]?.prompt,
     "she smiles and waves",
   );
   // The prompt does not change the price.
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
 });
 
 Deno.test("prompts: without a caption the workflow keeps its own texts", async () => {
@@ -101,7 +101,7 @@ for (const locale of ["ru", "en"] as const) {
       h.comfy.requests[0]?.inputs.prompt?.text,
       presetPrompt("wind", locale),
     );
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 95);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
   });
 }
 

@@ -27,7 +27,7 @@ Deno.test("a new user's photo becomes a video, charged once", async (t) => {
     const entries = h.telegram.chat(user.id).filter((e) => e.from === "bot");
     assert.match(entries[0]?.text ?? "", /Вам начислен бонус: 100 токенов/);
     assert.deepEqual(entries[1]?.buttons, BUTTONS);
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
   });
 
   await t.step("the photo is rendered and the video delivered", async () => {
@@ -61,17 +61,17 @@ Deno.test("a new user's photo becomes a video, charged once", async (t) => {
     "the hold is captured only after the video was sent",
     async () => {
       await h.app.runner.idle();
-      const account = h.app.ledger.account(user.id);
+      const account = await h.app.ledger.account(user.id);
       assert.equal(account?.tokens, 90);
       assert.equal(account?.held, 0);
       assert.equal(account?.spent, 10);
       assert.equal(account?.videosCreated, 1);
-      assert.deepEqual(journalKinds(h.app, user.id), [
+      assert.deepEqual(await journalKinds(h.app, user.id), [
         "grant",
         "hold",
         "capture",
       ]);
-      const capture = h.app.ledger.journal(user.id, 1)[0];
+      const capture = (await h.app.ledger.journal(user.id, 1))[0];
       const videoCall = h.telegram.callsOf("sendVideo")[0];
       assert.ok(capture && videoCall);
       const stats = JSON.parse(
@@ -107,7 +107,7 @@ Deno.test("the /history fallback delivers a VideoHelperSuite output", async () =
   assert.equal(h.comfy.viewRequests.length, 1);
   assert.equal(h.comfy.viewRequests[0]?.subfolder, "video");
   await h.app.runner.idle();
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
   // Streamed through a file in the spool, which is gone once delivered.
   assert.deepEqual(await spoolLeft(h.dataDir), []);
 });
@@ -122,7 +122,7 @@ Deno.test("a request that times out is still found in /history", async () => {
   const video = await h.telegram.waitForCall("sendVideo");
   assert.deepEqual(video.files[0]?.bytes, SAMPLE_MP4);
   await h.app.runner.idle();
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
 });
 
 for (
@@ -149,18 +149,18 @@ for (
     assert.match(String(failure?.params.text), reason);
     assert.match(String(failure?.params.text), /Токены не списаны/);
     assert.equal(h.telegram.callsOf("sendVideo").length, 0);
-    const account = h.app.ledger.account(user.id);
+    const account = await h.app.ledger.account(user.id);
     assert.deepEqual([account?.tokens, account?.held, account?.spent], [
       100,
       0,
       0,
     ]);
-    assert.deepEqual(journalKinds(h.app, user.id), [
+    assert.deepEqual(await journalKinds(h.app, user.id), [
       "grant",
       "hold",
       "release",
     ]);
-    assert.equal(h.app.jobs.unfinished().length, 0);
+    assert.equal((await h.app.jobs.unfinished()).length, 0);
   });
 }
 
@@ -177,8 +177,12 @@ Deno.test("Telegram refusing the video releases the hold", async () => {
     where: (c) => /Telegram did not accept/.test(String(c.params.text)),
   });
   await h.app.runner.idle();
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "release"]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "release",
+  ]);
   assert.deepEqual(await spoolLeft(h.dataDir), [], "the video file is removed");
 });
 
@@ -202,8 +206,8 @@ Deno.test("not enough tokens: a clear message and no job", async () => {
   );
   assert.match(String(reply.params.text), /@lora_admin/);
   assert.equal(h.comfy.requests.length, 0);
-  assert.equal(h.app.jobs.unfinished().length, 0);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant"]);
+  assert.equal((await h.app.jobs.unfinished()).length, 0);
+  assert.deepEqual(await journalKinds(h.app, user.id), ["grant"]);
 });
 
 Deno.test("an image sent as a file works; other files are refused", async () => {
@@ -236,7 +240,7 @@ Deno.test("a file that only claims to be an image is refused, no charge", async 
   assert.match(String(refusal.params.text), /No tokens were charged/);
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 0);
-  assert.equal(h.app.jobs.unfinished().length, 0);
+  assert.equal((await h.app.jobs.unfinished()).length, 0);
   // Refused before any hold: the journal has only the welcome grant.
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant"]);
+  assert.deepEqual(await journalKinds(h.app, user.id), ["grant"]);
 });

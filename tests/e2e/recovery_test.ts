@@ -18,8 +18,12 @@ Deno.test("a restart during a render resumes it: one render, one charge", async 
   );
   assert.ok(texts.some((t) => /Бот перезапускается/.test(t)), texts.join("\n"));
   assert.ok(texts.some((t) => /продолжаю работу над вашим видео/.test(t)));
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "capture"]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "capture",
+  ]);
   assert.equal(h.telegram.callsOf("sendVideo").length, 1);
 });
 
@@ -36,11 +40,11 @@ Deno.test("a job ComfyUI forgot in its restart is submitted once more", async ()
   assert.deepEqual(again.imageBytes, SAMPLE_JPEG);
   await h.telegram.waitForCall("sendVideo");
   await h.app.runner.idle();
-  const job = h.app.jobs.byUpdate(1) ??
-    h.app.jobs.get(String(first.clientIdField));
+  const job = (await h.app.jobs.byUpdate(1)) ??
+    await h.app.jobs.get(String(first.clientIdField));
   assert.equal(job?.attempts, 1);
   assert.equal(job?.state, "done");
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
 });
 
 Deno.test("a job lost beyond JOB_RESUBMITS is refunded and the user told", async () => {
@@ -59,8 +63,12 @@ Deno.test("a job lost beyond JOB_RESUBMITS is refunded and the user told", async
   });
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 1);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
-  assert.deepEqual(journalKinds(h.app, user.id), ["grant", "hold", "release"]);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
+  assert.deepEqual(await journalKinds(h.app, user.id), [
+    "grant",
+    "hold",
+    "release",
+  ]);
 });
 
 Deno.test("jobs beyond COMFYUI_CONCURRENCY wait in line and see their place", async () => {
@@ -82,7 +90,7 @@ Deno.test("jobs beyond COMFYUI_CONCURRENCY wait in line and see their place", as
   const starts = h.comfy.requests.map((r) => r.at);
   assert.equal(starts.length, 3);
   for (const user of users) {
-    assert.equal(h.app.ledger.account(user.id)?.tokens, 90);
+    assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
   }
   // The two that waited let their photos go and fetched them again at
   // their turn: three checks on arrival, then two more.
@@ -101,11 +109,19 @@ Deno.test("cancel: a queued job is refunded at once and never rendered", async (
       c.params.chat_id === b.id &&
       /#1 in the queue/.test(String(c.params.text)),
   });
-  const job = h.app.jobs.unfinished().find((j) => j.userId === b.id);
+  const job = (await h.app.jobs.unfinished()).find((j) => j.userId === b.id);
   assert.ok(job);
-  assert.equal(h.app.runner.cancel(job.id, a.id), "not_found", "not a's job");
-  assert.equal(h.app.runner.cancel(job.id, b.id), "cancelled");
-  assert.equal(h.app.ledger.account(b.id)?.tokens, 100, "refunded at once");
+  assert.equal(
+    await h.app.runner.cancel(job.id, a.id),
+    "not_found",
+    "not a's job",
+  );
+  assert.equal(await h.app.runner.cancel(job.id, b.id), "cancelled");
+  assert.equal(
+    (await h.app.ledger.account(b.id))?.tokens,
+    100,
+    "refunded at once",
+  );
   await h.telegram.waitForCall("editMessageText", {
     where: (c) =>
       c.params.chat_id === b.id &&
@@ -116,8 +132,12 @@ Deno.test("cancel: a queued job is refunded at once and never rendered", async (
   });
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 1);
-  assert.equal(h.app.jobs.get(job.id)?.state, "cancelled");
-  assert.deepEqual(journalKinds(h.app, b.id), ["grant", "hold", "release"]);
+  assert.equal((await h.app.jobs.get(job.id))?.state, "cancelled");
+  assert.deepEqual(await journalKinds(h.app, b.id), [
+    "grant",
+    "hold",
+    "release",
+  ]);
 });
 
 Deno.test("cancel: a running job is interrupted in ComfyUI and refunded", async () => {
@@ -125,9 +145,9 @@ Deno.test("cancel: a running job is interrupted in ComfyUI and refunded", async 
   const user = h.telegram.user(43, { first_name: "C", language_code: "ru" });
   h.telegram.sendPhoto(user, SAMPLE_JPEG);
   const request = await h.comfy.waitForRequest();
-  const job = h.app.jobs.unfinished()[0];
+  const job = (await h.app.jobs.unfinished())[0];
   assert.ok(job);
-  assert.equal(h.app.runner.cancel(job.id, user.id), "cancelled");
+  assert.equal(await h.app.runner.cancel(job.id, user.id), "cancelled");
   await h.telegram.waitForCall("editMessageText", {
     where: (c) => /Создание видео отменено/.test(String(c.params.text)),
   });
@@ -139,7 +159,7 @@ Deno.test("cancel: a running job is interrupted in ComfyUI and refunded", async 
   }
   assert.deepEqual(h.comfy.interrupts, [request.promptId]);
   assert.equal(h.telegram.callsOf("sendVideo").length, 0);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
 });
 
 Deno.test("the ✖ button on the progress message cancels and refunds", async () => {
@@ -152,7 +172,7 @@ Deno.test("the ✖ button on the progress message cancels and refunds", async ()
     e.from === "bot" && (e.buttons ?? []).flat().includes("✖ Отмена")
   );
   assert.ok(progress, "the progress message has a cancel button");
-  const job = h.app.jobs.unfinished()[0];
+  const job = (await h.app.jobs.unfinished())[0];
   assert.ok(job);
   // Another user forges the same data on a message in their own chat.
   h.telegram.sendText(other, "/start");
@@ -169,15 +189,15 @@ Deno.test("the ✖ button on the progress message cancels and refunds", async ()
     },
   );
   await h.telegram.waitForCall("answerCallbackQuery");
-  assert.equal(h.app.jobs.get(job.id)?.state, "submitted");
+  assert.equal((await h.app.jobs.get(job.id))?.state, "submitted");
   h.telegram.clickButton(user, progress.message_id, `j:c:${job.id}`);
   const answer = await h.telegram.waitForCall("answerCallbackQuery", {
     where: (c) => /отменено/i.test(String(c.params.text)),
   });
   assert.ok(answer);
   await h.app.runner.idle();
-  assert.equal(h.app.jobs.get(job.id)?.state, "cancelled");
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.equal((await h.app.jobs.get(job.id))?.state, "cancelled");
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
   assert.equal(h.telegram.callsOf("sendVideo").length, 0);
   const last = h.telegram.chat(user.id).find((e) =>
     e.message_id === progress.message_id

@@ -43,15 +43,15 @@ Deno.test("referrals: a new user's first video pays both sides once", async (t) 
 
   await t.step("the invited user's first video pays both, once", async () => {
     await say(h, boris, `/start ${code}`);
-    assert.equal(h.app.ledger.account(boris.id)?.tokens, 100);
+    assert.equal((await h.app.ledger.account(boris.id))?.tokens, 100);
     for (let i = 0; i < 2; i++) {
       const after = h.telegram.lastCallId();
       h.telegram.sendPhoto(boris, SAMPLE_JPEG, { width: 1280, height: 960 });
       await h.telegram.waitForCall("sendVideo", { after });
       await h.app.runner.idle();
     }
-    assert.equal(h.app.ledger.account(boris.id)?.tokens, 100 - 20 + 30);
-    assert.equal(h.app.ledger.account(anna.id)?.tokens, 130);
+    assert.equal((await h.app.ledger.account(boris.id))?.tokens, 100 - 20 + 30);
+    assert.equal((await h.app.ledger.account(anna.id))?.tokens, 130);
     const keys = h.app.db.prepare(
       "SELECT idem_key FROM journal WHERE idem_key LIKE 'referral:%' ORDER BY id",
     ).all().map((r) => String(r.idem_key));

@@ -50,7 +50,7 @@ Deno.test("webhook mode: setWebhook, then only updates with the secret are handl
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(h.telegram.callsOf("sendMessage").length, 0);
-      assert.equal(h.app.ledger.account(user.id), undefined);
+      assert.equal(await h.app.ledger.account(user.id), undefined);
     },
   );
 
@@ -63,7 +63,7 @@ Deno.test("webhook mode: setWebhook, then only updates with the secret are handl
       assert.equal(response.status, 200);
       const reply = await h.telegram.waitForCall("sendMessage");
       assert.equal(reply.params.chat_id, user.id);
-      assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+      assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
       assert.equal(h.app.metrics.updates.get(), 1);
     },
   );

@@ -105,7 +105,7 @@ for (const locale of ["ru", "en"] as const) {
 
     await t.step(
       "the confirmation shows settings, cost, balance after, time",
-      () => {
+      async () => {
         const screen = message(h, user.id, wizard);
         const text = screen.text ?? "";
         if (ru) {
@@ -123,7 +123,7 @@ for (const locale of ["ru", "en"] as const) {
           assert.match(text, /Estimated processing time: 2 min 0 s/);
         }
         // Nothing is held before the user confirms.
-        assert.deepEqual(kinds(h, user.id), ["grant"]);
+        assert.deepEqual(await kinds(h, user.id), ["grant"]);
       },
     );
 
@@ -155,8 +155,8 @@ for (const locale of ["ru", "en"] as const) {
           duration: { value: 5 },
           size: { value: 832 },
         });
-        assert.equal(h.app.ledger.account(user.id)?.tokens, 95);
-        assert.deepEqual(kinds(h, user.id), ["grant", "hold", "capture"]);
+        assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
+        assert.deepEqual(await kinds(h, user.id), ["grant", "hold", "capture"]);
         const job = h.app.db.prepare("SELECT mode, duration, quality FROM jobs")
           .get();
         assert.deepEqual({ ...job }, {
@@ -203,7 +203,7 @@ Deno.test("wizard: outdated and forged buttons expire and change nothing", async
   }
   assert.equal(message(h, user.id, wizard.message_id).text, before);
   assert.equal(h.comfy.requests.length, 0);
-  assert.deepEqual(kinds(h, user.id), ["grant"]);
+  assert.deepEqual(await kinds(h, user.id), ["grant"]);
 
   // /start closes the wizard and takes its buttons away; a forged copy of
   // them (or a client that still shows them) finds them expired.
@@ -251,7 +251,7 @@ Deno.test("wizard: a photo mid-way replaces the photo and keeps the settings", a
     duration: { value: 15 },
     size: { value: 300 },
   });
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 85);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 85);
 });
 
 Deno.test("wizard: text or a stray file where a button is expected", async () => {
@@ -284,7 +284,7 @@ Deno.test("wizard: text or a stray file where a button is expected", async () =>
   // The wizard is still where it was.
   await press(h, user, hint.message_id, "10 сек · 10 токенов");
   assert.match(message(h, user.id, hint.message_id).text ?? "", /шаг 4 из 5/);
-  assert.deepEqual(kinds(h, user.id), ["grant"]);
+  assert.deepEqual(await kinds(h, user.id), ["grant"]);
   assert.equal(h.comfy.requests.length, 0);
 });
 
@@ -334,8 +334,8 @@ Deno.test("wizard: not enough tokens gets quick mode's message and no job", asyn
   assert.match(screen.text ?? "", /Нужно: 15 токенов, у вас: 7 токенов/);
   assert.match(screen.text ?? "", /@lora_admin/);
   assert.equal(screen.buttons?.[0]?.[0], RU.create);
-  assert.equal(h.app.jobs.unfinished().length, 0);
-  assert.deepEqual(kinds(h, user.id), ["grant"]);
+  assert.equal((await h.app.jobs.unfinished()).length, 0);
+  assert.deepEqual(await kinds(h, user.id), ["grant"]);
   assert.equal(h.comfy.requests.length, 0);
 });
 
@@ -362,7 +362,7 @@ Deno.test("wizard: a double tap on confirm starts one job", async () => {
   await h.telegram.waitForCall("sendVideo");
   await h.app.runner.idle();
   assert.equal(h.comfy.requests.length, 1);
-  assert.deepEqual(kinds(h, user.id), ["grant", "hold", "capture"]);
+  assert.deepEqual(await kinds(h, user.id), ["grant", "hold", "capture"]);
 });
 
 Deno.test("wizard: survives a restart of the bot", async () => {
@@ -388,7 +388,7 @@ Deno.test("wizard: survives a restart of the bot", async () => {
     duration: { value: 15 },
     size: { value: 600 },
   });
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 85);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 85);
 });
 
 Deno.test("wizard: busy confirm stays open; the ✖ button frees the slot", async () => {
@@ -420,7 +420,7 @@ Deno.test("wizard: busy confirm stays open; the ✖ button frees the slot", asyn
   const still = message(h, user.id, wizard);
   assert.match(still.text ?? "", /шаг 5 из 5/);
   assert.deepEqual(still.buttons, RU.confirm);
-  assert.equal(h.app.jobs.unfinished().length, 1);
+  assert.equal((await h.app.jobs.unfinished()).length, 1);
 
   // Someone else pressing the same ✖ cannot cancel it.
   const other = h.telegram.user(310, { first_name: "Eve" });
@@ -436,12 +436,12 @@ Deno.test("wizard: busy confirm stays open; the ✖ button frees the slot", asyn
     },
   );
   assert.equal(foreign.params.text, "Это видео уже не найти.");
-  assert.equal(h.app.jobs.unfinished().length, 1);
+  assert.equal((await h.app.jobs.unfinished()).length, 1);
 
   const cancelled = await press(h, user, progress.message_id, "✖ Отмена");
   assert.equal(cancelled.params.text, "✖ Видео отменено, токены возвращены.");
   await h.app.runner.idle();
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 100);
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 100);
   const again = await press(h, user, progress.message_id, cancelData, {
     raw: true,
   });
@@ -453,8 +453,8 @@ Deno.test("wizard: busy confirm stays open; the ✖ button frees the slot", asyn
   await h.telegram.waitForCall("sendVideo", { after });
   await h.app.runner.idle();
   assert.deepEqual(h.comfy.requests.at(-1)?.imageBytes, OTHER_JPEG);
-  assert.equal(h.app.ledger.account(user.id)?.tokens, 95);
-  assert.deepEqual(kinds(h, user.id), [
+  assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
+  assert.deepEqual(await kinds(h, user.id), [
     "grant",
     "hold",
     "release",

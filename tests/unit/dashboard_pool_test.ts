@@ -37,7 +37,10 @@ Deno.test("RenderPool.setEnabled takes a server out of rotation and puts it back
     })),
     clock: { now: () => 0, sleep: () => new Promise(() => {}) },
     log: silentLogger,
-    assignments: { get: () => undefined, set: () => {} },
+    assignments: {
+      get: () => Promise.resolve(undefined),
+      set: () => Promise.resolve(),
+    },
     failovers: 0,
     healthIntervalMs: 60_000,
     fetch: () => Promise.resolve(Response.json({})),

@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../lib/clock.ts";
 import { migrate, openDatabase } from "../../lib/db/mod.ts";
-import { JobStore } from "../../lib/jobs/store.ts";
-import { InsufficientTokensError, Ledger } from "../../lib/ledger/mod.ts";
+import { SqliteJobStore } from "../../lib/jobs/mod.ts";
+import {
+  InsufficientTokensError,
+  SqliteLedger,
+  SyncLedger,
+} from "../../lib/ledger/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { openStore } from "../../lib/app/store.ts";
 
@@ -15,8 +19,8 @@ const clock: Clock = {
 function fresh(defaultTokens = 100) {
   const db = new DatabaseSync(":memory:");
   migrate(db);
-  const ledger = new Ledger(db, { clock, defaultTokens });
-  return { db, ledger, jobs: new JobStore(db, ledger, clock) };
+  const ledger = new SqliteLedger(db, { clock, defaultTokens });
+  return { db, ledger, jobs: new SqliteJobStore(db, ledger.sync, clock) };
 }
 
 function replay(db: DatabaseSync, userId: number) {
@@ -32,12 +36,12 @@ function replay(db: DatabaseSync, userId: number) {
   };
 }
 
-Deno.test("Ledger.ensureUser() grants DEFAULT_TOKENS once, journaled", () => {
+Deno.test("Ledger.ensureUser() grants DEFAULT_TOKENS once, journaled", async () => {
   const { db, ledger } = fresh();
-  const first = ledger.ensureUser({ id: 7, firstName: "Ann" });
+  const first = await ledger.ensureUser({ id: 7, firstName: "Ann" });
   assert.equal(first.created, true);
   assert.equal(first.account.tokens, 100);
-  const again = ledger.ensureUser({
+  const again = await ledger.ensureUser({
     id: 7,
     firstName: "Anna",
     username: "ann",
@@ -47,64 +51,70 @@ Deno.test("Ledger.ensureUser() grants DEFAULT_TOKENS once, journaled", () => {
   assert.equal(again.account.firstName, "Anna");
   assert.equal(again.account.username, "ann");
   assert.deepEqual(replay(db, 7), { tokens: 100, held: 0, spent: 0 });
-  assert.equal(ledger.journal(7).length, 1);
+  assert.equal((await ledger.journal(7)).length, 1);
 });
 
-Deno.test("hold, capture and release move tokens and journal each step", () => {
+Deno.test("hold, capture and release move tokens and journal each step", async () => {
   const { db, ledger } = fresh();
-  ledger.ensureUser({ id: 1 });
-  let account = ledger.hold(1, 10, { idemKey: "hold:a", jobId: "a" });
+  await ledger.ensureUser({ id: 1 });
+  let account = await ledger.hold(1, 10, { idemKey: "hold:a", jobId: "a" });
   assert.deepEqual([account.tokens, account.held], [90, 10]);
-  account = ledger.capture(1, 10, { idemKey: "capture:a", jobId: "a" });
+  account = await ledger.capture(1, 10, { idemKey: "capture:a", jobId: "a" });
   assert.deepEqual([account.tokens, account.held, account.spent], [90, 0, 10]);
-  ledger.hold(1, 15, { idemKey: "hold:b", jobId: "b" });
-  account = ledger.release(1, 15, { idemKey: "release:b", jobId: "b" });
+  await ledger.hold(1, 15, { idemKey: "hold:b", jobId: "b" });
+  account = await ledger.release(1, 15, { idemKey: "release:b", jobId: "b" });
   assert.deepEqual([account.tokens, account.held, account.spent], [90, 0, 10]);
   assert.deepEqual(replay(db, 1), { tokens: 90, held: 0, spent: 10 });
   assert.deepEqual(
-    ledger.journal(1).map((e) => e.kind),
+    (await ledger.journal(1)).map((e) => e.kind),
     ["release", "hold", "capture", "hold", "grant"],
   );
 });
 
-Deno.test("a repeated idempotency key moves nothing the second time", () => {
+Deno.test("a repeated idempotency key moves nothing the second time", async () => {
   const { ledger } = fresh();
-  ledger.ensureUser({ id: 1 });
-  ledger.hold(1, 10, { idemKey: "hold:x" });
-  const again = ledger.hold(1, 10, { idemKey: "hold:x" });
+  await ledger.ensureUser({ id: 1 });
+  await ledger.hold(1, 10, { idemKey: "hold:x" });
+  const again = await ledger.hold(1, 10, { idemKey: "hold:x" });
   assert.equal(again.tokens, 90);
   assert.equal(again.held, 10);
-  assert.throws(() => ledger.release(1, 10, { idemKey: "hold:x" }), /was used/);
+  await assert.rejects(
+    async () => (await ledger.release(1, 10, { idemKey: "hold:x" })),
+    /was used/,
+  );
 });
 
-Deno.test("a hold beyond the balance fails and changes nothing", () => {
+Deno.test("a hold beyond the balance fails and changes nothing", async () => {
   const { db, ledger } = fresh(5);
-  ledger.ensureUser({ id: 1 });
-  assert.throws(
-    () => ledger.hold(1, 10, { idemKey: "hold:big" }),
+  await ledger.ensureUser({ id: 1 });
+  await assert.rejects(
+    async () => (await ledger.hold(1, 10, { idemKey: "hold:big" })),
     (e: unknown) =>
       e instanceof InsufficientTokensError && e.needed === 10 &&
       e.available === 5,
   );
-  assert.equal(ledger.account(1)?.tokens, 5);
-  assert.equal(ledger.journal(1).length, 1);
+  assert.equal((await ledger.account(1))?.tokens, 5);
+  assert.equal((await ledger.journal(1)).length, 1);
   // The CHECK constraint backs the conditional update.
   assert.throws(() => db.exec("UPDATE balances SET tokens = -1"), /CHECK/);
 });
 
-Deno.test("Ledger.adjust() never takes a balance below zero", () => {
+Deno.test("Ledger.adjust() never takes a balance below zero", async () => {
   const { ledger } = fresh(30);
-  ledger.ensureUser({ id: 1 });
-  const result = ledger.adjust(1, -50, { idemKey: "adj:1" });
+  await ledger.ensureUser({ id: 1 });
+  const result = await ledger.adjust(1, -50, { idemKey: "adj:1" });
   assert.equal(result.applied, -30);
   assert.equal(result.account.tokens, 0);
-  assert.equal(ledger.adjust(1, 25, { idemKey: "adj:2" }).account.tokens, 25);
+  assert.equal(
+    (await ledger.adjust(1, 25, { idemKey: "adj:2" })).account.tokens,
+    25,
+  );
 });
 
-Deno.test("JobStore: a job holds on create, captures once on complete", () => {
+Deno.test("JobStore: a job holds on create, captures once on complete", async () => {
   const { db, ledger, jobs } = fresh();
-  ledger.ensureUser({ id: 1 });
-  const job = jobs.create({
+  await ledger.ensureUser({ id: 1 });
+  const job = await jobs.create({
     id: "telegram_1_1",
     userId: 1,
     chatId: 1,
@@ -117,25 +127,25 @@ Deno.test("JobStore: a job holds on create, captures once on complete", () => {
     locale: "ru",
   });
   assert.equal(job.state, "queued");
-  assert.equal(ledger.account(1)?.held, 10);
-  assert.equal(jobs.byUpdate(55)?.id, job.id);
-  assert.equal(jobs.activeCount(1), 1);
-  jobs.complete(job.id, { renderSeconds: 3 });
-  jobs.complete(job.id, { renderSeconds: 3 });
-  jobs.fail(job.id, "too late");
-  const account = ledger.account(1);
+  assert.equal((await ledger.account(1))?.held, 10);
+  assert.equal((await jobs.byUpdate(55))?.id, job.id);
+  assert.equal(await jobs.activeCount(1), 1);
+  await jobs.complete(job.id, { renderSeconds: 3 });
+  await jobs.complete(job.id, { renderSeconds: 3 });
+  await jobs.fail(job.id, "too late");
+  const account = await ledger.account(1);
   assert.deepEqual(
     [account?.tokens, account?.held, account?.spent, account?.videosCreated],
     [90, 0, 10, 1],
   );
-  assert.equal(jobs.get(job.id)?.state, "done");
+  assert.equal((await jobs.get(job.id))?.state, "done");
   assert.deepEqual(replay(db, 1), { tokens: 90, held: 0, spent: 10 });
 });
 
-Deno.test("JobStore: a failed job gives its hold back", () => {
+Deno.test("JobStore: a failed job gives its hold back", async () => {
   const { ledger, jobs } = fresh();
-  ledger.ensureUser({ id: 2 });
-  const job = jobs.create({
+  await ledger.ensureUser({ id: 2 });
+  const job = await jobs.create({
     id: "telegram_2_1",
     userId: 2,
     chatId: 2,
@@ -146,14 +156,14 @@ Deno.test("JobStore: a failed job gives its hold back", () => {
     fileId: "f",
     locale: "en",
   });
-  assert.equal(ledger.account(2)?.tokens, 85);
-  jobs.fail(job.id, "ComfyUI down");
+  assert.equal((await ledger.account(2))?.tokens, 85);
+  await jobs.fail(job.id, "ComfyUI down");
   assert.deepEqual(
-    [ledger.account(2)?.tokens, ledger.account(2)?.held],
+    [(await ledger.account(2))?.tokens, (await ledger.account(2))?.held],
     [100, 0],
   );
-  assert.equal(jobs.get(job.id)?.state, "failed");
-  assert.equal(jobs.unfinished().length, 0);
+  assert.equal((await jobs.get(job.id))?.state, "failed");
+  assert.equal((await jobs.unfinished()).length, 0);
 });
 
 // The schema documented in the old bot's README, before first_name,
@@ -190,15 +200,15 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
         log: silentLogger,
         defaultTokens: 100,
       });
-      const account = store.ledger.account(423721043);
+      const account = await store.ledger.account(423721043);
       assert.equal(account?.tokens, 170);
       assert.equal(account?.username, "serge_k");
       assert.equal(account?.firstName, full ? "Sergey" : undefined);
       assert.equal(account?.videosCreated, full ? 5 : 0);
       assert.equal(account?.createdAt, "2025-10-21 10:00:00.123456");
-      assert.equal(store.ledger.account(2)?.tokens, 0);
+      assert.equal((await store.ledger.account(2))?.tokens, 0);
       // Old users are not greeted as newcomers and keep their balance.
-      assert.equal(store.ledger.markWelcomed(423721043), false);
+      assert.equal(await store.ledger.markWelcomed(423721043), false);
       assert.deepEqual(replay(store.db, 423721043), {
         tokens: 170,
         held: 0,
@@ -229,7 +239,7 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
         log: silentLogger,
         defaultTokens: 100,
       });
-      assert.equal(again.ledger.account(423721043)?.tokens, 170);
+      assert.equal((await again.ledger.account(423721043))?.tokens, 170);
       again.db.close();
       assert.equal(
         (await Array.fromAsync(Deno.readDir(dir))).filter((e) =>
@@ -244,7 +254,7 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
   });
 }
 
-Deno.test("JobStore records when a job reached each state", () => {
+Deno.test("JobStore records when a job reached each state", async () => {
   let now = Date.UTC(2026, 10, 26, 12, 0, 0);
   const ticking: Clock = {
     now: () => (now += 1000),
@@ -252,10 +262,10 @@ Deno.test("JobStore records when a job reached each state", () => {
   };
   const db = new DatabaseSync(":memory:");
   migrate(db);
-  const ledger = new Ledger(db, { clock: ticking, defaultTokens: 100 });
-  const jobs = new JobStore(db, ledger, ticking);
-  ledger.ensureUser({ id: 1 });
-  const job = jobs.create({
+  const ledger = new SqliteLedger(db, { clock: ticking, defaultTokens: 100 });
+  const jobs = new SqliteJobStore(db, ledger.sync, ticking);
+  await ledger.ensureUser({ id: 1 });
+  const job = await jobs.create({
     id: "telegram_1_9",
     userId: 1,
     chatId: 1,
@@ -266,13 +276,13 @@ Deno.test("JobStore records when a job reached each state", () => {
     fileId: "f",
     locale: "ru",
   });
-  jobs.advance(job.id, "submitted", { promptId: "p" });
-  jobs.advance(job.id, "submitted");
-  jobs.advance(job.id, "running");
-  jobs.advance(job.id, "delivering");
-  jobs.complete(job.id, { renderSeconds: 4 });
-  jobs.advance(job.id, "running");
-  const events = jobs.events(job.id);
+  await jobs.advance(job.id, "submitted", { promptId: "p" });
+  await jobs.advance(job.id, "submitted");
+  await jobs.advance(job.id, "running");
+  await jobs.advance(job.id, "delivering");
+  await jobs.complete(job.id, { renderSeconds: 4 });
+  await jobs.advance(job.id, "running");
+  const events = await jobs.events(job.id);
   assert.deepEqual(
     events.map((e) => e.state),
     ["queued", "submitted", "running", "delivering", "done"],
@@ -303,7 +313,7 @@ for (const version of [1, 2]) {
       // A database as the previous build left it, with one account.
       const old = openDatabase(`${dir}/balances.db`);
       migrate(old);
-      new Ledger(old, { clock, defaultTokens: 40 }).ensureUser({ id: 9 });
+      new SyncLedger(old, { clock, defaultTokens: 40 }).ensureUser({ id: 9 });
       old.exec(DOWNGRADE[version] ?? "");
       old.close();
       const store = await openStore(dir, {
@@ -319,7 +329,7 @@ for (const version of [1, 2]) {
         store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
         store.db.prepare("SELECT payload, attempts FROM updates").all();
         store.db.prepare("SELECT video_message_id FROM jobs").all();
-        assert.equal(store.ledger.account(9)?.tokens, 40);
+        assert.equal((await store.ledger.account(9))?.tokens, 40);
       } finally {
         store.db.close();
       }

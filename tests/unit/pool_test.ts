@@ -55,8 +55,11 @@ function pool(stubs: StubRenderer[], fetchOk = () => true) {
     clock,
     log: silentLogger,
     assignments: {
-      get: (id) => assigned.get(id),
-      set: (id, s) => void assigned.set(id, s),
+      get: (id) => Promise.resolve(assigned.get(id)),
+      set: (id, s) => {
+        assigned.set(id, s);
+        return Promise.resolve();
+      },
     },
     failovers: 1,
     healthIntervalMs: 60_000,

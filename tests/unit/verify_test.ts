@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../lib/clock.ts";
 import { migrate } from "../../lib/db/mod.ts";
-import { JobStore } from "../../lib/jobs/store.ts";
-import { Ledger } from "../../lib/ledger/mod.ts";
+import { SyncJobStore as JobStore } from "../../lib/jobs/store.ts";
+import { SyncLedger as Ledger } from "../../lib/ledger/mod.ts";
 import { verifyLedger, type VerifyRule } from "../../lib/ledger/verify.ts";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);

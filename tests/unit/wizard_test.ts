@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../lib/clock.ts";
 import { migrate } from "../../lib/db/mod.ts";
-import { Ledger } from "../../lib/ledger/mod.ts";
+import { SyncLedger as Ledger } from "../../lib/ledger/mod.ts";
 import {
   advance,
   beginWizard,

@@ -34,9 +34,9 @@ export function adminRefundFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(a.refundUnknown({ charge }));
       return;
     }
-    const available = deps.ledger.account(payment.userId)?.tokens ?? 0;
+    const user = await deps.ledger.account(payment.userId);
+    const available = user?.tokens ?? 0;
     if (payment.refundedTokens === undefined && available < payment.tokens) {
-      const user = deps.ledger.account(payment.userId);
       await ctx.reply(
         a.refundSpent({
           name: user ? displayName(ctx, user) : String(payment.userId),
@@ -109,7 +109,7 @@ async function refund(
     stars: payment.stars,
     taken,
   });
-  const user = deps.ledger.account(payment.userId);
+  const user = await deps.ledger.account(payment.userId);
   await ctx.reply(a.refundDone({
     name: user ? displayName(ctx, user) : String(payment.userId),
     id: payment.userId,

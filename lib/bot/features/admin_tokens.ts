@@ -21,14 +21,14 @@ export function adminTokensFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const { userId, amount } = args;
-    const before = deps.ledger.account(userId);
+    const before = await deps.ledger.account(userId);
     if (before === undefined) {
       await ctx.reply(a.noUser({ id: userId }));
       return;
     }
     const name = displayName(ctx, before);
     // The message identifies the request: a re-delivered update is no-op.
-    const { account, applied } = deps.ledger.adjust(userId, amount, {
+    const { account, applied } = await deps.ledger.adjust(userId, amount, {
       idemKey: `admin:${ctx.chatId}:${ctx.msg.message_id}:${ctx.msg.date}`,
       note: `by admin ${ctx.from?.id}`,
     });

@@ -48,7 +48,7 @@ export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.reply(
       user === undefined
         ? ctx.t.admin.noUser({ id })
-        : userText(ctx, deps, user),
+        : await userText(ctx, deps, user),
     );
   });
 

@@ -20,7 +20,7 @@ export function jobActionsFeature(deps: BotDeps): Composer<BotContext> {
     if (callback?.kind !== "job" || callback.action === "cancel") {
       return next();
     }
-    const job = deps.videos?.get(callback.jobId);
+    const job = await deps.videos?.get(callback.jobId);
     const chatId = ctx.chatId ?? ctx.account.userId;
     if (job === undefined || job.userId !== ctx.account.userId) {
       await ctx.answerCallbackQuery({ text: ctx.t.myVideos.gone });
@@ -43,7 +43,7 @@ export function jobActionsFeature(deps: BotDeps): Composer<BotContext> {
       deps.log.info("video sent again", { job: job.id });
       return;
     }
-    const outcome = deps.jobs.start({
+    const outcome = await deps.jobs.start({
       userId: ctx.account.userId,
       chatId,
       locale: ctx.locale,

@@ -15,8 +15,9 @@ export function jobCancelFeature(deps: BotDeps): Composer<BotContext> {
     if (callback?.kind !== "job" || callback.action !== "cancel") {
       return next();
     }
-    const outcome = deps.jobs.cancel?.(callback.jobId, ctx.account.userId) ??
-      "not_found";
+    const outcome =
+      await deps.jobs.cancel?.(callback.jobId, ctx.account.userId) ??
+        "not_found";
     deps.log.info("cancel asked", {
       job: callback.jobId,
       user: ctx.account.userId,

@@ -12,7 +12,7 @@ export function languageFeature(deps: BotDeps): Composer<BotContext> {
   feature.on("callback_query:data", async (ctx, next) => {
     const callback = parseCallback(ctx.callbackQuery.data);
     if (callback?.kind !== "lang") return next();
-    deps.ledger.setLanguage(ctx.account.userId, callback.locale);
+    await deps.ledger.setLanguage(ctx.account.userId, callback.locale);
     ctx.locale = callback.locale;
     ctx.t = messages(callback.locale);
     await ctx.answerCallbackQuery({ text: ctx.t.languageSet });

@@ -29,17 +29,17 @@ export function menuFeature(deps: BotDeps): Composer<BotContext> {
     if (callback.action === "menu" || callback.action === "quick") {
       await closeWizard(ctx, deps);
     }
-    const [text, keyboard] = screen(ctx, deps, callback.action);
+    const [text, keyboard] = await screen(ctx, deps, callback.action);
     await showScreen(ctx, text, keyboard);
   });
   return feature;
 }
 
-function screen(
+async function screen(
   ctx: BotContext,
   deps: BotDeps,
   action: Exclude<MenuAction, "create">,
-): [string, InlineKeyboard] {
+): Promise<[string, InlineKeyboard]> {
   const t = ctx.t;
   switch (action) {
     case "menu":
@@ -47,11 +47,11 @@ function screen(
     case "quick":
       return [t.askPhotoQuick, backToMenu(t)];
     case "balance":
-      return [balanceText(ctx, deps), balanceKeyboard(ctx, deps)];
+      return [await balanceText(ctx, deps), balanceKeyboard(ctx, deps)];
     case "stats":
       return [statsText(ctx, deps), backToMenu(t)];
     case "videos":
-      return myVideosScreen(ctx, deps);
+      return await myVideosScreen(ctx, deps);
     case "help": {
       const prices = DURATIONS.map((duration) =>
         t.priceLine({ duration, cost: priceOf(duration, deps.tokensPerVideo) })
@@ -64,7 +64,10 @@ function screen(
   }
 }
 
-function balanceText(ctx: BotContext, deps: BotDeps): string {
+async function balanceText(
+  ctx: BotContext,
+  deps: BotDeps,
+): Promise<string> {
   const { tokens, held } = ctx.account;
   const options = DURATIONS.map((duration) =>
     ctx.t.balanceLine({
@@ -74,7 +77,7 @@ function balanceText(ctx: BotContext, deps: BotDeps): string {
     })
   ).join("\n");
   return ctx.t.balance({ balance: tokens, held, options }) +
-    freeLines(ctx, deps) + balanceExtra(ctx, deps);
+    await freeLines(ctx, deps) + balanceExtra(ctx, deps);
 }
 
 function statsText(ctx: BotContext, deps: BotDeps): string {

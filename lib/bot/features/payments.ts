@@ -69,7 +69,7 @@ export function paymentsFeature(deps: BotDeps): Composer<BotContext> {
     const payment = deps.money?.payments.byCharge(
       paid.telegram_payment_charge_id,
     );
-    const account = deps.ledger.account(ctx.account.userId);
+    const account = await deps.ledger.account(ctx.account.userId);
     if (payment === undefined || account === undefined) return;
     await ctx.reply(
       ctx.t.money.purchased({

@@ -24,7 +24,7 @@ export function photoFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(ctx.t.tooBig({ limit: LIMIT_MB }));
       return;
     }
-    const outcome = deps.jobs.start({
+    const outcome = await deps.jobs.start({
       userId: ctx.account.userId,
       chatId: ctx.chatId ?? ctx.account.userId,
       locale: ctx.locale,

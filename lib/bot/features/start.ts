@@ -16,10 +16,10 @@ export function startFeature(deps: BotDeps): Composer<BotContext> {
     const from = ctx.from;
     if (from === undefined) return;
     // The middleware created the account; /start also refreshes the names.
-    const { account } = deps.ledger.ensureUser(profileOf(from));
+    const { account } = await deps.ledger.ensureUser(profileOf(from));
     ctx.account = account;
     await closeWizard(ctx, deps);
-    if (deps.ledger.markWelcomed(from.id)) {
+    if (await deps.ledger.markWelcomed(from.id)) {
       await ctx.reply(ctx.t.welcomeNew({
         name: from.first_name,
         bonus: deps.defaultTokens,

@@ -70,7 +70,7 @@ async function confirm(
   }
   let outcome: StartOutcome;
   try {
-    outcome = deps.jobs.start({
+    outcome = await deps.jobs.start({
       userId,
       chatId: ctx.chatId ?? userId,
       locale: ctx.locale,

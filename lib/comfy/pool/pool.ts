@@ -20,8 +20,8 @@ export interface PoolServer {
 
 /** Where each job was sent (the jobs table), so a restart asks the same server. */
 export interface Assignments {
-  get(jobId: string): string | undefined;
-  set(jobId: string, server: string): void;
+  get(jobId: string): Promise<string | undefined>;
+  set(jobId: string, server: string): Promise<void>;
 }
 
 /** Options of {@link RenderPool}. */
@@ -162,7 +162,7 @@ export class RenderPool implements Renderer {
     for (let attempt = 0;; attempt++) {
       const state = await this.#acquire(request.signal, tried);
       const name = state.server.spec.name;
-      this.#o.assignments.set(request.clientId, name);
+      await this.#o.assignments.set(request.clientId, name);
       const started = this.#o.clock.now();
       try {
         const result = await state.server.renderer.render(request);
@@ -187,14 +187,15 @@ export class RenderPool implements Renderer {
 
   /** Asks the server the job was sent to; a dead one has lost it. */
   async recover(request: RecoverRequest): Promise<RenderResult | "lost"> {
-    const state = this.#assigned(request.clientId);
+    const state = await this.#assigned(request.clientId);
     if (state === undefined || !state.up) return "lost";
     return await state.server.renderer.recover(request);
   }
 
   /** Cancels on the server the job was sent to. */
   async cancel(clientId: string, promptId?: string): Promise<void> {
-    await this.#assigned(clientId)?.server.renderer.cancel(clientId, promptId);
+    const state = await this.#assigned(clientId);
+    await state?.server.renderer.cancel(clientId, promptId);
   }
 
   /**
@@ -210,8 +211,8 @@ export class RenderPool implements Renderer {
     await Promise.all(this.#states.map((s) => this.#check(s)));
   }
 
-  #assigned(jobId: string): ServerState | undefined {
-    const name = this.#o.assignments.get(jobId);
+  async #assigned(jobId: string): Promise<ServerState | undefined> {
+    const name = await this.#o.assignments.get(jobId);
     return this.#states.find((s) => s.server.spec.name === name);
   }
 
