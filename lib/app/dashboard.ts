@@ -15,7 +15,7 @@ import { DashboardAuth } from "../dashboard/mod.ts";
 import { Dashboard, type DashboardServers } from "../dashboard/mod.ts";
 import { dashboardLink } from "../dashboard/mod.ts";
 import { loadDashboardKey } from "../dashboard/mod.ts";
-import { sqliteUsedLinks } from "../dashboard/mod.ts";
+import type { UsedLinks } from "../dashboard/mod.ts";
 
 /** The settings the dashboard reads. */
 export type DashboardConfig = Pick<
@@ -35,6 +35,8 @@ export interface DashboardSetup {
   readonly port: () => number | undefined;
   readonly db: DatabaseSync;
   readonly ledger: Ledger;
+  /** One-time links already opened (the `dashboard_links` table). */
+  readonly usedLinks: UsedLinks;
   readonly clock: Clock;
   readonly log: Logger;
   /** Read when a page is drawn: the pool exists only after the bot. */
@@ -58,7 +60,7 @@ export async function startDashboard(
     key: await loadDashboardKey(config.dataDir, setup.botToken),
     clock: setup.clock,
     isAdmin: (id) => config.adminUserIds.includes(id),
-    usedLinks: sqliteUsedLinks(setup.db),
+    usedLinks: setup.usedLinks,
   });
   // IPv6 addresses need brackets in a URL.
   const host = config.httpHost.includes(":")

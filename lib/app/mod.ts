@@ -19,7 +19,7 @@ import { JobRunner } from "../jobs/mod.ts";
 import type { JobStore } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import { startPruning } from "../telegram/mod.ts";
-import { Broadcaster, BroadcastStore } from "../broadcast/mod.ts";
+import { Broadcaster } from "../broadcast/mod.ts";
 import type { DashboardAccess } from "./dashboard.ts";
 import { type Alerts, startAlerts } from "./alerts.ts";
 
@@ -91,7 +91,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   backends?.pool.start();
   const resumed = await runner.resume();
   const broadcaster = new Broadcaster({
-    store: new BroadcastStore(store.db, clock),
+    store: store.broadcasts,
     api: bot.api,
     ledger: store.ledger,
     clock,
@@ -99,7 +99,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     progressIntervalMs: config.progressIntervalMs,
   });
   later.broadcaster.set(broadcaster);
-  const broadcasts = broadcaster.resume();
+  const broadcasts = await broadcaster.resume();
   if (broadcasts > 0) log.info("resuming broadcasts", { count: broadcasts });
   if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
   await registerCommands(bot.api, config.adminUserIds, log, {

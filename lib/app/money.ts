@@ -6,12 +6,7 @@
  */
 
 import type { MoneyDeps } from "../bot/mod.ts";
-import { BroadcastStore } from "../broadcast/mod.ts";
-import type { Clock } from "../clock.ts";
 import type { Config } from "../config/mod.ts";
-import { PaymentStore } from "../payments/mod.ts";
-import { grantAll } from "../payments/mod.ts";
-import { ReferralStore } from "../referrals/mod.ts";
 import type { Later } from "./later.ts";
 import type { Store } from "./store.ts";
 
@@ -19,22 +14,17 @@ import type { Store } from "./store.ts";
 export function moneyDeps(
   store: Store,
   options: {
-    config: Pick<Config, "tokenPacks" | "referralBonus">;
-    clock: Clock;
+    config: Pick<Config, "tokenPacks">;
     broadcaster: Later<{ start(id: number): void }>;
   },
 ): MoneyDeps {
-  const { config, clock, broadcaster } = options;
+  const { config, broadcaster } = options;
   return {
     packs: config.tokenPacks,
-    payments: new PaymentStore(store.db, { ledger: store.syncLedger, clock }),
-    referrals: new ReferralStore(store.db, {
-      clock,
-      bonus: config.referralBonus,
-    }),
-    broadcasts: new BroadcastStore(store.db, clock),
+    payments: store.payments,
+    referrals: store.referrals,
+    broadcasts: store.broadcasts,
     startBroadcast: (id) => broadcaster.get()?.start(id),
-    grantAll: (amount, key) =>
-      grantAll(store.db, { ledger: store.syncLedger, amount, key }),
+    grantAll: (amount, key) => store.ledger.grantAll(amount, key),
   };
 }

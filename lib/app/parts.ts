@@ -31,8 +31,7 @@ import { limitDownloads } from "../jobs/mod.ts";
 import type { Logger } from "../log.ts";
 import { openTimeBook, type TimeBook } from "../stats/mod.ts";
 import { AdminQueries } from "../admin/mod.ts";
-import { WizardStore } from "../wizard/mod.ts";
-import { UpdateLog } from "../telegram/mod.ts";
+import type { UpdateLog } from "../telegram/mod.ts";
 import { telegramPhotos } from "../telegram/mod.ts";
 import { Broadcaster } from "../broadcast/mod.ts";
 import { moneyDeps } from "./money.ts";
@@ -87,14 +86,15 @@ export async function openBase(config: Config, deps: AppDeps): Promise<Base> {
     clock,
     log,
     defaultTokens: config.defaultTokens,
+    referralBonus: config.referralBonus,
   });
   const times = await openTimeBook(
     `${config.dataDir}/processing_stats.json`,
     log,
     clock,
   );
-  const updates = new UpdateLog(store.db, clock);
-  updates.prune();
+  const updates = store.updates;
+  await updates.prune();
   const metrics = deps.metrics ?? new Metrics();
   return { config, deps, token, clock, log, store, times, updates, metrics };
 }
@@ -114,6 +114,7 @@ export async function dashboardOf(
     port: () => later.httpPort.get(),
     db: store.db,
     ledger: store.ledger,
+    usedLinks: store.usedLinks,
     clock,
     log,
     servers: () => later.pool.get(),
@@ -134,7 +135,7 @@ export function botOf(
       cancel: (jobId, userId) => later.runner.must().cancel(jobId, userId),
     },
     times: base.times.stats,
-    wizards: new WizardStore(store.db, { clock }),
+    wizards: store.wizards,
     updates: base.updates,
     admin: new AdminQueries(store.db, clock),
     adminUserIds: config.adminUserIds,
@@ -144,7 +145,7 @@ export function botOf(
     defaultTokens: config.defaultTokens,
     adminContact: config.adminContact,
     clock,
-    money: moneyDeps(store, { config, clock, broadcaster: later.broadcaster }),
+    money: moneyDeps(store, { config, broadcaster: later.broadcaster }),
     ...(dashboard ? { dashboard } : {}),
     videos: store.jobs,
     ...(config.freeVideosPerDay > 0

@@ -13,21 +13,35 @@ import {
   hasTables,
   migrate,
   openDatabase,
+  promised,
   SCHEMA_VERSION,
   schemaVersion,
 } from "../db/mod.ts";
 import { type JobStore, SqliteJobStore } from "../jobs/mod.ts";
-import { type Ledger, SqliteLedger, type SyncLedger } from "../ledger/mod.ts";
+import { type Ledger, SqliteLedger } from "../ledger/mod.ts";
+import { PaymentStore } from "../payments/mod.ts";
+import { ReferralStore } from "../referrals/mod.ts";
+import { type BroadcastStore, SyncBroadcastStore } from "../broadcast/mod.ts";
+import { SyncWizardStore, type WizardStore } from "../wizard/mod.ts";
+import { SyncUpdateLog, type UpdateLog } from "../telegram/mod.ts";
+import { sqliteUsedLinks, type UsedLinks } from "../dashboard/mod.ts";
 import type { Logger } from "../log.ts";
 import { makePrivateDir, touchPrivate } from "../host/mod.ts";
 
-/** The opened database and what lives in it. */
+/**
+ * The opened database and every store in it, each behind its async
+ * storage interface.
+ */
 export interface Store {
   readonly db: DatabaseSync;
   readonly ledger: Ledger;
   readonly jobs: JobStore;
-  /** The ledger for the other SQLite stores' own transactions. */
-  readonly syncLedger: SyncLedger;
+  readonly payments: PaymentStore;
+  readonly referrals: ReferralStore;
+  readonly broadcasts: BroadcastStore;
+  readonly wizards: WizardStore;
+  readonly updates: UpdateLog;
+  readonly usedLinks: UsedLinks;
 }
 
 /** Options of {@link openStore}. */
@@ -35,6 +49,8 @@ export interface OpenStoreOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly defaultTokens: number;
+  /** REFERRAL_BONUS (0: referrals are off). */
+  readonly referralBonus?: number;
 }
 
 /** Opens (creating or upgrading) the database in `dataDir`. */
@@ -67,6 +83,29 @@ export async function openStore(
     clock: options.clock,
     defaultTokens: options.defaultTokens,
   });
-  const jobs = new SqliteJobStore(db, ledger.sync, options.clock);
-  return { db, ledger, jobs, syncLedger: ledger.sync };
+  return sqliteStores(db, ledger, options);
+}
+
+// Every store on one SQLite connection; those that move tokens share the
+// synchronous ledger, so their transactions include its movements.
+function sqliteStores(
+  db: DatabaseSync,
+  ledger: SqliteLedger,
+  options: OpenStoreOptions,
+): Store {
+  const { clock } = options;
+  return {
+    db,
+    ledger,
+    jobs: new SqliteJobStore(db, ledger.sync, clock),
+    payments: new PaymentStore(db, { ledger: ledger.sync, clock }),
+    referrals: new ReferralStore(db, {
+      clock,
+      bonus: options.referralBonus ?? 0,
+    }),
+    broadcasts: promised(new SyncBroadcastStore(db, clock)),
+    wizards: promised(new SyncWizardStore(db, { clock })),
+    updates: promised(new SyncUpdateLog(db, clock)),
+    usedLinks: sqliteUsedLinks(db),
+  };
 }

@@ -171,8 +171,8 @@ function receivers(
   const { bot, log, updates } = deps;
   // Telegram re-sends an update whose receipt it did not learn of (the
   // bot died first); stored once, it is handled once.
-  const accept = (update: Update) => {
-    if (updates.store(update)) {
+  const accept = async (update: Update) => {
+    if (await updates.store(update)) {
       dispatcher.offer(update);
       return;
     }
@@ -194,7 +194,10 @@ function receivers(
       allowedUpdates: ALLOWED_UPDATES,
       clock: deps.clock,
       log,
-      accept: (batch) => batch.forEach(accept),
+      accept: async (batch) => {
+        // In order: the table keeps Telegram's order of a chat's updates.
+        for (const update of batch) await accept(update);
+      },
       room: () => dispatcher.room(),
     }),
   };

@@ -102,7 +102,7 @@ export async function userText(
       language: user.language ?? "—",
       since: formatDate(ctx.locale, user.createdAt),
       seen: formatDate(ctx.locale, user.updatedAt, { time: true }),
-    }) + referralLine(ctx, deps, user.userId),
+    }) + await referralLine(ctx, deps, user.userId),
     [a.journalTitle, ...(journal.length ? journal : [a.journalEmpty])]
       .join("\n"),
     [a.jobsTitle, ...(jobs.length ? jobs : [a.jobsEmpty])].join("\n"),
@@ -110,8 +110,12 @@ export async function userText(
 }
 
 // The user's invitations, when referrals are on.
-function referralLine(ctx: BotContext, deps: BotDeps, userId: number): string {
+async function referralLine(
+  ctx: BotContext,
+  deps: BotDeps,
+  userId: number,
+): Promise<string> {
   const referrals = deps.money?.referrals;
   if (referrals === undefined || referrals.bonus <= 0) return "";
-  return `\n${ctx.t.admin.money.referrals(referrals.counts(userId))}`;
+  return `\n${ctx.t.admin.money.referrals(await referrals.counts(userId))}`;
 }

@@ -52,7 +52,10 @@ export interface BotDeps {
    * killed the bot each time).
    */
   readonly updates?: {
-    record(updateId: number, userId?: number): "handle" | "seen" | "given_up";
+    record(
+      updateId: number,
+      userId?: number,
+    ): Promise<"handle" | "seen" | "given_up">;
   };
   /** Who may use /addtokens, /users, /user and /stats. */
   readonly adminUserIds: readonly number[];

@@ -101,7 +101,10 @@ export function createBot(
 // tests do, is recorded here; a stored one is marked done after it).
 function updateMiddleware(deps: BotDeps) {
   return async (ctx: Context, next: NextFunction) => {
-    const verdict = deps.updates?.record(ctx.update.update_id, ctx.from?.id);
+    const verdict = await deps.updates?.record(
+      ctx.update.update_id,
+      ctx.from?.id,
+    );
     if (verdict === "seen") {
       deps.log.info("skipped a re-delivered update", {
         update: ctx.update.update_id,

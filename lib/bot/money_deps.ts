@@ -15,5 +15,5 @@ export interface MoneyDeps {
   /** Starts sending a broadcast in the background. */
   readonly startBroadcast: (id: number) => void;
   /** Grants every user `amount` once per `key`; returns how many users. */
-  readonly grantAll: (amount: number, key: string) => number;
+  readonly grantAll: (amount: number, key: string) => Promise<number>;
 }

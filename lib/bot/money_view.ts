@@ -64,12 +64,17 @@ export function notEnoughReply(
 }
 
 /** The balance screen's extra text: referral counts and the packs title. */
-export function balanceExtra(ctx: BotContext, deps: BotDeps): string {
+export async function balanceExtra(
+  ctx: BotContext,
+  deps: BotDeps,
+): Promise<string> {
   const money = deps.money;
   if (money === undefined) return "";
   let text = "";
   if (money.referrals.bonus > 0) {
-    text += ctx.t.money.referrals(money.referrals.counts(ctx.account.userId));
+    text += ctx.t.money.referrals(
+      await money.referrals.counts(ctx.account.userId),
+    );
   }
   if (money.packs.length > 0) text += ctx.t.money.packsTitle;
   return text;

@@ -41,10 +41,13 @@ export function paymentReceipt(
     if ((await deps.ledger.account(from.id)) === undefined) {
       await deps.ledger.ensureUser(profileOf(from));
     }
-    const result = money.payments.credit(paid.telegram_payment_charge_id, {
-      ...payload,
-      raw: paid.invoice_payload,
-    });
+    const result = await money.payments.credit(
+      paid.telegram_payment_charge_id,
+      {
+        ...payload,
+        raw: paid.invoice_payload,
+      },
+    );
     deps.log.info(
       result.credited ? "payment credited" : "payment seen again",
       {

@@ -85,7 +85,7 @@ async function render(
     ? (await ctx.reply(text, { reply_markup: keyboard })).message_id
     : await showScreen(ctx, text, keyboard);
   if (messageId !== state.messageId) {
-    deps.wizards.setMessage(state.userId, state.nonce, messageId);
+    await deps.wizards.setMessage(state.userId, state.nonce, messageId);
   }
 }
 
@@ -97,9 +97,9 @@ export async function closeWizard(
   ctx: BotContext,
   deps: BotDeps,
 ): Promise<void> {
-  const previous = deps.wizards.get(ctx.account.userId);
+  const previous = await deps.wizards.get(ctx.account.userId);
   if (previous === undefined) return;
-  deps.wizards.clear(ctx.account.userId);
+  await deps.wizards.clear(ctx.account.userId);
   if (previous.messageId !== ctx.callbackQuery?.message?.message_id) {
     await dropButtons(ctx, previous.messageId);
   }
@@ -111,7 +111,9 @@ export async function openWizard(
   deps: BotDeps,
 ): Promise<void> {
   await closeWizard(ctx, deps);
-  const state = deps.wizards.put(beginWizard(ctx.account.userId, undefined));
+  const state = await deps.wizards.put(
+    beginWizard(ctx.account.userId, undefined),
+  );
   if (state === undefined) return;
   await render(ctx, deps, state);
 }
@@ -133,7 +135,7 @@ export async function stepWizard(
   deps: BotDeps,
   change: WizardChange,
 ): Promise<boolean> {
-  const state = deps.wizards.put(change.to, change.from.nonce);
+  const state = await deps.wizards.put(change.to, change.from.nonce);
   if (state === undefined) return false;
   await render(ctx, deps, state);
   return true;
@@ -149,7 +151,7 @@ export async function moveWizard(
   deps: BotDeps,
   change: WizardChange,
 ): Promise<void> {
-  const state = deps.wizards.put(change.to, change.from.nonce);
+  const state = await deps.wizards.put(change.to, change.from.nonce);
   if (state === undefined) return;
   await dropButtons(ctx, change.from.messageId);
   const note = change.note;

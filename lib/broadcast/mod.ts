@@ -9,6 +9,7 @@ export { Broadcaster, type BroadcasterOptions } from "./runner.ts";
 export {
   type Broadcast,
   type BroadcastCounts,
-  BroadcastStore,
+  type BroadcastStore,
   type DeliveryState,
+  SyncBroadcastStore,
 } from "./store.ts";

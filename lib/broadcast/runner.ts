@@ -44,10 +44,10 @@ export class Broadcaster {
   }
 
   /** Resumes every unfinished broadcast; returns how many. */
-  resume(): number {
-    const running = this.#o.store.running();
+  async resume(): Promise<number> {
+    const running = await this.#o.store.running();
     for (const broadcast of running) {
-      const lost = this.#o.store.abandonSending(broadcast.id);
+      const lost = await this.#o.store.abandonSending(broadcast.id);
       if (lost > 0) {
         this.#o.log.warn(
           "broadcast rows interrupted mid-send count as failed",
@@ -70,21 +70,21 @@ export class Broadcaster {
 
   async #run(id: number): Promise<void> {
     const { store, clock } = this.#o;
-    const broadcast = store.get(id);
+    const broadcast = await store.get(id);
     if (broadcast === undefined || broadcast.state === "done") return;
     let shownAt = 0;
     while (!this.#stopping) {
-      const users = store.claim(id, this.#o.concurrency ?? 8);
+      const users = await store.claim(id, this.#o.concurrency ?? 8);
       if (users.length === 0) break;
       await Promise.all(users.map((user) => this.#deliver(broadcast, user)));
       if (clock.now() - shownAt >= this.#o.progressIntervalMs) {
         shownAt = clock.now();
-        await this.#show(broadcast, store.counts(id), false);
+        await this.#show(broadcast, await store.counts(id), false);
       }
     }
     if (this.#stopping) return;
-    if (!store.finish(id)) return;
-    const counts = store.counts(id);
+    if (!(await store.finish(id))) return;
+    const counts = await store.counts(id);
     this.#o.log.info("broadcast finished", { id, ...counts });
     await this.#show(broadcast, counts, true);
   }
@@ -93,10 +93,10 @@ export class Broadcaster {
     const { store, api, log } = this.#o;
     try {
       await api.copyMessage(userId, broadcast.fromChatId, broadcast.messageId);
-      store.settle(broadcast.id, userId, "sent");
+      await store.settle(broadcast.id, userId, "sent");
     } catch (error) {
       const blocked = error instanceof GrammyError && error.error_code === 403;
-      store.settle(broadcast.id, userId, blocked ? "blocked" : "failed");
+      await store.settle(broadcast.id, userId, blocked ? "blocked" : "failed");
       if (!blocked) log.warn("broadcast copy failed", { userId, error });
     }
   }
@@ -116,7 +116,7 @@ export class Broadcaster {
       ...counts,
       done: counts.total - counts.pending,
     });
-    const messageId = store.get(broadcast.id)?.progressMessageId;
+    const messageId = (await store.get(broadcast.id))?.progressMessageId;
     if (messageId !== undefined) {
       await api.editMessageText(broadcast.adminId, messageId, text)
         .catch(() => {});

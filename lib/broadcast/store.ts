@@ -1,3 +1,4 @@
+import type { Promised } from "../db/mod.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
@@ -35,7 +36,7 @@ export interface BroadcastCounts {
  * (committed) before its message goes out, so after a crash a row that may
  * have been delivered is never sent again: it counts as failed instead.
  */
-export class BroadcastStore {
+export class SyncBroadcastStore {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
 
@@ -199,3 +200,6 @@ function toBroadcast(row: Record<string, unknown>): Broadcast {
       : Number(row.progress_message_id),
   };
 }
+
+/** Broadcasts and their deliveries: the storage interface of both databases. */
+export type BroadcastStore = Promised<SyncBroadcastStore>;

@@ -77,7 +77,7 @@ export class DashboardAuth {
     const now = this.#o.clock.now();
     const link = await this.#signer.verify(linkToken, "link", now);
     if (!this.#o.isAdmin(link.admin)) throw new TokenError("forged");
-    if (!this.#used.claim(link.nonce, link.expires, now)) {
+    if (!(await this.#used.claim(link.nonce, link.expires, now))) {
       throw new TokenError("reused");
     }
     const payload: TokenPayload = {

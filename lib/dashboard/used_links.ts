@@ -7,6 +7,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import { settled } from "../db/mod.ts";
 
 /** Remembers which links were opened. */
 export interface UsedLinks {
@@ -14,7 +15,7 @@ export interface UsedLinks {
    * Marks `nonce` as used until `expiresAt`; false when it was already.
    * Forgets the links expired at `now`.
    */
-  claim(nonce: string, expiresAt: number, now: number): boolean;
+  claim(nonce: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
 /** The `dashboard_links` table (schema version 2). */
@@ -27,8 +28,12 @@ export function sqliteUsedLinks(db: DatabaseSync): UsedLinks {
   );
   return {
     claim(nonce, expiresAt, now) {
-      forget.run(now);
-      return Number(insert.run(nonce, expiresAt).changes) === 1;
+      // One statement after the other, nothing between: no transaction
+      // needed, and the insert alone decides who claimed the nonce.
+      return settled(() => {
+        forget.run(now);
+        return Number(insert.run(nonce, expiresAt).changes) === 1;
+      });
     },
   };
 }
@@ -41,9 +46,9 @@ export function memoryUsedLinks(): UsedLinks {
       for (const [key, expires] of used) {
         if (expires <= now) used.delete(key);
       }
-      if (used.has(nonce)) return false;
+      if (used.has(nonce)) return Promise.resolve(false);
       used.set(nonce, expiresAt);
-      return true;
+      return Promise.resolve(true);
     },
   };
 }

@@ -89,3 +89,29 @@ export function settled<T>(fn: () => T): Promise<T> {
     return Promise.reject(error);
   }
 }
+
+/**
+ * The async face of a synchronous SQLite store: each public method of `T`
+ * returning a promise. The storage interfaces of the smaller stores are
+ * written this way; the PostgreSQL stores implement the same shape.
+ */
+export type Promised<T> = {
+  readonly [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : T[K];
+};
+
+/**
+ * Wraps every method of a synchronous store with {@link settled}: the
+ * whole call (its transaction included) runs before the promise exists.
+ */
+export function promised<T extends object>(sync: T): Promised<T> {
+  const out: Record<string, unknown> = {};
+  const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(sync));
+  for (const name of methods) {
+    const method = (sync as Record<string, unknown>)[name];
+    if (name === "constructor" || typeof method !== "function") continue;
+    out[name] = (...args: unknown[]) => settled(() => method.apply(sync, args));
+  }
+  return out as Promised<T>;
+}

@@ -23,7 +23,7 @@ export interface WebhookReceiverOptions {
    * Stores the update and hands it on for handling; throws when it cannot
    * be stored (a duplicate is fine: it was stored before).
    */
-  readonly accept: (update: Update) => void;
+  readonly accept: (update: Update) => Promise<void>;
   /** Told about each accepted update (metrics). */
   readonly onUpdate?: () => void;
   readonly log: Logger;
@@ -62,7 +62,7 @@ export class WebhookReceiver {
       return new Response("bad update\n", { status: 400 });
     }
     try {
-      this.#o.accept(update);
+      await this.#o.accept(update);
     } catch (error) {
       this.#o.log.error("cannot store a webhook update", {
         update: update.update_id,

@@ -26,11 +26,11 @@ import type { Logger } from "../log.ts";
 /** Where the dispatcher finds stored updates (lib/telegram/update_log.ts). */
 export interface Inbox {
   /** Stored updates not handled yet, oldest first, except `skip`. */
-  pending(limit: number, skip: ReadonlySet<number>): Update[];
+  pending(limit: number, skip: ReadonlySet<number>): Promise<Update[]>;
   /** Whether the update is stored and not handled yet. */
-  isPending(updateId: number): boolean;
+  isPending(updateId: number): Promise<boolean>;
   /** Marks a stored update handled. */
-  done(updateId: number): void;
+  done(updateId: number): Promise<void>;
 }
 
 /** Options of {@link UpdateDispatcher}. */
@@ -73,6 +73,10 @@ export class UpdateDispatcher {
   #roomWaiters: (() => void)[] = [];
   readonly #handledWaiters = new Map<number, (() => void)[]>();
   #closed = false;
+  // One read of the table at a time; a pump asked for meanwhile reads
+  // again when it ends.
+  #pumping: Promise<void> | undefined;
+  #pumpAgain = false;
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -102,34 +106,75 @@ export class UpdateDispatcher {
   /** Takes stored updates from the table while there is room. */
   pump(): void {
     if (this.#closed) return;
-    const free = this.#o.limit - this.#loaded.size;
-    if (free <= 0) return;
-    const skip = new Set([...this.#loaded, ...this.#deferred]);
-    let updates: Update[];
-    try {
-      updates = this.#o.inbox.pending(free, skip);
-    } catch (error) {
-      // Tried again when the next update arrives or one ends.
-      this.#o.log.error("cannot read stored updates", { error });
+    if (this.#pumping !== undefined) {
+      this.#pumpAgain = true;
       return;
     }
-    for (const update of updates) this.#admit(update);
+    const pumping = this.#load().finally(() => this.#pumping = undefined);
+    this.#pumping = pumping;
+    this.#track(pumping);
+  }
+
+  /** Resolves when the stored updates asked for so far are taken in. */
+  async loaded(): Promise<void> {
+    // Bounded: a read of the table ends; few follow one another.
+    for (let round = 0; round < 1000 && this.#pumping; round++) {
+      await this.#pumping;
+    }
+  }
+
+  async #load(): Promise<void> {
+    // Bounded: each round follows a pump() asked for during the one before.
+    for (let round = 0; round < 1000; round++) {
+      this.#pumpAgain = false;
+      const free = this.#o.limit - this.#loaded.size;
+      if (this.#closed || free <= 0) return;
+      const skip = new Set([...this.#loaded, ...this.#deferred]);
+      let updates: Update[];
+      try {
+        updates = await this.#o.inbox.pending(free, skip);
+      } catch (error) {
+        // Tried again when the next update arrives or one ends.
+        this.#o.log.error("cannot read stored updates", { error });
+        return;
+      }
+      for (const update of updates) {
+        // Taken in by offer() (urgent) while the table was read.
+        const id = update.update_id;
+        if (this.#loaded.has(id) || this.#deferred.has(id)) continue;
+        if (!this.#closed) this.#admit(update);
+      }
+      if (!this.#pumpAgain) return;
+    }
   }
 
   /**
    * Resolves once the stored update `updateId` is not waiting any more:
    * handled, left for the next start, or never stored (tests).
    */
-  handled(updateId: number): Promise<void> {
-    const waiting = this.#loaded.has(updateId) ||
-      (!this.#closed && !this.#deferred.has(updateId) &&
-        this.#o.inbox.isPending(updateId));
-    if (!waiting) return Promise.resolve();
-    return new Promise((resolve) => {
+  async handled(updateId: number): Promise<void> {
+    if (
+      !this.#loaded.has(updateId) &&
+      (this.#closed || this.#deferred.has(updateId))
+    ) {
+      return;
+    }
+    // Waiting before the table is asked: an update handled meanwhile
+    // resolves it, one not stored resolves it below.
+    const handled = new Promise<void>((resolve) => {
       const waiters = this.#handledWaiters.get(updateId) ?? [];
       waiters.push(resolve);
       this.#handledWaiters.set(updateId, waiters);
     });
+    if (this.#loaded.has(updateId)) return await handled;
+    const pending = await this.#o.inbox.isPending(updateId).catch(() => false);
+    if (!pending) this.#resolveHandled(updateId);
+    return await handled;
+  }
+
+  #resolveHandled(updateId: number): void {
+    for (const resolve of this.#handledWaiters.get(updateId) ?? []) resolve();
+    this.#handledWaiters.delete(updateId);
   }
 
   /** Resolves when fewer than `limit` updates are in memory, or closed. */
@@ -192,7 +237,7 @@ export class UpdateDispatcher {
     const id = update.update_id;
     try {
       await this.#o.handle(update);
-      this.#o.inbox.done(id);
+      await this.#o.inbox.done(id);
     } catch (error) {
       this.#deferred.add(id);
       this.#o.log.error("update left for the next start", {
@@ -201,8 +246,7 @@ export class UpdateDispatcher {
       });
     } finally {
       this.#loaded.delete(id);
-      for (const resolve of this.#handledWaiters.get(id) ?? []) resolve();
-      this.#handledWaiters.delete(id);
+      this.#resolveHandled(id);
       this.#wake();
       this.pump();
     }

@@ -25,7 +25,7 @@ export interface PollerOptions {
   readonly clock: Clock;
   readonly log: Logger;
   /** Stores and dispatches a batch; throws when it cannot be stored. */
-  readonly accept: (updates: Update[]) => void;
+  readonly accept: (updates: Update[]) => Promise<void>;
   /** Resolves when the dispatcher can take more updates. */
   readonly room: () => Promise<void>;
 }
@@ -64,7 +64,7 @@ export class Poller {
         const updates = await this.#fetch(signal);
         if (updates === undefined) continue;
         try {
-          this.#o.accept(updates);
+          await this.#o.accept(updates);
         } catch (error) {
           this.#o.log.error("cannot store updates; asking again", { error });
           await this.#o.clock.sleep(STORE_RETRY_MS, signal).catch(() => {});

@@ -194,6 +194,26 @@ export class SyncLedger {
     ).all(userId, limit).map(toEntry);
   }
 
+  /**
+   * Grants `amount` tokens to every user in one transaction, each as a
+   * `grant` journal row keyed `<key>:<user>`: repeating the same promotion
+   * (a re-delivered command) grants nothing twice. Returns the users granted.
+   */
+  grantAll(amount: number, key: string): number {
+    return transaction(this.#db, () => {
+      const users = this.#db.prepare(
+        "SELECT user_id FROM balances ORDER BY user_id",
+      ).all().map((row) => Number(row.user_id));
+      for (const user of users) {
+        this.grant(user, amount, {
+          idemKey: `${key}:${user}`,
+          note: "promotion (/grant_all)",
+        });
+      }
+      return users.length;
+    });
+  }
+
   /** Records that the user saw the welcome; true only the first time. */
   markWelcomed(userId: number): boolean {
     const result = this.#db.prepare(

@@ -88,6 +88,10 @@ export class SqliteLedger implements Ledger {
     return settled(() => this.sync.journal(userId, limit));
   }
 
+  grantAll(amount: number, key: string): Promise<number> {
+    return settled(() => this.sync.grantAll(amount, key));
+  }
+
   markWelcomed(userId: number): Promise<boolean> {
     return settled(() => this.sync.markWelcomed(userId));
   }

@@ -146,6 +146,12 @@ export interface Ledger {
   ): Promise<{ account: Account; applied: number }>;
   /** The most recent journal entries of a user, newest first. */
   journal(userId: number, limit?: number): Promise<JournalEntry[]>;
+  /**
+   * `/grant_all`: grants `amount` to every user in one transaction, each
+   * keyed `<key>:<user>` so a repeated promotion grants nothing twice.
+   * Returns the users granted.
+   */
+  grantAll(amount: number, key: string): Promise<number>;
   /** Records that the user saw the welcome; true only the first time. */
   markWelcomed(userId: number): Promise<boolean>;
   /** Stores the user's chosen language. */

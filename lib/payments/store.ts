@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import { transaction } from "../db/mod.ts";
+import { settled, transaction } from "../db/mod.ts";
 import { type Account, sqlTime, type SyncLedger } from "../ledger/mod.ts";
 import type { InvoicePayload } from "./packs.ts";
 
@@ -60,65 +60,79 @@ export class PaymentStore {
   credit(
     chargeId: string,
     payload: InvoicePayload & { raw: string },
-  ): CreditResult {
-    return transaction(this.#db, () => {
-      const inserted = this.#db.prepare(
-        `INSERT INTO payments (charge_id, user_id, tokens, stars, payload,
+  ): Promise<CreditResult> {
+    return settled(() =>
+      transaction(this.#db, () => {
+        const inserted = this.#db.prepare(
+          `INSERT INTO payments (charge_id, user_id, tokens, stars, payload,
            created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (charge_id) DO NOTHING`,
-      ).run(
-        chargeId,
-        payload.userId,
-        payload.tokens,
-        payload.stars,
-        payload.raw,
-        sqlTime(this.#clock.now()),
-      );
-      const payment = this.byCharge(chargeId) as Payment;
-      const account = this.#ledger.purchase(payment.userId, payment.tokens, {
-        idemKey: `purchase:${chargeId}`,
-        note: `${payment.stars} XTR`,
-      });
-      return { payment, account, credited: Number(inserted.changes) === 1 };
-    });
+        ).run(
+          chargeId,
+          payload.userId,
+          payload.tokens,
+          payload.stars,
+          payload.raw,
+          sqlTime(this.#clock.now()),
+        );
+        const payment = this.#byCharge(chargeId) as Payment;
+        const account = this.#ledger.purchase(payment.userId, payment.tokens, {
+          idemKey: `purchase:${chargeId}`,
+          note: `${payment.stars} XTR`,
+        });
+        return { payment, account, credited: Number(inserted.changes) === 1 };
+      })
+    );
   }
 
   /** The payment of a charge id, if any. */
-  byCharge(chargeId: string): Payment | undefined {
+  byCharge(chargeId: string): Promise<Payment | undefined> {
+    return settled(() => this.#byCharge(chargeId));
+  }
+
+  #byCharge(chargeId: string): Payment | undefined {
     const row = this.#db.prepare("SELECT * FROM payments WHERE charge_id = ?")
       .get(chargeId);
     return row === undefined ? undefined : toPayment(row);
   }
 
   /** The payment with row id `id`, if any. */
-  byId(id: number): Payment | undefined {
-    const row = this.#db.prepare("SELECT * FROM payments WHERE id = ?")
-      .get(id);
-    return row === undefined ? undefined : toPayment(row);
+  byId(id: number): Promise<Payment | undefined> {
+    return settled(() => {
+      const row = this.#db.prepare("SELECT * FROM payments WHERE id = ?")
+        .get(id);
+      return row === undefined ? undefined : toPayment(row);
+    });
   }
 
   /**
    * Records that Telegram refunded the Stars and takes the tokens back (no
    * further than zero), once: `refund:<charge>` in the journal.
    */
-  refunded(payment: Payment): { account: Account; taken: number } {
-    return transaction(this.#db, () => {
-      const idemKey = `refund:${payment.chargeId}`;
-      const { account } = this.#ledger.refund(payment.userId, payment.tokens, {
-        idemKey,
-        note: `${payment.stars} XTR`,
-      });
-      // The journal row, not this call, says what was taken: a repeated
-      // refund is a no-op of the ledger and must report the first one.
-      const row = this.#db.prepare(
-        "SELECT amount FROM journal WHERE idem_key = ?",
-      ).get(idemKey);
-      const taken = -Number(row?.amount ?? 0);
-      this.#db.prepare(
-        `UPDATE payments SET refunded_tokens = ?, refunded_at = ?
+  refunded(payment: Payment): Promise<{ account: Account; taken: number }> {
+    return settled(() =>
+      transaction(this.#db, () => {
+        const idemKey = `refund:${payment.chargeId}`;
+        const { account } = this.#ledger.refund(
+          payment.userId,
+          payment.tokens,
+          {
+            idemKey,
+            note: `${payment.stars} XTR`,
+          },
+        );
+        // The journal row, not this call, says what was taken: a repeated
+        // refund is a no-op of the ledger and must report the first one.
+        const row = this.#db.prepare(
+          "SELECT amount FROM journal WHERE idem_key = ?",
+        ).get(idemKey);
+        const taken = -Number(row?.amount ?? 0);
+        this.#db.prepare(
+          `UPDATE payments SET refunded_tokens = ?, refunded_at = ?
          WHERE id = ? AND refunded_at IS NULL`,
-      ).run(taken, sqlTime(this.#clock.now()), payment.id);
-      return { account, taken };
-    });
+        ).run(taken, sqlTime(this.#clock.now()), payment.id);
+        return { account, taken };
+      })
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import { transaction } from "../db/mod.ts";
+import { settled, transaction } from "../db/mod.ts";
 import { sqlTime, type SyncLedger } from "../ledger/mod.ts";
 
 /** How many users someone invited, and how many earned the bonus. */
@@ -92,9 +92,16 @@ export class ReferralStore {
   register(
     inviterId: number,
     invitedId: number,
+  ): Promise<ReferralRefusal | "recorded"> {
+    if (this.#bonus <= 0) return Promise.resolve("off");
+    if (inviterId === invitedId) return Promise.resolve("self");
+    return settled(() => this.#register(inviterId, invitedId));
+  }
+
+  #register(
+    inviterId: number,
+    invitedId: number,
   ): ReferralRefusal | "recorded" {
-    if (this.#bonus <= 0) return "off";
-    if (inviterId === invitedId) return "self";
     return transaction(this.#db, () => {
       const inviter = this.#db.prepare(
         "SELECT 1 FROM balances WHERE user_id = ?",
@@ -116,7 +123,11 @@ export class ReferralStore {
   }
 
   /** How many users `userId` invited and how many of them earned the bonus. */
-  counts(userId: number): ReferralCounts {
+  counts(userId: number): Promise<ReferralCounts> {
+    return settled(() => this.#counts(userId));
+  }
+
+  #counts(userId: number): ReferralCounts {
     const row = this.#db.prepare(
       `SELECT COUNT(*) AS invited, COUNT(paid_at) AS rewarded FROM referrals
        WHERE inviter_id = ?`,

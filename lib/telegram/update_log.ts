@@ -12,6 +12,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import type { Promised } from "../db/mod.ts";
 import type { Update } from "grammy/types";
 import type { Clock } from "../clock.ts";
 import { sqlTime } from "../ledger/mod.ts";
@@ -34,7 +35,7 @@ export const MAX_ATTEMPTS = 3;
 export const GIVE_UP_AFTER_MS = 60_000;
 
 /** Which update ids were already handled. */
-export class UpdateLog {
+export class SyncUpdateLog {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
 
@@ -126,3 +127,6 @@ function senderOf(update: Update): number | undefined {
   return (update.message ?? update.edited_message)?.from?.id ??
     update.callback_query?.from.id ?? update.pre_checkout_query?.from.id;
 }
+
+/** Handled and stored updates: the storage interface of both databases. */
+export type UpdateLog = Promised<SyncUpdateLog>;

@@ -20,7 +20,7 @@ export interface Pruning {
 
 /** Calls `prune` every `intervalMs` until stopped; failures are logged. */
 export function startPruning(
-  prune: () => number,
+  prune: () => Promise<number>,
   deps: { readonly clock: Clock; readonly log: Logger; intervalMs?: number },
 ): Pruning {
   const stop = new AbortController();
@@ -34,7 +34,7 @@ export function startPruning(
         return;
       }
       try {
-        const pruned = prune();
+        const pruned = await prune();
         if (pruned > 0) deps.log.debug("pruned handled updates", { pruned });
       } catch (error) {
         // A locked database now is no reason to stop pruning later.

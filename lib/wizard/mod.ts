@@ -20,7 +20,8 @@ export {
 } from "./steps.ts";
 export {
   randomNonce,
+  SyncWizardStore,
   WIZARD_TTL_MS,
-  WizardStore,
+  type WizardStore,
   type WizardStoreOptions,
 } from "./store.ts";

@@ -1,3 +1,4 @@
+import type { Promised } from "../db/mod.ts";
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
@@ -51,7 +52,7 @@ function toState(row: Row, updatedAt: number): WizardState | undefined {
  * loses nothing. Changes are compare-and-swap on the nonce: a change made
  * from an outdated screen never lands.
  */
-export class WizardStore {
+export class SyncWizardStore {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
   readonly #ttlMs: number;
@@ -141,3 +142,6 @@ export class WizardStore {
     this.#db.prepare("DELETE FROM wizard WHERE user_id = ?").run(userId);
   }
 }
+
+/** Each user's open wizard: the storage interface of both databases. */
+export type WizardStore = Promised<SyncWizardStore>;

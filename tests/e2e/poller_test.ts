@@ -30,8 +30,11 @@ Deno.test("Poller asks again for a batch it could not store; each update is stor
     clock,
     log: silentLogger,
     accept: (batch) => {
-      if (refusals-- > 0) throw new Error("database is locked");
+      if (refusals-- > 0) {
+        return Promise.reject(new Error("database is locked"));
+      }
       stored.push(...batch);
+      return Promise.resolve();
     },
     room: () => Promise.resolve(),
   });

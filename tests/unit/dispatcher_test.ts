@@ -6,17 +6,20 @@ import { silentLogger } from "../../lib/log.ts";
 // The `updates` table in memory: stored until handled.
 class MemoryInbox implements Inbox {
   readonly stored = new Map<number, Update>();
-  pending(limit: number, skip: ReadonlySet<number>): Update[] {
-    return [...this.stored.values()]
-      .filter((u) => !skip.has(u.update_id))
-      .sort((a, b) => a.update_id - b.update_id)
-      .slice(0, limit);
+  pending(limit: number, skip: ReadonlySet<number>): Promise<Update[]> {
+    return Promise.resolve(
+      [...this.stored.values()]
+        .filter((u) => !skip.has(u.update_id))
+        .sort((a, b) => a.update_id - b.update_id)
+        .slice(0, limit),
+    );
   }
-  isPending(updateId: number): boolean {
-    return this.stored.has(updateId);
+  isPending(updateId: number): Promise<boolean> {
+    return Promise.resolve(this.stored.has(updateId));
   }
-  done(updateId: number): void {
+  done(updateId: number): Promise<void> {
     this.stored.delete(updateId);
+    return Promise.resolve();
   }
 }
 
@@ -87,6 +90,7 @@ Deno.test("UpdateDispatcher runs chats at once, each chat in order", async () =>
   const a1 = store(text(1));
   const a2 = store(text(1));
   const b1 = store(text(2));
+  await dispatcher.loaded();
   assert.deepEqual(started, [a1, b1], "the second of chat 1 waits");
   await release(a1);
   assert.deepEqual(started, [a1, b1, a2]);
@@ -101,8 +105,9 @@ Deno.test("UpdateDispatcher keeps at most `limit` in memory, but takes urgent on
   const a = store(text(1));
   const b = store(text(2));
   const c = store(text(3));
+  await dispatcher.loaded();
   assert.deepEqual(started, [a, b]);
-  assert.ok(inbox.isPending(c.update_id), "the third waits in the table");
+  assert.ok(await inbox.isPending(c.update_id), "the third waits in the table");
   let roomy = false;
   const room = dispatcher.room().then(() => roomy = true);
   const pay = store(preCheckout(4));
@@ -111,6 +116,7 @@ Deno.test("UpdateDispatcher keeps at most `limit` in memory, but takes urgent on
   assert.equal(roomy, false);
   await release(a);
   await room;
+  await dispatcher.loaded();
   assert.deepEqual(started, [a, b, pay, c], "taken from the table in turn");
   await release(b);
   await release(c);
@@ -121,6 +127,7 @@ Deno.test("UpdateDispatcher.close() waits for running ones and leaves the rest s
   const { dispatcher, inbox, store, started, release } = setup(10);
   const a1 = store(text(1));
   const a2 = store(text(1));
+  await dispatcher.loaded();
   let closed = false;
   const closing = dispatcher.close().then(() => closed = true);
   await Promise.resolve();
@@ -128,7 +135,7 @@ Deno.test("UpdateDispatcher.close() waits for running ones and leaves the rest s
   await release(a1);
   await closing;
   assert.deepEqual(started, [a1]);
-  assert.ok(inbox.isPending(a2.update_id), "left for the next start");
+  assert.ok(await inbox.isPending(a2.update_id), "left for the next start");
 });
 
 Deno.test("UpdateDispatcher leaves an update that failed for the next start", async () => {
@@ -150,5 +157,5 @@ Deno.test("UpdateDispatcher leaves an update that failed for the next start", as
   dispatcher.pump();
   await dispatcher.close();
   assert.equal(calls, 1, "not retried in a loop");
-  assert.ok(inbox.isPending(update.update_id));
+  assert.ok(await inbox.isPending(update.update_id));
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
-import { UpdateLog } from "../../lib/telegram/update_log.ts";
+import { SyncUpdateLog } from "../../lib/telegram/update_log.ts";
 import {
   PRUNE_INTERVAL_MS,
   startPruning,
@@ -16,11 +16,11 @@ Deno.test("startPruning() forgets week-old updates every hour while running", as
   migrate(db);
   const clock = new ManualClock();
   clock.advanceTo(Date.UTC(2026, 10, 1));
-  const updates = new UpdateLog(db, clock);
+  const updates = new SyncUpdateLog(db, clock);
   const count = () =>
     Number(db.prepare("SELECT COUNT(*) AS n FROM updates").get()?.n);
   updates.record(1, 10);
-  const pruning = startPruning(() => updates.prune(), {
+  const pruning = startPruning(() => Promise.resolve(updates.prune()), {
     clock,
     log: silentLogger,
   });

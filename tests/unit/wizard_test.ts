@@ -8,9 +8,9 @@ import {
   beginWizard,
   draftOf,
   randomNonce,
+  SyncWizardStore,
   type WizardDraft,
   type WizardEvent,
-  WizardStore,
 } from "../../lib/wizard/mod.ts";
 
 const photo = (fileId: string): WizardEvent => ({ type: "photo", fileId });
@@ -104,7 +104,7 @@ function store(now: { ms: number }) {
   const clock: Clock = { now: () => now.ms, sleep: () => Promise.resolve() };
   new Ledger(db, { clock, defaultTokens: 0 }).ensureUser({ id: 7 });
   let n = 0;
-  const wizards = new WizardStore(db, {
+  const wizards = new SyncWizardStore(db, {
     clock,
     nonce: () => `nonce${String(++n).padStart(3, "0")}`,
   });
@@ -152,7 +152,7 @@ Deno.test("WizardStore survives a reopen and forgets a day-old wizard", () => {
     messageId: 3,
   };
   wizards.put(draft);
-  const reopened = new WizardStore(db, {
+  const reopened = new SyncWizardStore(db, {
     clock: { now: () => now.ms, sleep: () => Promise.resolve() },
   });
   const state = reopened.get(7);

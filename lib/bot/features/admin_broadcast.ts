@@ -14,7 +14,7 @@ export function adminBroadcastFeature(deps: BotDeps): Composer<BotContext> {
   if (money === undefined) return feature;
 
   feature.use(async (ctx, next) => {
-    if (ctx.from !== undefined) money.broadcasts.unblock(ctx.from.id);
+    if (ctx.from !== undefined) await money.broadcasts.unblock(ctx.from.id);
     await next();
   });
 
@@ -26,7 +26,7 @@ export function adminBroadcastFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(a.broadcastUsage);
       return;
     }
-    const { broadcast, created } = money.broadcasts.create({
+    const { broadcast, created } = await money.broadcasts.create({
       adminId: ctx.account.userId,
       fromChatId: ctx.chat.id,
       messageId: source.message_id,
@@ -35,9 +35,12 @@ export function adminBroadcastFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(a.broadcastAgain);
       return;
     }
-    const { total } = money.broadcasts.counts(broadcast.id);
+    const { total } = await money.broadcasts.counts(broadcast.id);
     const progress = await ctx.reply(a.broadcastStarted({ total }));
-    money.broadcasts.setProgressMessage(broadcast.id, progress.message_id);
+    await money.broadcasts.setProgressMessage(
+      broadcast.id,
+      progress.message_id,
+    );
     deps.log.info("broadcast started", { id: broadcast.id, total });
     money.startBroadcast(broadcast.id);
   });

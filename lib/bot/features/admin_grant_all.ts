@@ -21,7 +21,7 @@ export function adminGrantAllFeature(deps: BotDeps): Composer<BotContext> {
     }
     // The command's message names the promotion: repeating it is a no-op.
     const key = `promo:${ctx.chatId}:${ctx.msg.message_id}:${ctx.msg.date}`;
-    const users = money.grantAll(amount, key);
+    const users = await money.grantAll(amount, key);
     deps.log.info("admin granted everyone", {
       admin: ctx.from?.id,
       amount,

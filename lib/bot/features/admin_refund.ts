@@ -29,7 +29,7 @@ export function adminRefundFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(a.refundUsage);
       return;
     }
-    const payment = money.payments.byCharge(charge);
+    const payment = await money.payments.byCharge(charge);
     if (payment === undefined) {
       await ctx.reply(a.refundUnknown({ charge }));
       return;
@@ -59,7 +59,7 @@ export function adminRefundFeature(deps: BotDeps): Composer<BotContext> {
   feature.on("callback_query:data", async (ctx, next) => {
     const callback = parseCallback(ctx.callbackQuery.data);
     if (callback?.kind !== "refund") return next();
-    const payment = money.payments.byId(callback.paymentId);
+    const payment = await money.payments.byId(callback.paymentId);
     if (!isAdmin(ctx, deps) || payment === undefined) {
       await ctx.answerCallbackQuery({ text: ctx.t.stale });
       return;
@@ -102,7 +102,7 @@ async function refund(
   }
   const payments = deps.money?.payments;
   if (payments === undefined) return;
-  const { account, taken } = payments.refunded(payment);
+  const { account, taken } = await payments.refunded(payment);
   deps.log.info("payment refunded", {
     admin: ctx.from?.id,
     user: payment.userId,

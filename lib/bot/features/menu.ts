@@ -77,7 +77,7 @@ async function balanceText(
     })
   ).join("\n");
   return ctx.t.balance({ balance: tokens, held, options }) +
-    await freeLines(ctx, deps) + balanceExtra(ctx, deps);
+    await freeLines(ctx, deps) + await balanceExtra(ctx, deps);
 }
 
 function statsText(ctx: BotContext, deps: BotDeps): string {

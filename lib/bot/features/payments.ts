@@ -66,7 +66,7 @@ export function paymentsFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.on("message:successful_payment", async (ctx) => {
     const paid = ctx.message.successful_payment;
-    const payment = deps.money?.payments.byCharge(
+    const payment = await deps.money?.payments.byCharge(
       paid.telegram_payment_charge_id,
     );
     const account = await deps.ledger.account(ctx.account.userId);

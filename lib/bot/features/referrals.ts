@@ -20,7 +20,7 @@ export function referralsFeature(deps: BotDeps): Composer<BotContext> {
   feature.command("start", async (ctx, next) => {
     const inviter = parseReferral(ctx.match.trim());
     if (inviter !== undefined && ctx.chat.type === "private") {
-      const outcome = referrals.register(inviter, ctx.account.userId);
+      const outcome = await referrals.register(inviter, ctx.account.userId);
       deps.log.info("referral link used", {
         user: ctx.account.userId,
         inviter,

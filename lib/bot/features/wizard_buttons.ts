@@ -22,7 +22,7 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
     const callback = parseCallback(ctx.callbackQuery.data);
     if (callback?.kind !== "wizard") return next();
     const userId = ctx.account.userId;
-    const state = deps.wizards.get(userId);
+    const state = await deps.wizards.get(userId);
     const stale = () => ctx.answerCallbackQuery({ text: ctx.t.stale });
     if (state === undefined || state.nonce !== callback.nonce) {
       await stale();
@@ -34,7 +34,9 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
         await stale();
         return;
       case "cancel":
-        if (!deps.wizards.take(userId, state.nonce)) return void await stale();
+        if (!(await deps.wizards.take(userId, state.nonce))) {
+          return void await stale();
+        }
         await ctx.answerCallbackQuery();
         await showScreen(
           ctx,
@@ -64,7 +66,7 @@ async function confirm(
   chosen: { fileId: string; settings: VideoSettings; prompt?: string },
 ): Promise<void> {
   const userId = ctx.account.userId;
-  if (!deps.wizards.take(userId, state.nonce)) {
+  if (!(await deps.wizards.take(userId, state.nonce))) {
     await ctx.answerCallbackQuery({ text: ctx.t.stale });
     return;
   }
@@ -82,13 +84,13 @@ async function confirm(
     });
   } catch (error) {
     // Nothing started: give the user their wizard back to try again.
-    deps.wizards.put(draftOf(state));
+    await deps.wizards.put(draftOf(state));
     throw error;
   }
   if (outcome.kind === "busy" || outcome.kind === "cooldown") {
     // Keep the confirmation open: it works once a running video is done
     // (or the wait after a refused file is over).
-    const again = deps.wizards.put(draftOf(state));
+    const again = await deps.wizards.put(draftOf(state));
     if (again !== undefined) {
       await stepWizard(ctx, deps, { from: again, to: draftOf(again) });
     }

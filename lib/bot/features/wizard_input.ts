@@ -19,7 +19,7 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.on(["message:photo", "message:document"], async (ctx, next) => {
     const input = imageInput(ctx.message);
-    const state = deps.wizards.get(ctx.account.userId);
+    const state = await deps.wizards.get(ctx.account.userId);
     // A file that is not a usable image gets quick mode's explanation.
     if (state === undefined || input?.kind !== "image") return next();
     const outcome = advance(state, {
@@ -37,7 +37,7 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.on("message:text", async (ctx, next) => {
     if (ctx.message.text.startsWith("/")) return next();
-    const state = deps.wizards.get(ctx.account.userId);
+    const state = await deps.wizards.get(ctx.account.userId);
     if (state === undefined) return next();
     // At the motion step, text is the user's own prompt.
     const typed = advance(state, { type: "text", text: ctx.message.text });
