@@ -5,5 +5,9 @@
  * @module
  */
 
-export { AdminQueries, USERS_PAGE_SIZE } from "./queries.ts";
+export {
+  type AdminQueries,
+  SyncAdminQueries,
+  USERS_PAGE_SIZE,
+} from "./queries.ts";
 export type { JobSummary, Totals, UserPage, UserSummary } from "./types.ts";

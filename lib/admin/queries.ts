@@ -1,3 +1,4 @@
+import type { Promised } from "../db/mod.ts";
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { sqlTime } from "../ledger/mod.ts";
@@ -48,7 +49,7 @@ function toJob(row: Row): JobSummary {
  * Read-only queries behind the admin commands. They only read, so they can
  * never disturb a balance; all money changes go through the Ledger.
  */
-export class AdminQueries {
+export class SyncAdminQueries {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
 
@@ -127,3 +128,6 @@ export class AdminQueries {
     return Number(this.#db.prepare(sql).get()?.n);
   }
 }
+
+/** The admin commands' read-only queries, on either database. */
+export type AdminQueries = Promised<SyncAdminQueries>;

@@ -1,16 +1,16 @@
-import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { formatWait } from "../i18n/mod.ts";
 import type { JobEnd } from "../jobs/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Alerter } from "./alerter.ts";
 import { type DiskUsage, diskUsage } from "./disk.ts";
-import { dailyFigures } from "./summary.ts";
+import type { DailyFigures } from "./summary.ts";
 
 /** Options of {@link AlertMonitor}. */
 export interface AlertMonitorOptions {
   readonly alerter: Alerter;
-  readonly db: DatabaseSync;
+  /** The figures of the 24 hours before `now`. */
+  readonly figures: (now: number) => Promise<DailyFigures>;
   readonly clock: Clock;
   readonly log: Logger;
   readonly dataDir: string;
@@ -84,8 +84,8 @@ export class AlertMonitor {
   }
 
   /** Sends the summary of the last 24 hours now. */
-  sendSummary(): void {
-    const f = dailyFigures(this.#o.db, this.#o.clock.now());
+  async sendSummary(): Promise<void> {
+    const f = await this.#o.figures(this.#o.clock.now());
     this.#o.alerter.notify("summary", (t) =>
       t.alerts.summary({
         ...f,

@@ -1,5 +1,4 @@
 import type { Api } from "grammy";
-import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/mod.ts";
 import { asLocale } from "../i18n/mod.ts";
@@ -9,11 +8,12 @@ import type { Logger } from "../log.ts";
 import { Alerter } from "../alerts/mod.ts";
 import type { DiskUsage } from "../alerts/mod.ts";
 import { AlertMonitor } from "../alerts/mod.ts";
+import type { Reports } from "./store.ts";
 
 /** What {@link startAlerts} needs besides the configuration. */
 export interface AlertDeps {
   readonly api: Api;
-  readonly db: DatabaseSync;
+  readonly reports: Reports;
   readonly ledger: Ledger;
   readonly clock: Clock;
   readonly log: Logger;
@@ -62,7 +62,7 @@ export function startAlerts(
   });
   const monitor = new AlertMonitor({
     alerter,
-    db: deps.db,
+    figures: (now) => deps.reports.daily(now),
     clock: deps.clock,
     log: deps.log,
     dataDir: config.dataDir,

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
@@ -16,6 +15,7 @@ import { Dashboard, type DashboardServers } from "../dashboard/mod.ts";
 import { dashboardLink } from "../dashboard/mod.ts";
 import { loadDashboardKey } from "../dashboard/mod.ts";
 import type { UsedLinks } from "../dashboard/mod.ts";
+import type { Reports } from "./store.ts";
 
 /** The settings the dashboard reads. */
 export type DashboardConfig = Pick<
@@ -33,7 +33,7 @@ export interface DashboardSetup {
   readonly botToken: string;
   /** The HTTP server's port, known once it listens. */
   readonly port: () => number | undefined;
-  readonly db: DatabaseSync;
+  readonly reports: Reports;
   readonly ledger: Ledger;
   /** One-time links already opened (the `dashboard_links` table). */
   readonly usedLinks: UsedLinks;
@@ -67,7 +67,8 @@ export async function startDashboard(
     ? `[${config.httpHost}]`
     : config.httpHost;
   const routes = new Dashboard({
-    db: setup.db,
+    records: setup.reports.records,
+    charts: (now) => setup.reports.charts(now),
     ledger: setup.ledger,
     auth,
     clock: setup.clock,

@@ -71,12 +71,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   try {
     await bot.init();
   } catch (error) {
-    store.db.close();
+    await store.close();
     throw error;
   }
   const alerts = startAlerts(config, {
     api: bot.api,
-    db: store.db,
+    reports: store.reports,
     ledger: store.ledger,
     clock,
     log,
@@ -151,7 +151,7 @@ async function receive(
   try {
     const transport = startTransport(config, {
       bot: parts.bot,
-      db: store.db,
+      reports: store.reports,
       updates: base.updates,
       metrics: base.metrics,
       pool: parts.backends?.pool,
@@ -167,7 +167,7 @@ async function receive(
   } catch (error) {
     await parts.runner.stop(0);
     await parts.backends?.pool.stop();
-    store.db.close();
+    await store.close();
     throw error;
   }
 }
@@ -192,7 +192,7 @@ function stopper(
       await parts.backends?.pool.stop();
       await parts.alerts?.stop();
       await parts.pruning.stop();
-      store.db.close();
+      await store.close();
       log.info("stopped");
     })();
     return stopping;

@@ -30,7 +30,6 @@ import { JobRunner } from "../jobs/mod.ts";
 import { limitDownloads } from "../jobs/mod.ts";
 import type { Logger } from "../log.ts";
 import { openTimeBook, type TimeBook } from "../stats/mod.ts";
-import { AdminQueries } from "../admin/mod.ts";
 import type { UpdateLog } from "../telegram/mod.ts";
 import { telegramPhotos } from "../telegram/mod.ts";
 import { Broadcaster } from "../broadcast/mod.ts";
@@ -92,6 +91,7 @@ export async function openBase(config: Config, deps: AppDeps): Promise<Base> {
     `${config.dataDir}/processing_stats.json`,
     log,
     clock,
+    store.statsFiles,
   );
   const updates = store.updates;
   await updates.prune();
@@ -112,7 +112,7 @@ export async function dashboardOf(
   return await startDashboard(config, {
     botToken: base.token,
     port: () => later.httpPort.get(),
-    db: store.db,
+    reports: store.reports,
     ledger: store.ledger,
     usedLinks: store.usedLinks,
     clock,
@@ -137,7 +137,7 @@ export function botOf(
     times: base.times.stats,
     wizards: store.wizards,
     updates: base.updates,
-    admin: new AdminQueries(store.db, clock),
+    admin: store.reports.admin,
     adminUserIds: config.adminUserIds,
     backends: { status: () => later.pool.get()?.status() ?? [] },
     log: base.log,
@@ -206,7 +206,7 @@ export async function backendsOf(
       : undefined;
     return { spool, backends };
   } catch (error) {
-    store.db.close();
+    await store.close();
     throw error;
   }
 }

@@ -16,6 +16,7 @@ import {
   promised,
   SCHEMA_VERSION,
   schemaVersion,
+  settled,
 } from "../db/mod.ts";
 import { type JobStore, SqliteJobStore } from "../jobs/mod.ts";
 import { type Ledger, SqliteLedger } from "../ledger/mod.ts";
@@ -24,7 +25,22 @@ import { ReferralStore } from "../referrals/mod.ts";
 import { type BroadcastStore, SyncBroadcastStore } from "../broadcast/mod.ts";
 import { SyncWizardStore, type WizardStore } from "../wizard/mod.ts";
 import { SyncUpdateLog, type UpdateLog } from "../telegram/mod.ts";
-import { sqliteUsedLinks, type UsedLinks } from "../dashboard/mod.ts";
+import {
+  type ChartData,
+  chartData,
+  type Records,
+  sqliteUsedLinks,
+  SyncRecords,
+  type UsedLinks,
+} from "../dashboard/mod.ts";
+import { denoTextFiles, type TextFiles } from "../stats/mod.ts";
+import { type AdminQueries, SyncAdminQueries } from "../admin/mod.ts";
+import { type DailyFigures, dailyFigures } from "../alerts/mod.ts";
+import {
+  type MetricsFigures,
+  sqliteMetricsFigures,
+  sqliteOk,
+} from "../http/mod.ts";
 import type { Logger } from "../log.ts";
 import { makePrivateDir, touchPrivate } from "../host/mod.ts";
 
@@ -42,6 +58,29 @@ export interface Store {
   readonly wizards: WizardStore;
   readonly updates: UpdateLog;
   readonly usedLinks: UsedLinks;
+  /** Read-only views for the admin, the dashboard, alerts and /metrics. */
+  readonly reports: Reports;
+  /**
+   * Where `processing_stats.json` lives: the data directory with SQLite,
+   * a table with PostgreSQL.
+   */
+  readonly statsFiles: TextFiles;
+  /** Closes the connection (after everything using it has stopped). */
+  close(): Promise<void>;
+}
+
+/** The read-only views over users, jobs and money. */
+export interface Reports {
+  readonly admin: AdminQueries;
+  readonly records: Records;
+  /** The dashboard charts' data of the month before `now`. */
+  charts(now: number): Promise<ChartData>;
+  /** The daily summary's figures of the 24 hours before `now`. */
+  daily(now: number): Promise<DailyFigures>;
+  /** What /metrics reads from the database. */
+  metrics(): Promise<MetricsFigures>;
+  /** Whether the database answers (/healthz). */
+  ping(): Promise<boolean>;
 }
 
 /** Options of {@link openStore}. */
@@ -107,5 +146,15 @@ function sqliteStores(
     wizards: promised(new SyncWizardStore(db, { clock })),
     updates: promised(new SyncUpdateLog(db, clock)),
     usedLinks: sqliteUsedLinks(db),
+    reports: {
+      admin: promised(new SyncAdminQueries(db, clock)),
+      records: promised(new SyncRecords(db)),
+      charts: (now) => settled(() => chartData(db, now)),
+      daily: (now) => settled(() => dailyFigures(db, now)),
+      metrics: () => settled(() => sqliteMetricsFigures(db)),
+      ping: () => settled(() => sqliteOk(db)),
+    },
+    statsFiles: denoTextFiles,
+    close: () => settled(() => db.close()),
   };
 }

@@ -10,7 +10,6 @@
 
 import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
-import type { DatabaseSync } from "node:sqlite";
 import type { BotContext } from "../bot/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { RenderPool } from "../comfy/mod.ts";
@@ -27,6 +26,7 @@ import { Poller, UpdateDispatcher } from "../intake/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../http/mod.ts";
 import type { UpdateLog } from "../telegram/mod.ts";
+import type { Reports } from "./store.ts";
 
 /** The settings {@link startTransport} reads. */
 export type TransportConfig = Pick<
@@ -45,7 +45,7 @@ export type TransportConfig = Pick<
 /** What {@link startTransport} serves and reports on. */
 export interface TransportDeps {
   readonly bot: Bot<BotContext>;
-  readonly db: DatabaseSync;
+  readonly reports: Reports;
   /** Where updates are stored before they are handled. */
   readonly updates: UpdateLog;
   readonly metrics: Metrics;
@@ -232,7 +232,7 @@ function serveHttp(
     // The pool checks its servers every COMFYUI_HEALTH_INTERVAL: /healthz
     // reads that answer instead of probing on every hit.
     health: cachedHealth({
-      db: deps.db,
+      databaseOk: () => deps.reports.ping(),
       comfyuiUrl: config.comfyuiUrl,
       ...(pool
         ? { comfyuiOk: () => Promise.resolve(pool.status().some((s) => s.up)) }
@@ -240,7 +240,8 @@ function serveHttp(
       pollingAlive,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     }, { intervalMs: config.healthIntervalMs, now: () => deps.clock.now() }),
-    metrics: () => renderMetrics(deps.db, deps.metrics),
+    metrics: async () =>
+      renderMetrics(await deps.reports.metrics(), deps.metrics),
     webhook,
     dashboard: deps.dashboard,
     log: deps.log,

@@ -77,7 +77,7 @@ export async function userText(
   const a = ctx.t.admin;
   const journal = (await deps.ledger.journal(user.userId, 10))
     .map((entry) => journalLine(ctx, entry));
-  const jobs = deps.admin.jobs(user.userId, 5).map((job) =>
+  const jobs = (await deps.admin.jobs(user.userId, 5)).map((job) =>
     a.jobLine({
       when: formatDate(ctx.locale, job.createdAt, { time: true }) ??
         job.createdAt,

@@ -7,14 +7,13 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import { ASSETS } from "./assets.ts";
 import { type Html, html } from "./html.ts";
 import { type DashboardAuth, type Session, sessionCookie } from "./auth.ts";
-import { chartData } from "./charts.ts";
+import type { ChartData } from "./charts.ts";
 import { type MoneyAction, moneyForm } from "./money_form.ts";
 import {
   BASE,
@@ -24,7 +23,7 @@ import {
 } from "./layout.ts";
 import { jobPage, jobsPage } from "./jobs_view.ts";
 import { overviewPage, type ServerView } from "./overview_view.ts";
-import { Records } from "./records.ts";
+import type { Records } from "./records.ts";
 import { dashTexts } from "./texts.ts";
 import { randomNonce, TokenError } from "./token.ts";
 import { userPage, usersPage } from "./users_view.ts";
@@ -38,7 +37,9 @@ export interface DashboardServers {
 
 /** What the dashboard reads and changes. */
 export interface DashboardOptions {
-  readonly db: DatabaseSync;
+  readonly records: Records;
+  /** The charts' data of the month before `now`. */
+  readonly charts: (now: number) => Promise<ChartData>;
   readonly ledger: Ledger;
   readonly auth: DashboardAuth;
   readonly clock: Clock;
@@ -60,7 +61,7 @@ export class Dashboard {
 
   constructor(options: DashboardOptions) {
     this.#o = options;
-    this.#records = new Records(options.db);
+    this.#records = options.records;
   }
 
   /** Whether a path is the dashboard's. */
@@ -128,7 +129,7 @@ export class Dashboard {
       }));
     }
     if (path === `${BASE}/api/charts`) {
-      const data = chartData(this.#o.db, this.#o.clock.now());
+      const data = await this.#o.charts(this.#o.clock.now());
       return Response.json({ ...data, labels: t }, {
         headers: SECURITY_HEADERS,
       });
@@ -145,18 +146,18 @@ export class Dashboard {
     if (path === `${BASE}/users`) {
       const query = q.get("q") ?? "";
       return htmlResponse(
-        usersPage(t, query, this.#records.searchUsers(query)),
+        usersPage(t, query, await this.#records.searchUsers(query)),
       );
     }
     const userMatch = /^\/dashboard\/users\/(\d{1,15})$/.exec(path);
     if (userMatch) {
-      const user = this.#records.user(Number(userMatch[1]));
+      const user = await this.#records.user(Number(userMatch[1]));
       if (user === undefined) return notFound();
       const applied = q.get("applied");
       return htmlResponse(userPage(t, {
         user,
         journal: await this.#o.ledger.journal(user.userId, 30),
-        jobs: this.#records.jobs({ userId: user.userId, limit: 30 }),
+        jobs: await this.#records.jobs({ userId: user.userId, limit: 30 }),
         csrf: session.csrf,
         formKey: randomNonce(),
         message: applied === null ? undefined : {
@@ -174,11 +175,13 @@ export class Dashboard {
         from: q.get("from") || undefined,
         to: q.get("to") || undefined,
       };
-      return htmlResponse(jobsPage(t, filter, this.#records.jobs(filter)));
+      return htmlResponse(
+        jobsPage(t, filter, await this.#records.jobs(filter)),
+      );
     }
     const jobMatch = /^\/dashboard\/jobs\/([\w-]{1,64})$/.exec(path);
     if (jobMatch?.[1] !== undefined) {
-      const job = this.#records.job(jobMatch[1]);
+      const job = await this.#records.job(jobMatch[1]);
       if (job === undefined) return notFound();
       const mask = this.#o.mask ?? ((text: string) => text);
       return htmlResponse(
@@ -188,8 +191,8 @@ export class Dashboard {
             ...job,
             error: job.error === undefined ? undefined : mask(job.error),
           },
-          this.#records.jobMoves(job.id),
-          this.#records.jobEvents(job.id),
+          await this.#records.jobMoves(job.id),
+          await this.#records.jobEvents(job.id),
         ),
       );
     }
@@ -214,7 +217,6 @@ export class Dashboard {
     if (money) {
       const userId = Number(money[1]);
       const applied = await moneyForm({
-        db: this.#o.db,
         ledger: this.#o.ledger,
         log: this.#o.log,
         admin: session.admin,

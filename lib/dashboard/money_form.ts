@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
 import { type Ledger, LedgerError } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 
@@ -16,7 +15,6 @@ export type MoneyAction = "grant" | "refund";
 
 /** One submitted form. */
 export interface MoneyFormInput {
-  readonly db: DatabaseSync;
   readonly ledger: Ledger;
   readonly log: Logger;
   readonly admin: number;
@@ -44,9 +42,7 @@ export async function moneyForm(
     return "bad";
   }
   const idemKey = `dashboard:${input.action}:${input.key}`;
-  const seen = input.db.prepare("SELECT 1 FROM journal WHERE idem_key = ?")
-    .get(idemKey);
-  if (seen !== undefined) return 0;
+  if (await input.ledger.hasMovement(idemKey)) return 0;
   try {
     const { account, applied } = await input.ledger.adjust(
       input.userId,

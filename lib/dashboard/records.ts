@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Promised } from "../db/mod.ts";
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import { JOB_STATES } from "../jobs/mod.ts";
 import { displayText } from "../db/mod.ts";
@@ -96,7 +97,7 @@ function toJob(row: Row): JobRow {
 }
 
 /** Read-only queries over users and jobs. */
-export class Records {
+export class SyncRecords {
   readonly #db: DatabaseSync;
 
   /** Binds the queries to an open, migrated database. */
@@ -186,3 +187,6 @@ export class Records {
     }));
   }
 }
+
+/** The dashboard's read-only queries, on either database. */
+export type Records = Promised<SyncRecords>;

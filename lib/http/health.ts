@@ -21,7 +21,8 @@ export interface Health {
 
 /** What {@link checkHealth} looks at. */
 export interface HealthDeps {
-  readonly db: DatabaseSync;
+  /** Whether the database answers. */
+  readonly databaseOk: () => Promise<boolean>;
   readonly comfyuiUrl: string;
   /** Checks the render servers instead of `comfyuiUrl` (several servers). */
   readonly comfyuiOk?: () => Promise<boolean>;
@@ -54,7 +55,7 @@ export function cachedHealth(
 
 /** Runs the checks; never throws. */
 export async function checkHealth(deps: HealthDeps): Promise<Health> {
-  const database = databaseOk(deps.db) ? "ok" : "down";
+  const database = await deps.databaseOk().catch(() => false) ? "ok" : "down";
   const comfyui = await comfyOk(deps) ? "ok" : "down";
   const polling = deps.pollingAlive() ? "ok" : "stale";
   return {
@@ -65,7 +66,8 @@ export async function checkHealth(deps: HealthDeps): Promise<Health> {
   };
 }
 
-function databaseOk(db: DatabaseSync): boolean {
+/** Whether an SQLite database answers (the ledger's table is readable). */
+export function sqliteOk(db: DatabaseSync): boolean {
   try {
     return db.prepare("SELECT COUNT(*) AS n FROM balances").get() !==
       undefined;

@@ -38,16 +38,36 @@ export const DURATION_BUCKETS: readonly number[] = [
   1200,
 ];
 
-/** Renders every metric; throws if the database cannot be read. */
-export function renderMetrics(
-  db: DatabaseSync,
-  metrics: Metrics,
-  facts: ProcessFacts = THIS_PROCESS,
-): string {
-  const jobs = jobCounts(db);
+/** What /metrics reads from the database. */
+export interface MetricsFigures {
+  /** Jobs by state. */
+  readonly jobs: ReadonlyMap<string, number>;
+  readonly held: number;
+  readonly spent: number;
+  /** Render times of finished jobs by duration and quality. */
+  readonly durations: readonly HistogramSeries[];
+}
+
+/** Reads {@link MetricsFigures} from SQLite. */
+export function sqliteMetricsFigures(db: DatabaseSync): MetricsFigures {
   const tokens = db.prepare(
     "SELECT COALESCE(SUM(held), 0) AS held, COALESCE(SUM(spent), 0) AS spent FROM balances",
   ).get();
+  return {
+    jobs: jobCounts(db),
+    held: Number(tokens?.held ?? 0),
+    spent: Number(tokens?.spent ?? 0),
+    durations: durationSeries(db),
+  };
+}
+
+/** Renders every metric from the figures the database gave. */
+export function renderMetrics(
+  figures: MetricsFigures,
+  metrics: Metrics,
+  facts: ProcessFacts = THIS_PROCESS,
+): string {
+  const { jobs } = figures;
   const out = new PrometheusText()
     .gauge(
       "lora_jobs",
@@ -64,7 +84,7 @@ export function renderMetrics(
     .histogram(
       "lora_job_duration_seconds",
       "Render time of finished jobs by video duration (s) and quality.",
-      durationSeries(db),
+      [...figures.durations],
     )
     .counter(
       "lora_comfyui_errors_total",
@@ -77,10 +97,10 @@ export function renderMetrics(
       labelled(metrics.telegramErrors.entries(), "kind"),
     )
     .gauge("lora_tokens_held", "Tokens held by unfinished jobs.", [
-      { value: Number(tokens?.held ?? 0) },
+      { value: figures.held },
     ])
     .counter("lora_tokens_spent_total", "Tokens spent on delivered videos.", [
-      { value: Number(tokens?.spent ?? 0) },
+      { value: figures.spent },
     ])
     .counter("lora_updates_total", "Telegram updates received since start.", [
       { value: metrics.updates.get() },

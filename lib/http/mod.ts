@@ -6,8 +6,12 @@
  */
 
 export { countingRenderer, Metrics, telegramCounter } from "./counters.ts";
-export { cachedHealth } from "./health.ts";
-export { renderMetrics } from "./metrics.ts";
+export { cachedHealth, sqliteOk } from "./health.ts";
+export {
+  type MetricsFigures,
+  renderMetrics,
+  sqliteMetricsFigures,
+} from "./metrics.ts";
 export { startHttpServer } from "./server.ts";
 export type { HttpServer, HttpServerOptions } from "./server.ts";
 export { WebhookReceiver } from "./webhook.ts";

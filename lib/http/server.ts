@@ -26,7 +26,7 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly health: () => Promise<Health>;
   /** The `/metrics` body; may throw (answered with 500). */
-  readonly metrics: () => string;
+  readonly metrics: () => Promise<string>;
   /** Set in webhook mode. */
   readonly webhook?: WebhookReceiver | undefined;
   /** The admin dashboard, answering every path under `/dashboard`. */
@@ -135,7 +135,7 @@ async function route(
     return Response.json(health, { status: health.ok ? 200 : 503 });
   }
   if (path === "/metrics") {
-    return new Response(options.metrics(), {
+    return new Response(await options.metrics(), {
       headers: { "content-type": PROMETHEUS_CONTENT_TYPE },
     });
   }

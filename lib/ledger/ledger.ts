@@ -214,6 +214,12 @@ export class SyncLedger {
     });
   }
 
+  /** Whether a movement with this idempotency key was made. */
+  hasMovement(idemKey: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM journal WHERE idem_key = ?")
+      .get(idemKey) !== undefined;
+  }
+
   /** Records that the user saw the welcome; true only the first time. */
   markWelcomed(userId: number): boolean {
     const result = this.#db.prepare(

@@ -92,6 +92,10 @@ export class SqliteLedger implements Ledger {
     return settled(() => this.sync.grantAll(amount, key));
   }
 
+  hasMovement(idemKey: string): Promise<boolean> {
+    return settled(() => this.sync.hasMovement(idemKey));
+  }
+
   markWelcomed(userId: number): Promise<boolean> {
     return settled(() => this.sync.markWelcomed(userId));
   }

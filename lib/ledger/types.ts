@@ -146,6 +146,8 @@ export interface Ledger {
   ): Promise<{ account: Account; applied: number }>;
   /** The most recent journal entries of a user, newest first. */
   journal(userId: number, limit?: number): Promise<JournalEntry[]>;
+  /** Whether a movement with this idempotency key was made. */
+  hasMovement(idemKey: string): Promise<boolean>;
   /**
    * `/grant_all`: grants `amount` to every user in one transaction, each
    * keyed `<key>:<user>` so a repeated promotion grants nothing twice.

@@ -1,9 +1,11 @@
 import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import {
+  denoTextFiles,
   loadProcessingStats,
   type ProcessingStats,
   saveProcessingStats,
+  type TextFiles,
 } from "./processing_stats.ts";
 
 /** Render-time history bound to its file; saves after every record. */
@@ -17,20 +19,22 @@ export interface TimeBook {
  * Loads `processing_stats.json` (the old bot's file) and keeps it saved.
  * A file in an older shape is copied to `<path>.backup-<time>` and
  * rewritten in the current one at once; an unreadable file is copied
- * aside before the first save replaces it.
+ * aside before the first save replaces it. `files` is the data directory,
+ * or the database's `processing_stats` table on PostgreSQL.
  */
 export async function openTimeBook(
   path: string,
   log: Logger,
   clock: Clock = systemClock,
+  files: TextFiles = denoTextFiles,
 ): Promise<TimeBook> {
-  const { stats, warning, format } = await loadProcessingStats(path);
+  const { stats, warning, format } = await loadProcessingStats(path, files);
   if (warning !== undefined) log.warn(warning);
   if (format === "old" || format === "corrupt") {
     const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, "-");
     const backup = `${path}.backup-${stamp}`;
-    await Deno.copyFile(path, backup);
-    if (format === "old") await saveProcessingStats(path, stats);
+    await files.writeTextAtomic(backup, await files.readText(path) ?? "");
+    if (format === "old") await saveProcessingStats(path, stats, files);
     log.info("kept a copy of the old processing stats", { backup, format });
   }
   // Saves run one after another so an older snapshot never overwrites a newer.
@@ -41,7 +45,7 @@ export async function openTimeBook(
     record(key, seconds) {
       stats.record(key, seconds);
       saving = saving.catch(() => {}).then(() =>
-        saveProcessingStats(path, stats)
+        saveProcessingStats(path, stats, files)
       );
       return saving;
     },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { chartData, quantile } from "../../lib/dashboard/charts.ts";
 import { html } from "../../lib/dashboard/html.ts";
-import { Records } from "../../lib/dashboard/records.ts";
+import { SyncRecords as Records } from "../../lib/dashboard/records.ts";
 import { migrate } from "../../lib/db/mod.ts";
 import { seedDashboard } from "../browser/seed.ts";
 

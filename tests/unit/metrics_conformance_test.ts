@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
-import { renderMetrics } from "../../lib/http/metrics.ts";
+import { renderMetrics, sqliteMetricsFigures } from "../../lib/http/metrics.ts";
 import { Metrics } from "../../lib/http/counters.ts";
 import { exposition } from "./prometheus_rules.ts";
 
@@ -75,7 +75,10 @@ Deno.test("/metrics follows the Prometheus format and naming rules", () => {
     { name: "gpu-1", up: true },
     { name: 'gpu "2"\\\nb', up: false },
   ];
-  const text = renderMetrics(db, metrics, { version: "9.9.9", rss: () => 42 });
+  const text = renderMetrics(sqliteMetricsFigures(db), metrics, {
+    version: "9.9.9",
+    rss: () => 42,
+  });
   db.close();
   const { problems, samples } = exposition(text);
   assert.deepEqual(problems, []);
@@ -127,7 +130,7 @@ Deno.test("/metrics follows the Prometheus format and naming rules", () => {
 Deno.test("/metrics of a fresh process is valid too (no jobs, no servers)", () => {
   const db = new DatabaseSync(":memory:");
   migrate(db);
-  const text = renderMetrics(db, new Metrics());
+  const text = renderMetrics(sqliteMetricsFigures(db), new Metrics());
   db.close();
   const { problems, samples } = exposition(text);
   assert.deepEqual(problems, []);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
-import { renderMetrics } from "../../lib/http/metrics.ts";
+import { renderMetrics, sqliteMetricsFigures } from "../../lib/http/metrics.ts";
 import {
   escapeLabel,
   formatNumber,
@@ -91,7 +91,7 @@ Deno.test("renderMetrics() reads jobs, render times and tokens from the database
   const metrics = new Metrics();
   metrics.comfyuiErrors.inc("timeout");
   metrics.updates.inc("", 5);
-  const text = renderMetrics(db, metrics);
+  const text = renderMetrics(sqliteMetricsFigures(db), metrics);
   assert.match(text, /^lora_jobs\{state="done"\} 2$/m);
   assert.match(text, /^lora_jobs\{state="refunded"\} 0$/m);
   assert.match(text, /^lora_queue_length 1$/m);

@@ -9,7 +9,7 @@ export function adminStatsFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command("stats", async (ctx, next) => {
     if (!isAdmin(ctx, deps)) return next();
-    const totals = deps.admin.totals();
+    const totals = await deps.admin.totals();
     await ctx.reply(ctx.t.admin.stats({
       users: totals.users,
       newUsers: totals.newUsers,

@@ -16,7 +16,7 @@ export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   const showPage = async (ctx: BotContext, page: number) => {
-    const users = deps.admin.users(page);
+    const users = await deps.admin.users(page);
     const pager = usersPager(ctx.t, users.page, users.pages);
     await showScreen(ctx, usersText(ctx, users), pager);
   };
@@ -44,7 +44,7 @@ export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply(ctx.t.admin.userUsage);
       return;
     }
-    const user = deps.admin.user(id);
+    const user = await deps.admin.user(id);
     await ctx.reply(
       user === undefined
         ? ctx.t.admin.noUser({ id })
