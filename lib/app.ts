@@ -20,6 +20,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { type Renderer, VideoSpool } from "./comfy/mod.ts";
 import type { RenderPool } from "./comfy/pool.ts";
 import { ffmpegAvailable } from "./comfy/preview.ts";
+import { probeVideo } from "./media/video_shape.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "./jobs/output_check.ts";
 import type { Config } from "./config.ts";
@@ -58,6 +59,8 @@ export interface AppDeps {
   readonly renderer?: Renderer;
   /** The counters behind /metrics (tests read them). */
   readonly metrics?: Metrics;
+  /** ffmpeg's path; null: as if not installed (default: found on PATH). */
+  readonly ffmpeg?: string | null;
 }
 
 /** A started bot. */
@@ -208,7 +211,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   late.pool = backends?.pool;
   metrics.servers = () => backends?.pool.status() ?? [];
   // Re-encoding a video over Telegram's upload limit needs ffmpeg.
-  const ffmpeg = await ffmpegAvailable() ? "ffmpeg" : undefined;
+  const ffmpeg = deps.ffmpeg !== undefined
+    ? deps.ffmpeg ?? undefined
+    : await ffmpegAvailable()
+    ? "ffmpeg"
+    : undefined;
   const runner = new JobRunner({
     api: bot.api,
     renderer: countingRenderer(
@@ -221,6 +228,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         spool,
         ffmpeg,
       })).video,
+    probeVideo: (video) =>
+      probeVideo(video.path, { ffmpeg, tempPath: () => spool.newPath() }),
     adminUserIds: config.adminUserIds,
     preview: backends?.preview ?? false,
     // A bounded number of downloads at once: each may hold 20 MB.

@@ -7,6 +7,7 @@ import type { Job } from "./store.ts";
 import type { VideoFile } from "../comfy/spool.ts";
 import type { Clock } from "../clock.ts";
 import type { SentVideo } from "./settle.ts";
+import type { VideoShape } from "../media/video_shape.ts";
 
 /**
  * The caption of a job's video: the bot's link, the settings, and the
@@ -39,8 +40,14 @@ export async function sendVideo(
   api: Api,
   job: Job,
   video: VideoFile,
-  options: { botUsername: string; preview: boolean; clock: Clock },
+  options: {
+    botUsername: string;
+    preview: boolean;
+    clock: Clock;
+    shape?: VideoShape;
+  },
 ): Promise<SentVideo> {
+  const shape = options.shape ?? {};
   const t = messages(job.locale as Locale);
   try {
     const sending = api.sendVideo(
@@ -51,7 +58,15 @@ export async function sendVideo(
       {
         caption: videoCaption(job, options),
         supports_streaming: true,
-        duration: job.duration,
+        // The true shape: without it a large video shows as a square tile
+        // (and a grey box without a thumbnail) until Telegram processed it.
+        duration: shape.duration ?? job.duration,
+        ...(shape.width && shape.height
+          ? { width: shape.width, height: shape.height }
+          : {}),
+        ...(shape.thumbnail
+          ? { thumbnail: new InputFile(shape.thumbnail, "thumbnail.jpg") }
+          : {}),
         reply_markup: afterVideo(t, job.id),
       },
     );

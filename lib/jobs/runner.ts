@@ -348,7 +348,9 @@ export class JobRunner {
     // The video goes at once: no status edit takes the chat's turn first
     // (Telegram paces each chat), the chat action shows the upload.
     progress.setKeyboard(undefined);
+    const shape = await this.#deps.probeVideo?.(video);
     const sent = await sendVideo(this.#deps.api, job, video, {
+      ...(shape ? { shape } : {}),
       botUsername: this.#deps.botUsername,
       preview: result.preview === true,
       clock: this.#deps.clock,

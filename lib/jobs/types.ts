@@ -1,3 +1,4 @@
+import type { VideoShape } from "../media/video_shape.ts";
 import type { SettleOptions } from "./settle.ts";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
@@ -42,6 +43,8 @@ export interface JobRunnerDeps {
     video: VideoFile,
     durationSeconds: number,
   ) => Promise<VideoFile>;
+  /** Width, height, duration and thumbnail for sendVideo (absent: none). */
+  readonly probeVideo?: (video: VideoFile) => Promise<VideoShape>;
   /** Told when a video cannot be delivered for a reason they can fix. */
   readonly adminUserIds?: readonly number[];
   /** The backend is the no-GPU preview: every text says it is not AI. */
