@@ -1,4 +1,5 @@
 import type { AdminQueries } from "../admin/mod.ts";
+import type { BanStore } from "../bans/store.ts";
 import type { Clock } from "../clock.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { FreeVideos } from "../jobs/free.ts";
@@ -68,6 +69,8 @@ export interface BotDeps {
   };
   /** The daily free video (FREE_VIDEOS_PER_DAY); absent: off. */
   readonly free?: FreeVideos;
+  /** Bans (/ban, /unban, the guard); absent: none. */
+  readonly bans?: BanStore;
   /** Paces the hint in group chats (default: the system clock). */
   readonly clock?: Clock;
 }

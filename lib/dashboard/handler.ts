@@ -7,6 +7,7 @@
  * @module
  */
 
+import { BanStore } from "../bans/store.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import type { Ledger } from "../ledger/mod.ts";
@@ -159,6 +160,7 @@ export class Dashboard {
         jobs: this.#records.jobs({ userId: user.userId, limit: 30 }),
         csrf: session.csrf,
         formKey: randomNonce(),
+        ban: new BanStore(this.#o.db, this.#o.clock).get(user.userId),
         message: applied === null ? undefined : {
           text:
             applied === "0" || applied === "" || Number.isNaN(Number(applied))

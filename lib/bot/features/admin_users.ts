@@ -45,10 +45,16 @@ export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const user = deps.admin.user(id);
+    const ban = deps.bans?.get(id);
+    const banLine = ban && ctx.t.features.banLine({
+      by: ban.bannedBy,
+      at: ban.bannedAt,
+      reason: ban.reason ?? "—",
+    });
     await ctx.reply(
       user === undefined
-        ? ctx.t.admin.noUser({ id })
-        : userText(ctx, deps, user),
+        ? [ctx.t.admin.noUser({ id }), banLine].filter(Boolean).join("\n\n")
+        : [userText(ctx, deps, user), banLine].filter(Boolean).join("\n\n"),
     );
   });
 

@@ -1,0 +1,25 @@
+/** Russian texts of issue 17's features: bans, groups, albums, sharing. */
+export const featuresRu = {
+  banned: `⛔ Доступ к боту для вас закрыт.`,
+  banUsage: `Использование: /ban USER_ID [причина]\n` +
+    `Например: /ban 423721043 спам`,
+  unbanUsage: `Использование: /unban USER_ID\nНапример: /unban 423721043`,
+  banAdmin: `Администратора заблокировать нельзя.`,
+  bannedDone: (p: { id: number; reason: string }) =>
+    `⛔ Пользователь ${p.id} заблокирован. Причина: ${p.reason}`,
+  unbanned: (p: { id: number }) => `✅ Пользователь ${p.id} разблокирован.`,
+  notBanned: (p: { id: number }) => `Пользователь ${p.id} не заблокирован.`,
+  banLine: (p: { by: number; at: string; reason: string }) =>
+    `⛔ Заблокирован ${p.at} (админ ${p.by}). Причина: ${p.reason}`,
+  inlineEmptyButton: `🎬 Создать первое видео`,
+  groupStart: (p: { link: string }) =>
+    `🎬 Чтобы сделать видео, откройте бота и пополните баланс: ${p.link}`,
+  groupStarted: `🎬 Делаю видео, пришлю сюда.`,
+  groupUsage: `Ответьте командой /animate на сообщение с фото.`,
+  groupOff: `🔕 /animate выключен в этой группе.`,
+  groupOn: `🔔 /animate снова включён в этой группе.`,
+  groupNotAdmin:
+    `Включать и выключать /animate может только администратор группы.`,
+  groupPrivateNote: (p: { title: string }) =>
+    `🎬 Видео для группы «${p.title}» делается, оно появится в группе.`,
+};
