@@ -26,6 +26,7 @@ import { adminStatsFeature } from "./features/admin_stats.ts";
 import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
 import { adminBansFeature } from "./features/admin_bans.ts";
+import { inlineFeature } from "./features/inline.ts";
 import { jobActionsFeature } from "./features/job_actions.ts";
 import { jobCancelFeature } from "./features/job_cancel.ts";
 import { languageFeature } from "./features/language.ts";
@@ -83,6 +84,8 @@ export function createBot(
   // Money and balances live in private chats only: nothing below runs for
   // a group or a channel (and no account is made for its members).
   bot.use(privateChatsOnly(deps));
+  // Inline queries come from any chat; they read videos, never accounts.
+  bot.use(inlineFeature(deps));
   bot.use(userMiddleware(deps));
   const features = bot.errorBoundary(errorHandler(deps.log));
   features.use(adminBroadcastFeature(deps));

@@ -11,7 +11,9 @@ export const featuresRu = {
   notBanned: (p: { id: number }) => `Пользователь ${p.id} не заблокирован.`,
   banLine: (p: { by: number; at: string; reason: string }) =>
     `⛔ Заблокирован ${p.at} (админ ${p.by}). Причина: ${p.reason}`,
-  inlineEmptyButton: `🎬 Создать первое видео`,
+  inlineEmptyButton: `🎬 Видео пока нет — создать первое`,
+  inlineTitle: (p: { duration: number; quality: string }) =>
+    `🎬 Видео ${p.duration} с · ${p.quality}`,
   groupStart: (p: { link: string }) =>
     `🎬 Чтобы сделать видео, откройте бота и пополните баланс: ${p.link}`,
   groupStarted: `🎬 Делаю видео, пришлю сюда.`,

@@ -14,6 +14,7 @@ import {
   MEDIA_FIELDS,
   mediaFields,
 } from "./telegram_media.ts";
+import { INLINE_METHODS } from "./telegram_inline.ts";
 import { PAYMENT_METHODS } from "./telegram_payments.ts";
 import type { ChatState, FakeStore, StoredMessage } from "./telegram_state.ts";
 import {
@@ -248,6 +249,7 @@ function commandsKey(params: Record<string, unknown>): string {
 /** The implemented Bot API methods, by lower-case name. */
 export const METHODS: Record<string, MethodHandler> = {
   ...PAYMENT_METHODS,
+  ...INLINE_METHODS,
   getme: ({ store }) => structuredClone(store.bot),
   logout: () => true,
   close: () => true,
