@@ -22,6 +22,7 @@ import type { RenderPool } from "./comfy/pool.ts";
 import { ffmpegAvailable } from "./comfy/preview.ts";
 import { probeVideo } from "./media/video_shape.ts";
 import { BanStore } from "./bans/store.ts";
+import { GroupSettings } from "./groups/settings.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "./jobs/output_check.ts";
 import type { Config } from "./config.ts";
@@ -136,6 +137,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     admin: new AdminQueries(store.db, clock),
     adminUserIds: config.adminUserIds,
     bans: new BanStore(store.db, clock),
+    groups: new GroupSettings(store.db, clock),
     backends: { status: () => late.pool?.status() ?? [] },
     log,
     tokensPerVideo: config.tokensPerVideo,

@@ -1,5 +1,6 @@
 import type { AdminQueries } from "../admin/mod.ts";
 import type { BanStore } from "../bans/store.ts";
+import type { GroupSettings } from "../groups/settings.ts";
 import type { Clock } from "../clock.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { FreeVideos } from "../jobs/free.ts";
@@ -69,6 +70,8 @@ export interface BotDeps {
   };
   /** The daily free video (FREE_VIDEOS_PER_DAY); absent: off. */
   readonly free?: FreeVideos;
+  /** Per-group settings for /animate in groups; absent: no /animate. */
+  readonly groups?: GroupSettings;
   /** Bans (/ban, /unban, the guard); absent: none. */
   readonly bans?: BanStore;
   /** Paces the hint in group chats (default: the system clock). */

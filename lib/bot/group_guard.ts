@@ -3,8 +3,8 @@
  * user's private chat only. A photo posted where others read starts
  * nothing; the group gets at most one short hint with a link to the bot
  * per {@link HINT_INTERVAL_MS}, so a flood of photos costs the group
- * nothing and Telegram's group limit nothing either. (Group `/animate`
- * comes later, #14 leaves it out.)
+ * nothing and Telegram's group limit nothing either. `/animate` as a
+ * reply to a photo is handled before this guard (features/animate_group.ts).
  *
  * @module
  */

@@ -27,6 +27,7 @@ import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
 import { adminBansFeature } from "./features/admin_bans.ts";
 import { inlineFeature } from "./features/inline.ts";
+import { animateGroupFeature } from "./features/animate_group.ts";
 import { jobActionsFeature } from "./features/job_actions.ts";
 import { jobCancelFeature } from "./features/job_cancel.ts";
 import { languageFeature } from "./features/language.ts";
@@ -83,6 +84,8 @@ export function createBot(
   }
   // Money and balances live in private chats only: nothing below runs for
   // a group or a channel (and no account is made for its members).
+  // /animate is the one command groups get; the guard silences the rest.
+  if (deps.groups) bot.use(animateGroupFeature(deps, deps.groups));
   bot.use(privateChatsOnly(deps));
   // Inline queries come from any chat; they read videos, never accounts.
   bot.use(inlineFeature(deps));

@@ -254,6 +254,7 @@ CREATE TABLE group_settings (
 );
 ALTER TABLE jobs ADD COLUMN aspect TEXT;
 ALTER TABLE jobs ADD COLUMN reply_to INTEGER;
+ALTER TABLE jobs ADD COLUMN video_chat INTEGER;
 ALTER TABLE wizard ADD COLUMN aspect TEXT;
 `;
 

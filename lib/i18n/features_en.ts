@@ -18,6 +18,4 @@ export const featuresEn: typeof featuresRu = {
   groupOff: `🔕 /animate is off in this group.`,
   groupOn: `🔔 /animate is on again in this group.`,
   groupNotAdmin: `Only a group admin can switch /animate on or off.`,
-  groupPrivateNote: (p) =>
-    `🎬 The video for the group “${p.title}” is being made; it will appear in the group.`,
 };

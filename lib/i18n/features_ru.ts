@@ -22,6 +22,4 @@ export const featuresRu = {
   groupOn: `🔔 /animate снова включён в этой группе.`,
   groupNotAdmin:
     `Включать и выключать /animate может только администратор группы.`,
-  groupPrivateNote: (p: { title: string }) =>
-    `🎬 Видео для группы «${p.title}» делается, оно появится в группе.`,
 };

@@ -134,6 +134,9 @@ export class Admissions {
         updateId: request.updateId,
         locale: request.locale,
         prompt: request.prompt,
+        aspect: request.aspect,
+        videoChatId: request.videoChatId,
+        replyTo: request.replyTo,
         freePerDay: this.#deps.freeVideosPerDay,
       });
     } catch (error) {

@@ -47,35 +47,32 @@ export async function sendVideo(
     shape?: VideoShape;
   },
 ): Promise<SentVideo> {
-  const shape = options.shape ?? {};
   const t = messages(job.locale as Locale);
+  // A group's /animate: the video answers the photo there, without the
+  // private chat's buttons.
+  const chatId = job.videoChatId ?? job.chatId;
   try {
     const sending = api.sendVideo(
-      job.chatId,
+      chatId,
       // Streamed from the spool; a URL (not a stream) because grammY reads
       // it afresh for each attempt, so a retried upload works too.
       new InputFile(pathToFileURL(video.path), `video.${video.format}`),
       {
         caption: videoCaption(job, options),
         supports_streaming: true,
-        // The true shape: without it a large video shows as a square tile
-        // (and a grey box without a thumbnail) until Telegram processed it.
-        duration: shape.duration ?? job.duration,
-        ...(shape.width && shape.height
-          ? { width: shape.width, height: shape.height }
+        ...shapeFields(job, options.shape ?? {}),
+        ...(job.videoChatId === undefined
+          ? { reply_markup: afterVideo(t, job.id) }
           : {}),
-        ...(shape.thumbnail
-          ? { thumbnail: new InputFile(shape.thumbnail, "thumbnail.jpg") }
-          : {}),
-        reply_markup: afterVideo(t, job.id),
+        ...(job.replyTo === undefined ? {} : {
+          reply_parameters: {
+            message_id: job.replyTo,
+            allow_sending_without_reply: true,
+          },
+        }),
       },
     );
-    const message = await whileUploading(
-      api,
-      job.chatId,
-      options.clock,
-      sending,
-    );
+    const message = await whileUploading(api, chatId, options.clock, sending);
     return {
       messageId: message.message_id,
       videoFileId: message.video?.file_id,
@@ -83,6 +80,20 @@ export async function sendVideo(
   } catch (error) {
     throw new JobError("send", "Telegram refused the video", { cause: error });
   }
+}
+
+// The true shape: without it a large video shows as a square tile (and a
+// grey box without a thumbnail) until Telegram has processed it.
+function shapeFields(job: Job, shape: VideoShape) {
+  return {
+    duration: shape.duration ?? job.duration,
+    ...(shape.width && shape.height
+      ? { width: shape.width, height: shape.height }
+      : {}),
+    ...(shape.thumbnail
+      ? { thumbnail: new InputFile(shape.thumbnail, "thumbnail.jpg") }
+      : {}),
+  };
 }
 
 // Telegram shows a chat action for 5 s or until the bot's next message.

@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import * as extras from "./extras.ts";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
 import { payReferralBonus } from "../referrals/mod.ts";
@@ -38,7 +39,7 @@ export const FINAL_STATES: ReadonlySet<JobState> = new Set([
 export type JobMode = "quick" | "wizard";
 
 /** A persisted job. */
-export interface Job {
+export interface Job extends extras.JobExtras {
   readonly id: string;
   readonly userId: number;
   readonly chatId: number;
@@ -70,7 +71,7 @@ export interface Job {
 }
 
 /** What the bot knows when it accepts a job. */
-export interface NewJob {
+export interface NewJob extends extras.JobExtras {
   readonly id: string;
   readonly userId: number;
   readonly chatId: number;
@@ -82,10 +83,7 @@ export interface NewJob {
   readonly updateId?: number | undefined;
   readonly locale: string;
   readonly prompt?: string | undefined;
-  /**
-   * FREE_VIDEOS_PER_DAY: a 5 s job is free while the user has had fewer
-   * free videos today. Decided inside the creating transaction.
-   */
+  /** FREE_VIDEOS_PER_DAY: a 5 s job is free while fewer free today. */
   readonly freePerDay?: number | undefined;
 }
 
@@ -120,6 +118,7 @@ function toJob(row: Row): Job {
     free: Number(row.free ?? 0) === 1,
     videoFileId: optional(row.video_file_id, String),
     videoMessageId: optional(row.video_message_id, Number),
+    ...extras.extrasOf(row),
   };
 }
 
@@ -153,8 +152,8 @@ export class JobStore {
       this.#db.prepare(
         `INSERT INTO jobs (id, user_id, chat_id, state, mode, duration,
            quality, cost, file_id, update_id, locale, created_at, updated_at,
-           prompt, free)
-         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           prompt, free, ${extras.EXTRA_COLUMNS})
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         job.id,
         job.userId,
@@ -170,6 +169,7 @@ export class JobStore {
         now,
         job.prompt ?? null,
         free ? 1 : 0,
+        ...extras.extrasValues(job),
       );
       if (free) {
         this.#ledger.grant(job.userId, job.cost, {

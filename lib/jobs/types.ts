@@ -1,3 +1,4 @@
+import type { JobExtras } from "./extras.ts";
 import type { VideoShape } from "../media/video_shape.ts";
 import type { SettleOptions } from "./settle.ts";
 import type { Api } from "grammy";
@@ -78,7 +79,7 @@ export interface JobEnd {
 }
 
 /** A user's request for a video. */
-export interface StartRequest {
+export interface StartRequest extends JobExtras {
   readonly userId: number;
   readonly chatId: number;
   readonly locale: Locale;

@@ -323,6 +323,13 @@ export class FakeTelegram implements AsyncDisposable {
     return id;
   }
 
+  /** Sets `user`'s status in the group (creator, administrator, member…). */
+  chatMember(groupId: number, user: FakeUser, status: string): void {
+    this.#store.telegramUser(user);
+    const chat = this.#store.chat(groupId);
+    (chat.members ??= new Map()).set(user.id, status);
+  }
+
   /** `from` posts in the group `groupId` (as {@link sendMessageUpdate}). */
   sendGroupMessage(
     groupId: number,

@@ -15,6 +15,7 @@ import {
   mediaFields,
 } from "./telegram_media.ts";
 import { INLINE_METHODS } from "./telegram_inline.ts";
+import { MEMBER_METHODS } from "./telegram_members.ts";
 import { PAYMENT_METHODS } from "./telegram_payments.ts";
 import type { ChatState, FakeStore, StoredMessage } from "./telegram_state.ts";
 import {
@@ -250,6 +251,7 @@ function commandsKey(params: Record<string, unknown>): string {
 export const METHODS: Record<string, MethodHandler> = {
   ...PAYMENT_METHODS,
   ...INLINE_METHODS,
+  ...MEMBER_METHODS,
   getme: ({ store }) => structuredClone(store.bot),
   logout: () => true,
   close: () => true,

@@ -288,7 +288,7 @@ Deno.test("JobStore records when a job reached each state", () => {
 // Undoes the later versions' changes, leaving a database as an older build did.
 const UNDO_V4 = `DROP TABLE bans; DROP TABLE ban_audit;
       DROP TABLE group_settings; ALTER TABLE jobs DROP COLUMN aspect;
-      ALTER TABLE jobs DROP COLUMN reply_to;
+      ALTER TABLE jobs DROP COLUMN reply_to; ALTER TABLE jobs DROP COLUMN video_chat;
       ALTER TABLE wizard DROP COLUMN aspect;`;
 const DOWNGRADE: Record<number, string> = {
   1: `${UNDO_V4} DROP TABLE dashboard_links; DROP INDEX updates_pending;
