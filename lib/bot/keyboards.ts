@@ -12,6 +12,8 @@ import { DURATIONS, priceOf, QUALITIES, QUALITY_NAMES } from "../pricing.ts";
 import { PRESET_IDS, PRESETS } from "../prompts/mod.ts";
 import type { WizardButton, WizardState } from "../wizard/mod.ts";
 import { encodeCallback, type MenuAction } from "./callback_data.ts";
+import { aspectLabel } from "./aspect_view.ts";
+import { ASPECTS } from "../media/aspect.ts";
 
 /** A button that opens a menu screen. */
 export function menuButton(
@@ -117,6 +119,12 @@ export function wizardKeyboard(
       ]);
     case "confirm":
       return InlineKeyboard.from([
+        ASPECTS.map((aspect) =>
+          button(aspectLabel(t, aspect, state.aspect ?? "photo"), {
+            type: "aspect",
+            aspect,
+          })
+        ),
         [button(b.confirm, { type: "confirm" })],
         footer,
       ]);

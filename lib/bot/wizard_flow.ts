@@ -6,6 +6,7 @@
  * @module
  */
 
+import { aspectName } from "./aspect_view.ts";
 import { ignoredEverywhere } from "../comfy/mod.ts";
 import { formatWait } from "../i18n/mod.ts";
 import { FREE_DURATION } from "../jobs/free.ts";
@@ -57,7 +58,11 @@ export function wizardText(
           deps.times.predictSeconds(settingsKey(settings)),
         ),
       });
-      const motion = ctx.t.motion.line({ prompt: state.prompt });
+      const motion = `${ctx.t.motion.line({ prompt: state.prompt })}\n${
+        ctx.t.features.aspectLine({
+          ratio: aspectName(ctx.t, state.aspect ?? "photo"),
+        })
+      }`;
       return free
         ? `${text}\n${motion}\n\n${ctx.t.free.confirm}`
         : `${text}\n${motion}`;

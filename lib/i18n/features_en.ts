@@ -2,6 +2,8 @@ import type { featuresRu } from "./features_ru.ts";
 
 /** English texts of issue 17's features: bans, groups, albums, sharing. */
 export const featuresEn: typeof featuresRu = {
+  aspectPhoto: `As the photo`,
+  aspectLine: (p) => `📐 Aspect ratio: ${p.ratio}`,
   banned: `⛔ Your access to this bot is blocked.`,
   banUsage: `Usage: /ban USER_ID [reason]\nExample: /ban 423721043 spam`,
   unbanUsage: `Usage: /unban USER_ID\nExample: /unban 423721043`,

@@ -1,5 +1,7 @@
 /** Russian texts of issue 17's features: bans, groups, albums, sharing. */
 export const featuresRu = {
+  aspectPhoto: `Как на фото`,
+  aspectLine: (p: { ratio: string }) => `📐 Формат: ${p.ratio}`,
   banned: `⛔ Доступ к боту для вас закрыт.`,
   banUsage: `Использование: /ban USER_ID [причина]\n` +
     `Например: /ban 423721043 спам`,

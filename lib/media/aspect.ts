@@ -24,21 +24,14 @@ const RATIOS: Record<Exclude<Aspect, "photo">, [number, number]> = {
 };
 
 /**
- * The output size for a long side of `longSide` px: the photo's proportions
- * for "photo", else the chosen ratio; both sides even, as video encoders
- * want, and a multiple of 16 where the workflow's latent grid needs it.
+ * The proportions a video is made in: the photo's for "photo", else the
+ * chosen ratio's (as a width and height to scale, e.g. 9 x 16).
  */
-export function aspectSize(
+export function aspectFrame(
   aspect: Aspect,
-  photo: { width: number; height: number },
-  longSide: number,
-  multiple = 16,
+  photo: { readonly width: number; readonly height: number },
 ): { width: number; height: number } {
-  const [w, h] = aspect === "photo"
-    ? [photo.width, photo.height]
-    : RATIOS[aspect];
-  const scale = longSide / Math.max(w, h);
-  const snap = (n: number) =>
-    Math.max(multiple, Math.round(n / multiple) * multiple);
-  return { width: snap(w * scale), height: snap(h * scale) };
+  if (aspect === "photo") return { width: photo.width, height: photo.height };
+  const [width, height] = RATIOS[aspect];
+  return { width, height };
 }

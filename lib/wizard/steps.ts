@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Aspect } from "../media/aspect.ts";
 import type { Duration, Quality, VideoSettings } from "../pricing.ts";
 import { cleanPrompt, type PresetId, presetPrompt } from "../prompts/mod.ts";
 
@@ -33,6 +34,8 @@ export interface WizardDraft {
   readonly messageId: number | undefined;
   /** The motion prompt; undefined: automatic (the workflow's own). */
   readonly prompt?: string | undefined;
+  /** The aspect ratio, chosen on the confirmation; undefined: the photo's. */
+  readonly aspect?: Aspect | undefined;
 }
 
 /** A stored wizard. */
@@ -50,6 +53,7 @@ export interface WizardState extends WizardDraft {
 export type WizardButton =
   | { readonly type: "duration"; readonly duration: Duration }
   | { readonly type: "quality"; readonly quality: Quality }
+  | { readonly type: "aspect"; readonly aspect: Aspect }
   | { readonly type: "preset"; readonly preset: PresetId }
   | { readonly type: "auto" }
   | { readonly type: "back" }
@@ -80,6 +84,7 @@ export type WizardOutcome =
     readonly fileId: string;
     readonly settings: VideoSettings;
     readonly prompt?: string;
+    readonly aspect?: Aspect;
   }
   /** The event does not fit the current step; nothing changes. */
   | { readonly kind: "ignored" };
@@ -162,6 +167,12 @@ export function advance(
       return state.step === "quality"
         ? at("confirm", { quality: event.quality })
         : { kind: "ignored" };
+    // The ratio is picked on the confirmation, which shows it (and the
+    // price, which it does not change).
+    case "aspect":
+      return state.step === "confirm"
+        ? at("confirm", { aspect: event.aspect })
+        : { kind: "ignored" };
     case "back": {
       const previous = PREVIOUS[state.step];
       if (previous === undefined) return { kind: "ignored" };
@@ -179,9 +190,15 @@ export function advance(
         return { kind: "ignored" };
       }
       const settings = { duration, quality };
-      return state.prompt === undefined
-        ? { kind: "confirm", fileId, settings }
-        : { kind: "confirm", fileId, settings, prompt: state.prompt };
+      return {
+        kind: "confirm",
+        fileId,
+        settings,
+        ...(state.prompt === undefined ? {} : { prompt: state.prompt }),
+        ...(state.aspect === undefined || state.aspect === "photo"
+          ? {}
+          : { aspect: state.aspect }),
+      };
     }
   }
 }

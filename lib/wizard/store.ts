@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import { parseAspect } from "../media/aspect.ts";
 import type { Clock } from "../clock.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
 import { WIZARD_STEPS, type WizardDraft, type WizardState } from "./steps.ts";
@@ -41,6 +42,7 @@ function toState(row: Row, updatedAt: number): WizardState | undefined {
     ...(row.prompt === null || row.prompt === undefined
       ? {}
       : { prompt: String(row.prompt) }),
+    ...(parseAspect(row.aspect) ? { aspect: parseAspect(row.aspect) } : {}),
     nonce: String(row.nonce),
     updatedAt,
   };
@@ -97,21 +99,22 @@ export class WizardStore {
       nonce,
       new Date(now).toISOString(),
       draft.prompt ?? null,
+      draft.aspect ?? null,
     ] as const;
     const changes = expectedNonce === undefined
       ? this.#db.prepare(
         `INSERT INTO wizard (user_id, step, file_id, duration, quality,
-           message_id, nonce, updated_at, prompt)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           message_id, nonce, updated_at, prompt, aspect)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET step = excluded.step,
            file_id = excluded.file_id, duration = excluded.duration,
            quality = excluded.quality, message_id = excluded.message_id,
            nonce = excluded.nonce, updated_at = excluded.updated_at,
-           prompt = excluded.prompt`,
+           prompt = excluded.prompt, aspect = excluded.aspect`,
       ).run(draft.userId, ...values).changes
       : this.#db.prepare(
         `UPDATE wizard SET step = ?, file_id = ?, duration = ?, quality = ?,
-           message_id = ?, nonce = ?, updated_at = ?, prompt = ?
+           message_id = ?, nonce = ?, updated_at = ?, prompt = ?, aspect = ?
          WHERE user_id = ? AND nonce = ?`,
       ).run(...values, draft.userId, expectedNonce).changes;
     if (Number(changes) === 0) return undefined;

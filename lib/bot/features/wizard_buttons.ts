@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import type { Aspect } from "../../media/aspect.ts";
 import type { StartOutcome } from "../../jobs/runner.ts";
 import { priceOf, type VideoSettings } from "../../pricing.ts";
 import { advance, draftOf, type WizardState } from "../../wizard/mod.ts";
@@ -61,7 +62,12 @@ async function confirm(
   ctx: BotContext,
   deps: BotDeps,
   state: WizardState,
-  chosen: { fileId: string; settings: VideoSettings; prompt?: string },
+  chosen: {
+    fileId: string;
+    settings: VideoSettings;
+    prompt?: string;
+    aspect?: Aspect;
+  },
 ): Promise<void> {
   const userId = ctx.account.userId;
   if (!deps.wizards.take(userId, state.nonce)) {
@@ -79,6 +85,7 @@ async function confirm(
       mode: "wizard",
       settings: chosen.settings,
       prompt: chosen.prompt,
+      aspect: chosen.aspect,
     });
   } catch (error) {
     // Nothing started: give the user their wizard back to try again.

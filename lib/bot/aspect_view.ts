@@ -1,0 +1,24 @@
+/**
+ * The aspect ratio on the wizard's confirmation: a row of four buttons
+ * (the chosen one ticked) and a line of the confirmation text.
+ *
+ * @module
+ */
+
+import type { Messages } from "../i18n/mod.ts";
+import type { Aspect } from "../media/aspect.ts";
+
+/** The ratio's name: "Как на фото" / "As the photo", or "9:16". */
+export function aspectName(t: Messages, aspect: Aspect): string {
+  return aspect === "photo" ? t.features.aspectPhoto : aspect;
+}
+
+/** A ratio button's label, ticked when it is the chosen one. */
+export function aspectLabel(
+  t: Messages,
+  aspect: Aspect,
+  chosen: Aspect,
+): string {
+  const name = aspectName(t, aspect);
+  return aspect === chosen ? `✓ ${name}` : name;
+}
