@@ -27,6 +27,7 @@ import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
 import { adminBansFeature } from "./features/admin_bans.ts";
 import { inlineFeature } from "./features/inline.ts";
+import { albumFeature } from "./features/album.ts";
 import { animateGroupFeature } from "./features/animate_group.ts";
 import { jobActionsFeature } from "./features/job_actions.ts";
 import { jobCancelFeature } from "./features/job_cancel.ts";
@@ -110,6 +111,7 @@ export function createBot(
   features.use(jobActionsFeature(deps));
   // The wizard takes photos and text while it is open; quick mode the rest.
   features.use(wizardInputFeature(deps));
+  features.use(albumFeature(deps));
   features.use(photoFeature(deps));
   features.use(unhandledFeature());
   return bot;

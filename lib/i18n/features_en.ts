@@ -1,9 +1,19 @@
 import type { featuresRu } from "./features_ru.ts";
+import { pluralEn } from "./plural.ts";
 
 /** English texts of issue 17's features: bans, groups, albums, sharing. */
 export const featuresEn: typeof featuresRu = {
   aspectPhoto: `As the photo`,
   aspectLine: (p) => `📐 Aspect ratio: ${p.ratio}`,
+  albumConfirm: (p) =>
+    `📸 Album: ${p.count} photos — ${p.count} videos\n\n` +
+    `⏱ Length: ${p.duration} s\n` +
+    `🖼 Quality: ${p.quality} (${p.px} px)\n` +
+    `💰 Price: ${p.total} ${pluralEn(p.total, "token", "tokens")}\n` +
+    `💳 Balance after: ${p.after} ${pluralEn(p.after, "token", "tokens")}`,
+  albumGo: (p) => `✅ Create ${p.count} videos`,
+  albumStarted: (p) => `✅ Starting ${p.count} videos: they run in turn.`,
+  albumCancelled: `Album cancelled; nothing was charged.`,
   banned: `⛔ Your access to this bot is blocked.`,
   banUsage: `Usage: /ban USER_ID [reason]\nExample: /ban 423721043 spam`,
   unbanUsage: `Usage: /unban USER_ID\nExample: /unban 423721043`,

@@ -1,7 +1,30 @@
+import { pluralRu } from "./plural.ts";
+
+const tokensRu = (n: number) => pluralRu(n, "токен", "токена", "токенов");
+
 /** Russian texts of issue 17's features: bans, groups, albums, sharing. */
 export const featuresRu = {
   aspectPhoto: `Как на фото`,
   aspectLine: (p: { ratio: string }) => `📐 Формат: ${p.ratio}`,
+  albumConfirm: (
+    p: {
+      count: number;
+      duration: number;
+      quality: string;
+      px: number;
+      total: number;
+      after: number;
+    },
+  ) =>
+    `📸 Альбом: ${p.count} фото — ${p.count} видео\n\n` +
+    `⏱ Длительность: ${p.duration} с\n` +
+    `🖼 Качество: ${p.quality} (${p.px} px)\n` +
+    `💰 Стоимость: ${p.total} ${tokensRu(p.total)}\n` +
+    `💳 Баланс после: ${p.after} ${tokensRu(p.after)}`,
+  albumGo: (p: { count: number }) => `✅ Создать ${p.count} видео`,
+  albumStarted: (p: { count: number }) =>
+    `✅ Запускаю ${p.count} видео: они пойдут по очереди.`,
+  albumCancelled: `Альбом отменён, ничего не списано.`,
   banned: `⛔ Доступ к боту для вас закрыт.`,
   banUsage: `Использование: /ban USER_ID [причина]\n` +
     `Например: /ban 423721043 спам`,

@@ -71,7 +71,10 @@ export class Admissions {
     const wait = this.#cooldown.wait(request.userId);
     if (wait !== undefined) return { kind: "cooldown", ...wait };
     const limit = this.#deps.maxActivePerUser;
-    if (store.activeCount(request.userId) + pending.length >= limit) {
+    if (
+      !request.album &&
+      store.activeCount(request.userId) + pending.length >= limit
+    ) {
       return { kind: "busy", limit };
     }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);

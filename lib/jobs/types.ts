@@ -80,6 +80,8 @@ export interface JobEnd {
 
 /** A user's request for a video. */
 export interface StartRequest extends JobExtras {
+  /** A photo of a confirmed album: past the user's limit it waits queued. */
+  readonly album?: boolean;
   readonly userId: number;
   readonly chatId: number;
   readonly locale: Locale;

@@ -366,11 +366,20 @@ export class FakeTelegram implements AsyncDisposable {
   sendPhoto(
     from: FakeUser,
     image: Uint8Array,
-    opts: { caption?: string; width?: number; height?: number } = {},
+    opts: {
+      caption?: string;
+      width?: number;
+      height?: number;
+      /** Part of an album: Telegram's `media_group_id`. */
+      mediaGroupId?: string;
+    } = {},
   ): Update {
     const photo = this.#store.photoSizes(image, image.length, opts);
     const partial: Partial<Message> = { photo };
     if (opts.caption !== undefined) partial.caption = opts.caption;
+    if (opts.mediaGroupId !== undefined) {
+      partial.media_group_id = opts.mediaGroupId;
+    }
     return this.sendMessageUpdate(from, partial);
   }
 

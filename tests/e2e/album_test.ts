@@ -1,0 +1,90 @@
+/**
+ * An album is one order: photos sharing a media_group_id get one
+ * confirmation with the total; nothing is held before ✅; ✅ starts them
+ * all (past MAX_ACTIVE_JOBS_PER_USER they wait in the queue); a photo whose
+ * render fails is refunded alone.
+ */
+
+import assert from "node:assert/strict";
+import { SAMPLE_JPEG } from "../fixtures/media.ts";
+import { startHarness } from "./harness.ts";
+import { dataOf, handled, kinds, lastBot, press, say } from "./helpers.ts";
+
+Deno.test("an album of 3 photos: one confirmation with the total, ✅ → three videos, charged 30", async () => {
+  await using h = await startHarness();
+  const user = h.telegram.user(7701, { language_code: "en" });
+  await say(h, user, "/start");
+  const after = h.telegram.lastCallId();
+  const updates = [1, 2, 3].map((i) =>
+    h.telegram.sendPhoto(user, SAMPLE_JPEG, {
+      mediaGroupId: "13579",
+      ...(i === 1 ? { caption: "slow zoom" } : {}),
+    })
+  );
+  for (const update of updates) await handled(h, update.update_id);
+  const confirm = await h.telegram.waitForCall("sendMessage", {
+    after,
+    where: (c) => /Album: 3 photos/.test(String(c.params.text)),
+  });
+  const text = String(confirm.params.text);
+  assert.match(text, /Price: 30 tokens/);
+  assert.match(text, /Balance after: 70 tokens/);
+  // One confirmation, nothing else said, nothing downloaded nor held.
+  const said = h.telegram.calls.filter((c) =>
+    c.id > after && c.method === "sendMessage"
+  );
+  assert.equal(said.length, 1);
+  assert.equal(h.telegram.callsOf("getFile").length, 0);
+  assert.deepEqual(kinds(h, user.id), ["grant"]);
+
+  const screen = lastBot(h, user.id);
+  const data = dataOf(screen, "✅ Create 3 videos");
+  await press(h, user, screen.message_id, "✅ Create 3 videos");
+  // Past MAX_ACTIVE_JOBS_PER_USER (2) the third waited in the queue.
+  await h.app.runner.idle();
+  assert.equal(h.telegram.callsOf("sendVideo").length, 3);
+  assert.equal(h.comfy.requests.length, 3);
+  assert.equal(h.app.ledger.account(user.id)?.tokens, 70);
+  const journal = kinds(h, user.id);
+  assert.equal(journal.filter((k) => k === "hold").length, 3);
+  assert.equal(journal.filter((k) => k === "capture").length, 3);
+  // The album's caption moves every photo.
+  const prompts = h.app.db.prepare("SELECT prompt FROM jobs").all()
+    .map((r) => r.prompt);
+  assert.deepEqual(prompts, ["slow zoom", "slow zoom", "slow zoom"]);
+  // A second tap on ✅ starts nothing more.
+  await press(h, user, screen.message_id, data, { raw: true });
+  await h.app.runner.idle();
+  assert.equal(h.comfy.requests.length, 3);
+});
+
+Deno.test("an album with one failed render: only that photo is refunded", async () => {
+  await using h = await startHarness();
+  const user = h.telegram.user(7702, { language_code: "en" });
+  await say(h, user, "/start");
+  for (let i = 0; i < 3; i++) {
+    const update = h.telegram.sendPhoto(user, SAMPLE_JPEG, {
+      mediaGroupId: "24680",
+    });
+    await handled(h, update.update_id);
+  }
+  await h.telegram.waitForCall("sendMessage", {
+    where: (c) => /Album: 3 photos/.test(String(c.params.text)),
+  });
+  // The first render fails on the server; the others succeed.
+  h.comfy.mode = "runtime_error";
+  const first = h.comfy.waitForRequest();
+  await press(h, user, lastBot(h, user.id).message_id, "✅ Create 3 videos");
+  await first;
+  h.comfy.mode = "direct";
+  await h.app.runner.idle();
+  assert.equal(h.app.jobs.unfinished().length, 0);
+  assert.equal(h.telegram.callsOf("sendVideo").length, 2);
+  const account = h.app.ledger.account(user.id);
+  assert.equal(account?.tokens, 80);
+  assert.equal(account?.held, 0);
+  const journal = kinds(h, user.id);
+  assert.equal(journal.filter((k) => k === "hold").length, 3);
+  assert.equal(journal.filter((k) => k === "capture").length, 2);
+  assert.equal(journal.filter((k) => k === "release").length, 1);
+});
