@@ -30,10 +30,11 @@ export function albumFeature(deps: BotDeps): Composer<BotContext> {
     },
   );
 
-  feature.on(["message:photo", "message:document"], async (ctx, next) => {
+  feature.on(["message:photo", "message:document"], (ctx, next) => {
     const groupId = ctx.message.media_group_id;
     const input = imageInput(ctx.message);
     if (groupId === undefined || input?.kind !== "image") return next();
+    // Stored only: the confirmation comes once the album is complete.
     api = ctx.api;
     collector.add(
       { userId: ctx.account.userId, chatId: ctx.chat.id, groupId },
