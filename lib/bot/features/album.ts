@@ -45,6 +45,7 @@ export function albumFeature(deps: BotDeps): Composer<BotContext> {
         caption: ctx.message.caption,
       },
     );
+    return Promise.resolve();
   });
 
   feature.callbackQuery(ALBUM_CALLBACK, async (ctx) => {
