@@ -11,7 +11,14 @@
 import { type Api, InlineKeyboard } from "grammy";
 import type { Album } from "../albums/collector.ts";
 import { asLocale, type Locale, messages } from "../i18n/mod.ts";
-import { priceOf, QUALITIES, QUICK_SETTINGS } from "../pricing.ts";
+import type { JobMode } from "../jobs/store.ts";
+import type { Aspect } from "../media/aspect.ts";
+import {
+  priceOf,
+  QUALITIES,
+  QUICK_SETTINGS,
+  type VideoSettings,
+} from "../pricing.ts";
 import { cleanPrompt } from "../prompts/mod.ts";
 import { randomNonce } from "../wizard/mod.ts";
 import type { BotDeps } from "./deps.ts";
@@ -97,37 +104,70 @@ export async function confirmAlbum(
   });
 }
 
-/** Starts the album's photos in order; returns how many started. */
+/** What {@link startPhotos} starts: photos with one set of settings. */
+export interface PhotoBatch {
+  readonly userId: number;
+  readonly chatId: number;
+  readonly locale: Locale;
+  readonly photos: readonly { fileId: string; updateId?: number }[];
+  readonly mode: JobMode;
+  readonly settings: VideoSettings;
+  readonly prompt: string | undefined;
+  readonly aspect?: Aspect | undefined;
+}
+
+/** Starts an album's photos in order; returns how many started. */
 export async function startAlbum(
   api: Api,
   deps: BotDeps,
   pending: PendingAlbum,
 ): Promise<number> {
   const { album, locale, prompt } = pending;
+  return await startPhotos(api, deps, {
+    userId: album.userId,
+    chatId: album.chatId,
+    locale,
+    photos: album.photos,
+    mode: "quick",
+    settings: QUICK_SETTINGS,
+    prompt,
+  });
+}
+
+/**
+ * Starts photos one after another, each a job holding its own price, so
+ * they queue in order (past MAX_ACTIVE_JOBS_PER_USER too); stops with the
+ * "not enough tokens" reply when the balance runs out.
+ */
+export async function startPhotos(
+  api: Api,
+  deps: BotDeps,
+  batch: PhotoBatch,
+): Promise<number> {
   let started = 0;
-  for (const photo of album.photos) {
+  for (const photo of batch.photos) {
     const outcome = deps.jobs.start({
-      userId: album.userId,
-      chatId: album.chatId,
-      locale,
+      userId: batch.userId,
+      chatId: batch.chatId,
+      locale: batch.locale,
       fileId: photo.fileId,
-      updateId: photo.updateId,
-      mode: "quick",
-      settings: QUICK_SETTINGS,
-      prompt,
+      ...(photo.updateId === undefined ? {} : { updateId: photo.updateId }),
+      mode: batch.mode,
+      settings: batch.settings,
+      prompt: batch.prompt,
+      aspect: batch.aspect,
       album: true,
     });
     if (outcome.kind === "started") {
       started++;
-      // One after another: the jobs queue in the album's order.
       await outcome.admitted;
     } else if (outcome.kind === "insufficient") {
       const reply = notEnoughReply(
-        messages(locale),
+        messages(batch.locale),
         outcome,
         notEnoughContext(deps),
       );
-      await api.sendMessage(album.chatId, reply.text, {
+      await api.sendMessage(batch.chatId, reply.text, {
         reply_markup: reply.keyboard,
       });
       break;

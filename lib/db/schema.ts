@@ -256,6 +256,7 @@ ALTER TABLE jobs ADD COLUMN aspect TEXT;
 ALTER TABLE jobs ADD COLUMN reply_to INTEGER;
 ALTER TABLE jobs ADD COLUMN video_chat INTEGER;
 ALTER TABLE wizard ADD COLUMN aspect TEXT;
+ALTER TABLE wizard ADD COLUMN album TEXT;
 `;
 
 function columnsOf(db: DatabaseSync, table: string): Set<string> {

@@ -11,6 +11,7 @@ export const featuresEn: typeof featuresRu = {
     `🖼 Quality: ${p.quality} (${p.px} px)\n` +
     `💰 Price: ${p.total} ${pluralEn(p.total, "token", "tokens")}\n` +
     `💳 Balance after: ${p.after} ${pluralEn(p.after, "token", "tokens")}`,
+  albumLine: (p) => `📸 Album: ${p.count} photos — ${p.count} videos`,
   albumGo: (p) => `✅ Create ${p.count} videos`,
   albumStarted: (p) => `✅ Starting ${p.count} videos: they run in turn.`,
   albumCancelled: `Album cancelled; nothing was charged.`,

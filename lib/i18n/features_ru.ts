@@ -21,6 +21,8 @@ export const featuresRu = {
     `🖼 Качество: ${p.quality} (${p.px} px)\n` +
     `💰 Стоимость: ${p.total} ${tokensRu(p.total)}\n` +
     `💳 Баланс после: ${p.after} ${tokensRu(p.after)}`,
+  albumLine: (p: { count: number }) =>
+    `📸 Альбом: ${p.count} фото — ${p.count} видео`,
   albumGo: (p: { count: number }) => `✅ Создать ${p.count} видео`,
   albumStarted: (p: { count: number }) =>
     `✅ Запускаю ${p.count} видео: они пойдут по очереди.`,

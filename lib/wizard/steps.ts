@@ -36,7 +36,20 @@ export interface WizardDraft {
   readonly prompt?: string | undefined;
   /** The aspect ratio, chosen on the confirmation; undefined: the photo's. */
   readonly aspect?: Aspect | undefined;
+  /** The photo came in an album: its other photos, in order. */
+  readonly album?: WizardAlbum | undefined;
 }
+
+/** An album sent to the wizard: `fileId` is its first photo. */
+export interface WizardAlbum {
+  /** Telegram's `media_group_id`. */
+  readonly groupId: string;
+  /** The album's other photos (at most {@link MAX_ALBUM_EXTRA}). */
+  readonly fileIds: readonly string[];
+}
+
+/** Photos of an album besides the first (Telegram allows 10 in all). */
+export const MAX_ALBUM_EXTRA = 9;
 
 /** A stored wizard. */
 export interface WizardState extends WizardDraft {
@@ -68,6 +81,8 @@ export type WizardEvent =
     readonly fileId: string;
     /** The photo's caption: the motion prompt. */
     readonly caption?: string | undefined;
+    /** Its album's `media_group_id`, if it came in one. */
+    readonly groupId?: string | undefined;
   }
   /** Text typed at the motion step: the user's own prompt. */
   | { readonly type: "text"; readonly text: string };
@@ -76,6 +91,8 @@ export type WizardEvent =
 export type WizardOutcome =
   /** Show `draft.step` (the next step, or the same one with a new photo). */
   | { readonly kind: "step"; readonly draft: WizardDraft }
+  /** Another photo of the wizard's album: the screen stays as it is. */
+  | { readonly kind: "album"; readonly album: WizardAlbum }
   /** The user left the wizard. */
   | { readonly kind: "cancel" }
   /** The user confirmed: start this job. */
@@ -85,6 +102,8 @@ export type WizardOutcome =
     readonly settings: VideoSettings;
     readonly prompt?: string;
     readonly aspect?: Aspect;
+    /** The album's other photos, each a job with the same settings. */
+    readonly album?: readonly string[];
   }
   /** The event does not fit the current step; nothing changes. */
   | { readonly kind: "ignored" };
@@ -135,13 +154,26 @@ export function advance(
     case "cancel":
       return { kind: "cancel" };
     case "photo": {
+      const album = state.album;
+      if (event.groupId !== undefined && album?.groupId === event.groupId) {
+        return album.fileIds.length < MAX_ALBUM_EXTRA
+          ? {
+            kind: "album",
+            album: { ...album, fileIds: [...album.fileIds, event.fileId] },
+          }
+          : { kind: "ignored" };
+      }
       // A photo mid-way replaces the one chosen before and keeps the step:
       // the settings picked so far still apply to the new picture. Its
       // caption, if any, is the motion prompt (and skips that step).
       const caption = cleanPrompt(event.caption);
-      const fields = caption === undefined
-        ? { fileId: event.fileId }
-        : { fileId: event.fileId, prompt: caption };
+      const fields = {
+        fileId: event.fileId,
+        album: event.groupId === undefined
+          ? undefined
+          : { groupId: event.groupId, fileIds: [] },
+        ...(caption === undefined ? {} : { prompt: caption }),
+      };
       if (state.step !== "photo") return at(state.step, fields);
       return at(caption === undefined ? "motion" : "duration", fields);
     }
@@ -198,6 +230,7 @@ export function advance(
         ...(state.aspect === undefined || state.aspect === "photo"
           ? {}
           : { aspect: state.aspect }),
+        ...(state.album?.fileIds.length ? { album: state.album.fileIds } : {}),
       };
     }
   }

@@ -88,3 +88,41 @@ Deno.test("an album with one failed render: only that photo is refunded", async 
   assert.equal(journal.filter((k) => k === "capture").length, 2);
   assert.equal(journal.filter((k) => k === "release").length, 1);
 });
+
+Deno.test("the wizard takes an album: one confirmation for all, ✅ → a video each", async () => {
+  await using h = await startHarness();
+  const user = h.telegram.user(7703, { language_code: "en" });
+  await say(h, user, "/start");
+  await press(h, user, lastBot(h, user.id).message_id, "🎬 Create video");
+  for (let i = 0; i < 3; i++) {
+    const update = h.telegram.sendPhoto(user, SAMPLE_JPEG, {
+      mediaGroupId: "97531",
+    });
+    await handled(h, update.update_id);
+  }
+  // The album moved the wizard once: one motion screen, no "replaced".
+  const screen = lastBot(h, user.id);
+  assert.equal(
+    h.telegram.chat(user.id).filter((e) =>
+      /Photo replaced/.test(e.text ?? "")
+    )
+      .length,
+    0,
+  );
+  await press(h, user, screen.message_id, "🤖 Automatic");
+  await press(h, user, screen.message_id, "5 s · 5 tokens");
+  await press(h, user, screen.message_id, "low · 300 px");
+  const confirm = lastBot(h, user.id);
+  assert.match(String(confirm.text), /Album: 3 photos — 3 videos/);
+  assert.match(String(confirm.text), /Price: 15 tokens/);
+  assert.match(String(confirm.text), /Balance after: 85 tokens/);
+  assert.deepEqual(kinds(h, user.id), ["grant"]);
+  await press(h, user, confirm.message_id, "✅ Create video");
+  await h.app.runner.idle();
+  assert.equal(h.telegram.callsOf("sendVideo").length, 3);
+  assert.equal(h.app.ledger.account(user.id)?.tokens, 85);
+  assert.equal(
+    kinds(h, user.id).filter((k) => k === "capture").length,
+    3,
+  );
+});

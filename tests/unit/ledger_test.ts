@@ -289,7 +289,7 @@ Deno.test("JobStore records when a job reached each state", () => {
 const UNDO_V4 = `DROP TABLE bans; DROP TABLE ban_audit;
       DROP TABLE group_settings; ALTER TABLE jobs DROP COLUMN aspect;
       ALTER TABLE jobs DROP COLUMN reply_to; ALTER TABLE jobs DROP COLUMN video_chat;
-      ALTER TABLE wizard DROP COLUMN aspect;`;
+      ALTER TABLE wizard DROP COLUMN aspect; ALTER TABLE wizard DROP COLUMN album;`;
 const DOWNGRADE: Record<number, string> = {
   1: `${UNDO_V4} DROP TABLE dashboard_links; DROP INDEX updates_pending;
       ALTER TABLE updates DROP COLUMN payload;

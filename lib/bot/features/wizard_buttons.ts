@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { startPhotos } from "../album_order.ts";
 import type { Aspect } from "../../media/aspect.ts";
 import type { StartOutcome } from "../../jobs/runner.ts";
 import { priceOf, type VideoSettings } from "../../pricing.ts";
@@ -51,6 +52,9 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
         return;
       case "confirm":
         await confirm(ctx, deps, state, outcome);
+        return;
+      case "album":
+        return void await stale();
     }
   });
   return feature;
@@ -67,6 +71,7 @@ async function confirm(
     settings: VideoSettings;
     prompt?: string;
     aspect?: Aspect;
+    album?: readonly string[];
   },
 ): Promise<void> {
   const userId = ctx.account.userId;
@@ -114,13 +119,29 @@ async function confirm(
     return;
   }
   const { duration, quality } = chosen.settings;
+  const count = 1 + (chosen.album?.length ?? 0);
+  const started = ctx.t.wizard.started({
+    duration,
+    quality,
+    cost: priceOf(duration, deps.tokensPerVideo) * count,
+  });
   await showScreen(
     ctx,
-    ctx.t.wizard.started({
-      duration,
-      quality,
-      cost: priceOf(duration, deps.tokensPerVideo),
-    }),
+    count > 1
+      ? `${started}\n${ctx.t.features.albumStarted({ count })}`
+      : started,
   );
-  if (outcome.kind === "started") await outcome.admitted;
+  if (outcome.kind !== "started") return;
+  await outcome.admitted;
+  // The album's other photos, with the same settings, queued in order.
+  await startPhotos(ctx.api, deps, {
+    userId,
+    chatId: ctx.chatId ?? userId,
+    locale: ctx.locale,
+    photos: (chosen.album ?? []).map((fileId) => ({ fileId })),
+    mode: "wizard",
+    settings: chosen.settings,
+    prompt: chosen.prompt,
+    aspect: chosen.aspect,
+  });
 }
