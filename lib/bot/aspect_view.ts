@@ -6,7 +6,9 @@
  */
 
 import type { Messages } from "../i18n/mod.ts";
-import type { Aspect } from "../media/aspect.ts";
+import type { InlineKeyboardButton } from "grammy/types";
+import { type Aspect, ASPECTS } from "../media/aspect.ts";
+import type { WizardButton } from "../wizard/mod.ts";
 
 /** The ratio's name: "Как на фото" / "As the photo", or "9:16". */
 export function aspectName(t: Messages, aspect: Aspect): string {
@@ -17,8 +19,19 @@ export function aspectName(t: Messages, aspect: Aspect): string {
 export function aspectLabel(
   t: Messages,
   aspect: Aspect,
-  chosen: Aspect,
+  chosen: Aspect | undefined,
 ): string {
   const name = aspectName(t, aspect);
-  return aspect === chosen ? `✓ ${name}` : name;
+  return aspect === (chosen ?? "photo") ? `✓ ${name}` : name;
+}
+
+/** The confirmation's row of ratio buttons, the chosen one ticked. */
+export function aspectRow(
+  t: Messages,
+  chosen: Aspect | undefined,
+  button: (label: string, wizard: WizardButton) => InlineKeyboardButton,
+): InlineKeyboardButton[] {
+  return ASPECTS.map((aspect) =>
+    button(aspectLabel(t, aspect, chosen), { type: "aspect", aspect })
+  );
 }

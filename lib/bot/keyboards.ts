@@ -12,8 +12,7 @@ import { DURATIONS, priceOf, QUALITIES, QUALITY_NAMES } from "../pricing.ts";
 import { PRESET_IDS, PRESETS } from "../prompts/mod.ts";
 import type { WizardButton, WizardState } from "../wizard/mod.ts";
 import { encodeCallback, type MenuAction } from "./callback_data.ts";
-import { aspectLabel } from "./aspect_view.ts";
-import { ASPECTS } from "../media/aspect.ts";
+import { aspectRow } from "./aspect_view.ts";
 
 /** A button that opens a menu screen. */
 export function menuButton(
@@ -119,12 +118,7 @@ export function wizardKeyboard(
       ]);
     case "confirm":
       return InlineKeyboard.from([
-        ASPECTS.map((aspect) =>
-          button(aspectLabel(t, aspect, state.aspect ?? "photo"), {
-            type: "aspect",
-            aspect,
-          })
-        ),
+        aspectRow(t, state.aspect, button),
         [button(b.confirm, { type: "confirm" })],
         footer,
       ]);

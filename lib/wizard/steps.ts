@@ -137,6 +137,39 @@ const PREVIOUS: Readonly<Record<WizardStep, WizardStep | undefined>> = {
   confirm: "quality",
 };
 
+// A photo: the wizard's photo (or another photo of its album).
+function photoStep(
+  state: WizardDraft,
+  event: Extract<WizardEvent, { type: "photo" }>,
+): WizardOutcome {
+  const at = (step: WizardStep, fields: Partial<WizardDraft>) => ({
+    kind: "step" as const,
+    draft: { ...state, ...fields, step },
+  });
+  const album = state.album;
+  if (event.groupId !== undefined && album?.groupId === event.groupId) {
+    return album.fileIds.length < MAX_ALBUM_EXTRA
+      ? {
+        kind: "album",
+        album: { ...album, fileIds: [...album.fileIds, event.fileId] },
+      }
+      : { kind: "ignored" };
+  }
+  // A photo mid-way replaces the one chosen before and keeps the step:
+  // the settings picked so far still apply to the new picture. Its
+  // caption, if any, is the motion prompt (and skips that step).
+  const caption = cleanPrompt(event.caption);
+  const fields = {
+    fileId: event.fileId,
+    album: event.groupId === undefined
+      ? undefined
+      : { groupId: event.groupId, fileIds: [] },
+    ...(caption === undefined ? {} : { prompt: caption }),
+  };
+  if (state.step !== "photo") return at(state.step, fields);
+  return at(caption === undefined ? "motion" : "duration", fields);
+}
+
 /**
  * Applies one event to the wizard; `locale` picks the language of a
  * preset's prompt.
@@ -153,30 +186,8 @@ export function advance(
   switch (event.type) {
     case "cancel":
       return { kind: "cancel" };
-    case "photo": {
-      const album = state.album;
-      if (event.groupId !== undefined && album?.groupId === event.groupId) {
-        return album.fileIds.length < MAX_ALBUM_EXTRA
-          ? {
-            kind: "album",
-            album: { ...album, fileIds: [...album.fileIds, event.fileId] },
-          }
-          : { kind: "ignored" };
-      }
-      // A photo mid-way replaces the one chosen before and keeps the step:
-      // the settings picked so far still apply to the new picture. Its
-      // caption, if any, is the motion prompt (and skips that step).
-      const caption = cleanPrompt(event.caption);
-      const fields = {
-        fileId: event.fileId,
-        album: event.groupId === undefined
-          ? undefined
-          : { groupId: event.groupId, fileIds: [] },
-        ...(caption === undefined ? {} : { prompt: caption }),
-      };
-      if (state.step !== "photo") return at(state.step, fields);
-      return at(caption === undefined ? "motion" : "duration", fields);
-    }
+    case "photo":
+      return photoStep(state, event);
     case "auto":
       return state.step === "motion"
         ? at("duration", { prompt: undefined })

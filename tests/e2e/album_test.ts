@@ -103,9 +103,7 @@ Deno.test("the wizard takes an album: one confirmation for all, ✅ → a video 
   // The album moved the wizard once: one motion screen, no "replaced".
   const screen = lastBot(h, user.id);
   assert.equal(
-    h.telegram.chat(user.id).filter((e) =>
-      /Photo replaced/.test(e.text ?? "")
-    )
+    h.telegram.chat(user.id).filter((e) => /Photo replaced/.test(e.text ?? ""))
       .length,
     0,
   );

@@ -23,6 +23,7 @@ import {
 } from "../../i18n/mod.ts";
 import { QUICK_SETTINGS } from "../../pricing.ts";
 import { cleanPrompt } from "../../prompts/mod.ts";
+import type { StartOutcome } from "../../jobs/runner.ts";
 import type { BotDeps } from "../deps.ts";
 import { imageInput } from "../image_input.ts";
 
@@ -85,19 +86,33 @@ export function animateGroupFeature(
       videoChatId: ctx.chat.id,
       replyTo: photo.message_id,
     });
-    if (outcome.kind === "insufficient") {
-      await reply(t.features.groupStart({ link }));
-    } else if (outcome.kind === "busy") {
-      // Said privately: the group sees no limits nor balances.
-      await ctx.api.sendMessage(from.id, t.busy({ limit: outcome.limit }))
-        .catch(() => {});
-    } else if (outcome.kind === "started") {
-      lastStart.set(ctx.chat.id, clock.now());
-      await reply(t.features.groupStarted);
-      await outcome.admitted;
-    }
+    if (outcome.kind === "started") lastStart.set(ctx.chat.id, clock.now());
+    await answer(ctx, { t, outcome, reply, link });
   });
   return feature;
+}
+
+// What the group (or, for limits, the asker privately) is told.
+async function answer(
+  ctx: Context,
+  o: {
+    t: Messages;
+    outcome: StartOutcome;
+    reply: (text: string) => Promise<unknown>;
+    link: string;
+  },
+): Promise<void> {
+  const { t, outcome } = o;
+  if (outcome.kind === "insufficient") {
+    await o.reply(t.features.groupStart({ link: o.link }));
+  } else if (outcome.kind === "busy" && ctx.from) {
+    // Said privately: the group sees no limits nor balances.
+    await ctx.api.sendMessage(ctx.from.id, t.busy({ limit: outcome.limit }))
+      .catch(() => {});
+  } else if (outcome.kind === "started") {
+    await o.reply(t.features.groupStarted);
+    await outcome.admitted;
+  }
 }
 
 async function switchAnimate(

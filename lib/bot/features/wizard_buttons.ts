@@ -60,19 +60,22 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
   return feature;
 }
 
+// What the confirmation starts.
+interface Chosen {
+  readonly fileId: string;
+  readonly settings: VideoSettings;
+  readonly prompt?: string;
+  readonly aspect?: Aspect;
+  readonly album?: readonly string[];
+}
+
 // Takes the wizard first, so a second tap on the same button finds nothing
 // to confirm: one confirmation starts at most one job.
 async function confirm(
   ctx: BotContext,
   deps: BotDeps,
   state: WizardState,
-  chosen: {
-    fileId: string;
-    settings: VideoSettings;
-    prompt?: string;
-    aspect?: Aspect;
-    album?: readonly string[];
-  },
+  chosen: Chosen,
 ): Promise<void> {
   const userId = ctx.account.userId;
   if (!deps.wizards.take(userId, state.nonce)) {
@@ -118,19 +121,7 @@ async function confirm(
     await showScreen(ctx, refusal, refusalKeyboard(ctx, deps, outcome));
     return;
   }
-  const { duration, quality } = chosen.settings;
-  const count = 1 + (chosen.album?.length ?? 0);
-  const started = ctx.t.wizard.started({
-    duration,
-    quality,
-    cost: priceOf(duration, deps.tokensPerVideo) * count,
-  });
-  await showScreen(
-    ctx,
-    count > 1
-      ? `${started}\n${ctx.t.features.albumStarted({ count })}`
-      : started,
-  );
+  await showScreen(ctx, startedText(ctx, deps, chosen));
   if (outcome.kind !== "started") return;
   await outcome.admitted;
   // The album's other photos, with the same settings, queued in order.
@@ -144,4 +135,18 @@ async function confirm(
     prompt: chosen.prompt,
     aspect: chosen.aspect,
   });
+}
+
+// "Starting: …" with the price of every photo (an album: one per photo).
+function startedText(ctx: BotContext, deps: BotDeps, chosen: Chosen): string {
+  const { duration, quality } = chosen.settings;
+  const count = 1 + (chosen.album?.length ?? 0);
+  const started = ctx.t.wizard.started({
+    duration,
+    quality,
+    cost: priceOf(duration, deps.tokensPerVideo) * count,
+  });
+  return count > 1
+    ? `${started}\n${ctx.t.features.albumStarted({ count })}`
+    : started;
 }
