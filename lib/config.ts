@@ -16,8 +16,16 @@ import {
   type ComfyConfig,
   loadComfyConfig,
 } from "./config_comfy.ts";
-import { type FeatureConfig, loadFeatureConfig } from "./config_features.ts";
-import { loadMoneyConfig, type MoneyConfig } from "./config_money.ts";
+import {
+  FEATURE_DEFAULTS,
+  type FeatureConfig,
+  loadFeatureConfig,
+} from "./config_features.ts";
+import {
+  loadMoneyConfig,
+  MONEY_DEFAULTS,
+  type MoneyConfig,
+} from "./config_money.ts";
 import {
   ConfigError,
   type Env,
@@ -90,11 +98,17 @@ const CORE_DEFAULTS = {
   LOG_FORMAT: "text",
 } as const;
 
-/** Defaults, written as an operator would write them in the env file. */
+/**
+ * Defaults, written as an operator would write them in the env file: every
+ * variable that has one (docs/configuration.md and .env.example are checked
+ * against this by tests/unit/docs_config_test.ts).
+ */
 export const DEFAULTS = {
   ...CORE_DEFAULTS,
   ...COMFY_DEFAULTS,
   ...TELEGRAM_DEFAULTS,
+  ...FEATURE_DEFAULTS,
+  ...MONEY_DEFAULTS,
 } as const;
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];

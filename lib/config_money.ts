@@ -20,6 +20,11 @@ export interface MoneyConfig {
   readonly referralBonus: number;
 }
 
+/** Defaults, as an operator would write them (TOKEN_PACKS has none: off). */
+export const MONEY_DEFAULTS = {
+  REFERRAL_BONUS: "0",
+} as const;
+
 /** Reads TOKEN_PACKS and REFERRAL_BONUS. */
 export function loadMoneyConfig(env: Env): MoneyConfig {
   let tokenPacks: TokenPack[];
@@ -29,7 +34,7 @@ export function loadMoneyConfig(env: Env): MoneyConfig {
     if (!(error instanceof TokenPacksError)) throw error;
     throw new ConfigError("TOKEN_PACKS", error.message);
   }
-  const bonus = env.REFERRAL_BONUS?.trim() || "0";
+  const bonus = env.REFERRAL_BONUS?.trim() || MONEY_DEFAULTS.REFERRAL_BONUS;
   if (!/^\d{1,9}$/.test(bonus)) {
     throw new ConfigError(
       "REFERRAL_BONUS",

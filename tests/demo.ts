@@ -59,7 +59,7 @@ await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 await Deno.mkdir(dataDir, { recursive: true });
 // Past renders of about 6 s, in the old bot's file format: the progress bar
 // and the time left are predicted from them. Long enough for the bar to move
-// before it goes quiet for the last 2 s (Telegram's pace, see the README).
+// before it goes quiet for the last 2 s (Telegram's pace, see docs/user-guide.md).
 await Deno.writeTextFile(
   `${dataDir}/processing_stats.json`,
   JSON.stringify({

@@ -96,7 +96,7 @@ export const adminEn: typeof adminRu = {
     `   workflow "${p.workflow}": ` + ({
       all: `takes every configured input`,
       missing: `does not take ${p.missing}; videos render without them ` +
-        `(it needs tagged nodes, see README "Moving from the old bot")`,
+        `(it needs tagged nodes, see docs/migrating-from-python.md)`,
       unlisted: `the plugin cannot list its inputs (an older version); ` +
         `every configured input is sent`,
       unknown: `inputs not known yet${p.error ? ` (${p.error})` : ""}`,

@@ -167,7 +167,7 @@ export const adminRu = {
     `   workflow «${p.workflow}»: ` + ({
       all: `принимает все настроенные входы`,
       missing: `не принимает ${p.missing} — видео делаются без них ` +
-        `(нужны узлы с тегами в названии, см. README, «Moving from the old bot»)`,
+        `(нужны узлы с тегами в названии, см. docs/migrating-from-python.md)`,
       unlisted: `плагин не умеет перечислять входы (старая версия) — ` +
         `отправляются все настроенные`,
       unknown: `входы ещё не известны${p.error ? ` (${p.error})` : ""}`,

@@ -1,6 +1,6 @@
 /**
  * A running bot with an admin, an HTTP server and a month of seeded data,
- * for the browser test and the README screenshot.
+ * for the browser test and the dashboard screenshot.
  */
 
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * Takes the README's screenshot of the dashboard filled with test data:
+ * Takes docs/admin.md's screenshot of the dashboard filled with test data:
  *
  *   deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-env \
  *     --allow-run tests/browser/screenshot.ts docs/dashboard.png
