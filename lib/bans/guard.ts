@@ -11,12 +11,11 @@
 import type { Context, NextFunction } from "grammy";
 import type { Clock } from "../clock.ts";
 import { asLocale, localeFor, messages } from "../i18n/mod.ts";
+import { oncePer } from "../once_per.ts";
 import type { BanStore } from "./store.ts";
 
 /** The least time between two "you are banned" replies to one user. */
 export const BANNED_REPLY_INTERVAL_MS = 10 * 60_000;
-// Users remembered at once; the oldest are forgotten beyond this.
-const MAX_REMEMBERED = 10_000;
 
 /** What the guard needs. */
 export interface BanGuardDeps {
@@ -31,21 +30,7 @@ export interface BanGuardDeps {
 export function banGuard(
   deps: BanGuardDeps,
 ): (ctx: Context, next: NextFunction) => Promise<void> {
-  const replied = new Map<number, number>();
-  const mayReply = (userId: number): boolean => {
-    const now = deps.clock.now();
-    const last = replied.get(userId);
-    if (last !== undefined && now - last < BANNED_REPLY_INTERVAL_MS) {
-      return false;
-    }
-    replied.delete(userId);
-    replied.set(userId, now);
-    if (replied.size > MAX_REMEMBERED) {
-      const [oldest] = replied.keys();
-      if (oldest !== undefined) replied.delete(oldest);
-    }
-    return true;
-  };
+  const mayReply = oncePer(deps.clock, BANNED_REPLY_INTERVAL_MS);
   return async (ctx, next) => {
     const from = ctx.from;
     if (
