@@ -101,3 +101,28 @@ Deno.test("an admin cannot be banned", async () => {
   await say(h, admin, "/ban nobody");
   assert.match(String(lastBot(h, admin.id).text), /^Usage: \/ban USER_ID/);
 });
+
+Deno.test("the dashboard's user page shows a ban", async () => {
+  await using h = await startHarness({
+    env: { ADMIN_USER_IDS: `${ADMIN}`, HTTP_PORT: "0" },
+  });
+  const admin = h.telegram.user(ADMIN, { language_code: "en" });
+  const user = h.telegram.user(7311, { language_code: "en" });
+  await say(h, user, "/start");
+  await say(h, admin, "/ban 7311 fraud");
+  await say(h, admin, "/dashboard");
+  const link = /http:\/\/\S+/.exec(String(lastBot(h, ADMIN).text))?.[0];
+  assert.ok(link);
+  const opened = await fetch(link, { redirect: "manual" });
+  await opened.body?.cancel();
+  const cookie = String(opened.headers.get("set-cookie")).split(";")[0] ?? "";
+  const base = `http://127.0.0.1:${h.app.httpPort}`;
+  const page = await (await fetch(`${base}/dashboard/users/7311`, {
+    headers: { cookie },
+  })).text();
+  assert.match(page, /<p id="ban">⛔ [^<]*: [^<]* · 1001 · fraud<\/p>/);
+  const other = await (await fetch(`${base}/dashboard/users/${ADMIN}`, {
+    headers: { cookie },
+  })).text();
+  assert.doesNotMatch(other, /id="ban"/);
+});
