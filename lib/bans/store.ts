@@ -9,7 +9,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
-import { sqlTime } from "../ledger/ledger.ts";
+import { sqlTime } from "../ledger/mod.ts";
 
 /** A current ban. */
 export interface Ban {

@@ -9,7 +9,7 @@
  */
 
 import { type Api, InlineKeyboard } from "grammy";
-import type { Album } from "../albums/collector.ts";
+import type { Album } from "../albums/mod.ts";
 import { asLocale, type Locale, messages } from "../i18n/mod.ts";
 import type { JobMode } from "../jobs/store.ts";
 import type { Aspect } from "../media/aspect.ts";

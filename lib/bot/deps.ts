@@ -1,6 +1,6 @@
 import type { AdminQueries } from "../admin/mod.ts";
-import type { BanStore } from "../bans/store.ts";
-import type { GroupSettings } from "../groups/settings.ts";
+import type { BanStore } from "../bans/mod.ts";
+import type { GroupSettings } from "../groups/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { StartOutcome, StartRequest } from "../jobs/runner.ts";
 import type { FreeVideos } from "../jobs/free.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { BanStore } from "../bans/store.ts";
+import { BanStore } from "../bans/mod.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import type { Ledger } from "../ledger/mod.ts";

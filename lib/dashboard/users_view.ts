@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Ban } from "../bans/store.ts";
+import type { Ban } from "../bans/mod.ts";
 import type { JournalEntry } from "../ledger/mod.ts";
 import { type Html, html } from "./html.ts";
 import { jobsTable } from "./jobs_view.ts";

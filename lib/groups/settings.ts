@@ -6,7 +6,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import { sqlTime } from "../ledger/ledger.ts";
+import { sqlTime } from "../ledger/mod.ts";
 
 /** The group_settings table. */
 export class GroupSettings {

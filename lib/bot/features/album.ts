@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { AlbumCollector } from "../../albums/collector.ts";
+import { AlbumCollector } from "../../albums/mod.ts";
 import { systemClock } from "../../clock.ts";
 import {
   ALBUM_CALLBACK,

@@ -14,7 +14,7 @@
 
 import { Composer, type Context } from "grammy";
 import { systemClock } from "../../clock.ts";
-import type { GroupSettings } from "../../groups/settings.ts";
+import type { GroupSettings } from "../../groups/mod.ts";
 import {
   asLocale,
   localeFor,

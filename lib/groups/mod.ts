@@ -1,0 +1,7 @@
+/**
+ * Group chats: per-group settings (`/animate off`).
+ *
+ * @module
+ */
+
+export { GroupSettings } from "./settings.ts";
