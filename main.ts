@@ -6,9 +6,9 @@
  * @module
  */
 
-import { startApp } from "./lib/app.ts";
-import { runCli } from "./lib/commands/cli.ts";
-import type { Config } from "./lib/config.ts";
+import { startApp } from "./lib/app/mod.ts";
+import { runCli } from "./lib/commands/mod.ts";
+import type { Config } from "./lib/config/mod.ts";
 import { consoleSink, loggerFor } from "./lib/log.ts";
 
 // systemd sets JOURNAL_STREAM when stdout/stderr go to the journal: lines

@@ -8,8 +8,8 @@
  * Run by bench/load_bench.ts; not meant to be started by hand.
  */
 
-import { startApp } from "../lib/app.ts";
-import { loadConfig } from "../lib/config.ts";
+import { startApp } from "../lib/app/mod.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
 
 const RSS_EVERY_MS = 50;

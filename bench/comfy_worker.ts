@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type ConnectMode, FakeComfy } from "../tests/fakes/comfyui.ts";
+import { type ConnectMode, FakeComfy } from "../tests/fakes/comfyui/mod.ts";
 import { paddedVideo } from "./common.ts";
 
 /** What the worker is asked to start. */

@@ -19,12 +19,12 @@
  *     --allow-run --allow-sys=systemMemoryInfo bench/connect_bench.ts
  */
 
-import { startApp } from "../lib/app.ts";
+import { startApp } from "../lib/app/mod.ts";
 import { decodeBase64, encodeBase64 } from "../lib/comfy/base64.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
-import type { ConnectMode } from "../tests/fakes/comfyui.ts";
-import { FakeTelegram } from "../tests/fakes/telegram.ts";
+import type { ConnectMode } from "../tests/fakes/comfyui/mod.ts";
+import { FakeTelegram } from "../tests/fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
 import { startComfyWorker } from "./comfy_worker.ts";
 import {

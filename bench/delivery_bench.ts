@@ -17,14 +17,14 @@
  *     --allow-run bench/delivery_bench.ts [--jobs 30] [--baseline-jobs 10]
  */
 
-import { startApp } from "../lib/app.ts";
+import { startApp } from "../lib/app/mod.ts";
 import { encodeBase64 } from "../lib/comfy/base64.ts";
 import { findByInput } from "../lib/comfy/history.ts";
 import { inputFileName } from "../lib/comfy/types.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
-import { FakeComfy } from "../tests/fakes/comfyui.ts";
-import { FakeTelegram } from "../tests/fakes/telegram.ts";
+import { FakeComfy } from "../tests/fakes/comfyui/mod.ts";
+import { FakeTelegram } from "../tests/fakes/telegram/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../tests/fixtures/media.ts";
 import { note, printReport, round, waitUntil } from "./common.ts";
 import { historyOf, overheads, type Summary, summary } from "./overhead.ts";

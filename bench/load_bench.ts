@@ -25,7 +25,7 @@
  *   `--no-v8-baseline` the main run again without deno.json's V8 flags)
  */
 
-import { FakeTelegram } from "../tests/fakes/telegram.ts";
+import { FakeTelegram } from "../tests/fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../tests/fixtures/media.ts";
 import { spawnBot, V8_FLAGS } from "./bot_child.ts";
 import { startComfyWorker } from "./comfy_worker.ts";

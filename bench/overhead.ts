@@ -6,8 +6,11 @@
  * @module
  */
 
-import type { FakeComfy, HistoryEntry } from "../tests/fakes/comfyui.ts";
-import type { FakeTelegram, RecordedCall } from "../tests/fakes/telegram.ts";
+import type { FakeComfy, HistoryEntry } from "../tests/fakes/comfyui/mod.ts";
+import type {
+  FakeTelegram,
+  RecordedCall,
+} from "../tests/fakes/telegram/mod.ts";
 import { percentile, round } from "./common.ts";
 
 /** p50/p99/max of a list of milliseconds. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { RecordedCall, Refusal } from "../tests/fakes/telegram.ts";
+import type { RecordedCall, Refusal } from "../tests/fakes/telegram/mod.ts";
 import { percentile, round } from "./common.ts";
 
 /** One refusal, explained. */

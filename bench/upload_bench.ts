@@ -17,7 +17,7 @@
  *     --allow-run --allow-sys=systemMemoryInfo bench/upload_bench.ts
  */
 
-import { FakeTelegram } from "../tests/fakes/telegram.ts";
+import { FakeTelegram } from "../tests/fakes/telegram/mod.ts";
 import { spawnBot } from "./bot_child.ts";
 import { lineReader, note, printReport, round, waitUntil } from "./common.ts";
 

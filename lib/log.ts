@@ -8,9 +8,14 @@
  * @module
  */
 
-import type { LogFormat, LogLevel } from "./config.ts";
-import { PRIVATE_FILE } from "./private_files.ts";
+import { PRIVATE_FILE } from "./host/mod.ts";
 import { redact, type SecretSettings, secretsOf } from "./secrets.ts";
+
+/** Log verbosity, lowest first. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** How log lines are written: `key=value` text or JSON objects. */
+export type LogFormat = "text" | "json";
 
 export { redact } from "./secrets.ts";
 

@@ -6,13 +6,14 @@
  * delivered video under DATA_DIR (./data by default) as demo/demo-video.mp4.
  */
 
-import { startApp } from "../lib/app.ts";
-import { ffmpegAvailable, PreviewRenderer } from "../lib/comfy/preview.ts";
+import { startApp } from "../lib/app/mod.ts";
+import { PreviewRenderer } from "../lib/comfy/preview.ts";
+import { ffmpegAvailable } from "../lib/media/mod.ts";
 import { VideoSpool } from "../lib/comfy/spool.ts";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { createLogger } from "../lib/log.ts";
-import { FakeComfy } from "./fakes/comfyui.ts";
-import { type ChatEntry, FakeTelegram } from "./fakes/telegram.ts";
+import { FakeComfy } from "./fakes/comfyui/mod.ts";
+import { type ChatEntry, FakeTelegram } from "./fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "./fixtures/media.ts";
 
 const encoder = new TextEncoder();

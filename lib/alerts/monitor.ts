@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { formatWait } from "../i18n/mod.ts";
-import type { JobEnd } from "../jobs/types.ts";
+import type { JobEnd } from "../jobs/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Alerter } from "./alerter.ts";
 import { type DiskUsage, diskUsage } from "./disk.ts";

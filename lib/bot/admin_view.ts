@@ -6,7 +6,7 @@
 
 import type { UserPage, UserSummary } from "../admin/mod.ts";
 import { formatDate } from "../i18n/mod.ts";
-import type { JobState } from "../jobs/store.ts";
+import type { JobState } from "../jobs/mod.ts";
 import type { JournalEntry } from "../ledger/mod.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";

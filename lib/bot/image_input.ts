@@ -6,7 +6,7 @@
  */
 
 import type { Message, PhotoSize } from "grammy/types";
-import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram/files.ts";
+import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram/mod.ts";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 

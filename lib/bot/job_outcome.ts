@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { StartOutcome } from "../jobs/runner.ts";
+import type { StartOutcome } from "../jobs/mod.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "./deps.ts";
 import { notEnoughContext, notEnoughReply } from "./money_view.ts";

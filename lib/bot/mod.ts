@@ -47,6 +47,7 @@ export type { MoneyDeps } from "./money_deps.ts";
 export { encodeCallback, parseCallback } from "./callback_data.ts";
 export { registerCommands } from "./commands.ts";
 export { notEnoughReply } from "./money_view.ts";
+export { TelegramJobNotifier } from "./job_view/mod.ts";
 
 /** How the bot reaches Telegram. */
 export interface BotOptions {

@@ -8,7 +8,7 @@
 
 import { InlineKeyboard } from "grammy";
 import type { Messages } from "../i18n/mod.ts";
-import type { StartOutcome } from "../jobs/runner.ts";
+import type { StartOutcome } from "../jobs/mod.ts";
 import type { TokenPack } from "../payments/mod.ts";
 import { encodeCallback } from "./callback_data.ts";
 import type { BotContext } from "./context.ts";

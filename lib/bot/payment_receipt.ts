@@ -1,6 +1,6 @@
 /**
  * Crediting a Stars payment, first of all. A stored update is handled
- * until it is done (lib/updates.ts), so a crash before the credit leaves
+ * until it is done (lib/telegram/update_log.ts), so a crash before the credit leaves
  * it to the next start; the credit is idempotent (the charge id is unique
  * in `payments` and in the journal), so handling it twice credits once.
  * It runs before the update log's check, so even an update handed to the

@@ -9,7 +9,7 @@
 import { aspectName } from "./aspect_view.ts";
 import { ignoredEverywhere } from "../comfy/mod.ts";
 import { formatWait } from "../i18n/mod.ts";
-import { FREE_DURATION } from "../jobs/free.ts";
+import { FREE_DURATION } from "../jobs/mod.ts";
 import { priceOf, QUALITIES, settingsKey } from "../pricing.ts";
 import {
   beginWizard,

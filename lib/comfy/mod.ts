@@ -7,8 +7,8 @@
  * @module
  */
 
-export { ConnectClient, type ConnectClientOptions } from "./connect.ts";
-export { CoreClient, type CoreClientOptions } from "./core.ts";
+export { ConnectClient, type ConnectClientOptions } from "./connect/client.ts";
+export { CoreClient, type CoreClientOptions } from "./core/client.ts";
 export {
   inputFileName,
   type RecoverRequest,
@@ -44,7 +44,7 @@ export {
   type VideoFile,
   VideoSpool,
 } from "./spool.ts";
-export { promptIdFor } from "./core_wire.ts";
+export { promptIdFor } from "./core/wire.ts";
 export {
   fetchWorkflowInputs,
   type FetchWorkflowInputsOptions,
@@ -76,4 +76,11 @@ export {
   loadTemplate,
   type ReadTextFile,
 } from "./templates/mod.ts";
-export { type WebSocketConstructor } from "./ws.ts";
+export { type WebSocketConstructor } from "./core/ws.ts";
+export { exchangeLoggingFetch } from "./exchange_log.ts";
+export { RenderPool } from "./pool/pool.ts";
+export type { Assignments, ServerStatus } from "./pool/pool.ts";
+export { PreviewRenderer } from "./preview.ts";
+export { parseServer, parseServers, ServerSpecError } from "./pool/servers.ts";
+export type { ServerSpec } from "./pool/servers.ts";
+export type { InputRef } from "./types.ts";

@@ -1,48 +1,14 @@
-import { imageDimensions } from "../media.ts";
-import { makePrivateDir, PRIVATE_FILE } from "../private_files.ts";
+import { imageDimensions } from "../media/mod.ts";
+import { makePrivateDir, PRIVATE_FILE } from "../host/mod.ts";
 import type {
   RecoverRequest,
   Renderer,
   RenderRequest,
   RenderResult,
-} from "./mod.ts";
+} from "./types.ts";
 import { ComfyError } from "./errors.ts";
+import { type RunProgram, runProgram } from "../media/mod.ts";
 import type { VideoSpool } from "./spool.ts";
-
-/** Runs a program and reports how it ended. */
-export type RunProgram = (
-  program: string,
-  args: readonly string[],
-  signal?: AbortSignal,
-) => Promise<{ code: number; stderr: string }>;
-
-/** Runs a program with Deno.Command (needs --allow-run). */
-export async function runProgram(
-  program: string,
-  args: readonly string[],
-  signal?: AbortSignal,
-): Promise<{ code: number; stderr: string }> {
-  const output = await new Deno.Command(program, {
-    args: [...args],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    ...(signal ? { signal } : {}),
-  }).output();
-  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
-}
-
-/** Whether ffmpeg can be run (the preview backend needs it). */
-export async function ffmpegAvailable(
-  ffmpeg = "ffmpeg",
-  run: RunProgram = runProgram,
-): Promise<boolean> {
-  try {
-    return (await run(ffmpeg, ["-hide_banner", "-version"])).code === 0;
-  } catch {
-    return false;
-  }
-}
 
 /** Options of {@link PreviewRenderer}. */
 export interface PreviewOptions {

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { detectVideo, type VideoFormat } from "../media.ts";
-import { makePrivateDir, PRIVATE_FILE } from "../private_files.ts";
+import { detectVideo, type VideoFormat } from "../media/mod.ts";
+import { makePrivateDir, PRIVATE_FILE } from "../host/mod.ts";
 import { ComfyOutputError } from "./errors.ts";
 
 /** Downloads larger than this are refused (a video for Telegram is ≤ 50 MB). */

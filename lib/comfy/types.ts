@@ -6,9 +6,13 @@
  * @module
  */
 
-import type { Aspect } from "../media/aspect.ts";
+import type { Aspect } from "../media/mod.ts";
 import type { VideoFile } from "./spool.ts";
 import type { WorkflowSupport } from "./workflow_inputs.ts";
+
+// Defined beside the workflow inputs it names (types.ts importing that file
+// and not the other way round keeps the two out of a loop).
+export type { InputRef } from "./workflow_inputs.ts";
 
 /** Where a render stands, as the core backend learns it from ComfyUI. */
 export interface RenderProgress {

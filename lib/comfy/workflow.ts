@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Aspect, aspectFrame } from "../media/aspect.ts";
+import { type Aspect, aspectFrame } from "../media/mod.ts";
 
 /** One node of an API-format graph. */
 export interface GraphNode {

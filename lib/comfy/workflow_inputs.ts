@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { InputRef } from "../config.ts";
 import { ComfyHttpError, ComfyOutputError } from "./errors.ts";
 import type { ComfyHttp } from "./http.ts";
 
@@ -18,6 +17,12 @@ export type WorkflowInputs = Readonly<
 
 /** The values the bot can send besides the photo. */
 export type InputFeature = "duration" | "size" | "prompt" | "negative";
+
+/** A ComfyUI-Connect workflow input addressed as `tag.input`. */
+export interface InputRef {
+  readonly tag: string;
+  readonly input: string;
+}
 
 /** The photo's input: the old bot's `Load Image $image` node. */
 export const IMAGE_INPUT: InputRef = { tag: "image", input: "image" };

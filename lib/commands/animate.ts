@@ -1,9 +1,9 @@
-import { createBackends } from "../backends.ts";
+import { createBackends } from "../app/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import { describeError, loggerFor } from "../log.ts";
-import { checkDimensions, imageDimensions } from "../media.ts";
+import { checkDimensions, imageDimensions } from "../media/mod.ts";
 import {
   parseDuration,
   QUALITIES,

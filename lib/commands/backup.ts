@@ -7,7 +7,7 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import { backupTo } from "../db/mod.ts";
 import type { Print } from "./verify.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Config, InputRef } from "../config.ts";
+import type { Config, InputRef } from "../config/mod.ts";
 import {
   ComfyHttp,
   fetchWorkflowInputs,
@@ -18,9 +18,9 @@ import {
   takesInput,
   type WorkflowInputs,
 } from "../comfy/mod.ts";
-import type { ServerSpec } from "../comfy/servers.ts";
-import { ffmpegAvailable } from "../comfy/preview.ts";
-import { loadTemplate } from "../comfy/templates/mod.ts";
+import type { ServerSpec } from "../comfy/mod.ts";
+import { ffmpegAvailable } from "../media/mod.ts";
+import { loadTemplate } from "../comfy/mod.ts";
 import { describeError } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
 

@@ -10,10 +10,15 @@
  * @module
  */
 
-import { type Config, ConfigError, type Env, loadConfig } from "../config.ts";
+import {
+  type Config,
+  ConfigError,
+  type Env,
+  loadConfig,
+} from "../config/mod.ts";
 import type { LogSink } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../host/mod.ts";
 import { animateCommand } from "./animate.ts";
 import { backupCommand } from "./backup.ts";
 import { runCheck } from "./check.ts";

@@ -1,7 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/mod.ts";
 import { SCHEMA_VERSION, schemaVersion } from "../db/mod.ts";
-import { verifyLedger } from "../ledger/verify.ts";
+import { verifyLedger } from "../ledger/mod.ts";
 
 /** Where `verify` writes its report. */
 export type Print = (line: string) => void;

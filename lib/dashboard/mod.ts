@@ -23,3 +23,4 @@ export function dashboardLink(base: string, token: string): string {
     encodeURIComponent(token)
   }`;
 }
+export { sqliteUsedLinks } from "./used_links.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
-import { JOB_STATES } from "../jobs/store.ts";
+import { JOB_STATES } from "../jobs/mod.ts";
 import { displayText } from "../db/mod.ts";
 
 type Row = Record<string, SQLOutputValue>;

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { PRIVATE_FILE } from "../private_files.ts";
+import { PRIVATE_FILE } from "../host/mod.ts";
 import { base64Url } from "./token.ts";
 
 /** The file in DATA_DIR holding the random half of the key. */

@@ -7,7 +7,7 @@
  */
 
 import { backup, DatabaseSync, type SQLOutputValue } from "node:sqlite";
-import { touchPrivate } from "../private_files.ts";
+import { touchPrivate } from "../host/mod.ts";
 import { migrate, type MigrationReport, SCHEMA_VERSION } from "./schema.ts";
 
 export { migrate, type MigrationReport, SCHEMA_VERSION };

@@ -10,10 +10,10 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import type { Metrics } from "../metrics.ts";
+import type { Metrics } from "./counters.ts";
 import { type HistogramSeries, PrometheusText } from "./prometheus.ts";
-import { JOB_STATES } from "../jobs/store.ts";
-import { VERSION } from "../version.ts";
+import { JOB_STATES } from "../jobs/mod.ts";
+import { VERSION } from "../host/mod.ts";
 
 /** What the process knows about itself (tests replace it). */
 export interface ProcessFacts {

@@ -9,7 +9,7 @@
  * only long-polls (its docs say not to use it with webhooks), and it
  * confirms a batch to Telegram with the next getUpdates whatever became of
  * the updates, while here both transports feed updates only from the
- * table they were stored in first (lib/updates.ts), so one queue with one
+ * table they were stored in first (lib/telegram/update_log.ts), so one queue with one
  * bound serves polling and webhook alike.
  *
  * A `pre_checkout_query` (Telegram gives up on it after 10 s) has no chat
@@ -23,7 +23,7 @@
 import type { Update } from "grammy/types";
 import type { Logger } from "../log.ts";
 
-/** Where the dispatcher finds stored updates (lib/updates.ts). */
+/** Where the dispatcher finds stored updates (lib/telegram/update_log.ts). */
 export interface Inbox {
   /** Stored updates not handled yet, oldest first, except `skip`. */
   pending(limit: number, skip: ReadonlySet<number>): Update[];

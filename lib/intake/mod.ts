@@ -1,5 +1,5 @@
 /**
- * How Telegram's updates are taken in: stored first (lib/updates.ts), then
+ * How Telegram's updates are taken in: stored first (lib/telegram/update_log.ts), then
  * handled concurrently by chat ({@link UpdateDispatcher}), fed by long
  * polling ({@link Poller}) or the webhook (lib/http/webhook.ts).
  *

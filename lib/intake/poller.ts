@@ -2,7 +2,7 @@
  * Long polling that stores each batch before confirming it. grammY's
  * `bot.start()` handles a batch's updates one after another before it asks
  * for the next batch (which confirms the last); here a batch is only
- * stored (lib/updates.ts) and handed to the dispatcher, so the next long
+ * stored (lib/telegram/update_log.ts) and handed to the dispatcher, so the next long
  * poll starts at once, unless the dispatcher has no room left. A batch that
  * cannot be stored is not confirmed: Telegram sends it again.
  *

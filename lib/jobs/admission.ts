@@ -1,4 +1,3 @@
-import { messages } from "../i18n/mod.ts";
 import { InsufficientTokensError } from "../ledger/mod.ts";
 import { priceOf } from "../pricing.ts";
 import { reasonOf } from "./errors.ts";
@@ -100,8 +99,7 @@ export class Admissions {
 
   // Downloads and checks the photo, then creates the job with its hold.
   async #admit({ request, cost }: Admission): Promise<void> {
-    const { store, ledger, api } = this.#deps;
-    const t = messages(request.locale);
+    const { store, ledger, notifier } = this.#deps;
     let image: Uint8Array;
     try {
       image = await fetchCheckedPhoto(
@@ -114,13 +112,7 @@ export class Admissions {
       const reason = reasonOf(error);
       if (sendersFault(error)) this.#cooldown.refused(request.userId);
       this.#deps.log.info("photo refused", { user: request.userId, reason });
-      await api.sendMessage(
-        request.chatId,
-        t.refused({ reason: t.reasons[reason] }),
-      )
-        .catch((e) =>
-          this.#deps.log.warn("cannot tell the user", { error: e })
-        );
+      await notifier.refused(request, reason);
       return;
     }
     let job: Job;
@@ -151,17 +143,7 @@ export class Admissions {
       }
       if (!(error instanceof InsufficientTokensError)) throw error;
       const balance = ledger.account(request.userId)?.tokens ?? 0;
-      const reply = this.#deps.notEnough?.({
-        locale: request.locale,
-        needed: cost,
-        balance,
-      });
-      await api.sendMessage(
-        request.chatId,
-        reply?.text ??
-          t.notEnough({ needed: cost, balance, admin: "", packs: false }),
-        reply ? { reply_markup: reply.keyboard } : {},
-      ).catch(() => {});
+      await notifier.notEnough(request, { needed: cost, balance });
       return;
     }
     this.#cooldown.accepted(request.userId);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { PhotoDownloadError } from "../telegram/files.ts";
+import { PhotoDownloadError } from "../telegram/mod.ts";
 import { JobError } from "./errors.ts";
 
 /** The first wait after a refusal. */

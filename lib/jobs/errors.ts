@@ -1,6 +1,6 @@
 import { ComfyError, type ComfyErrorKind } from "../comfy/mod.ts";
-import type { ImageProblem } from "../media.ts";
-import { PhotoDownloadError } from "../telegram/files.ts";
+import type { ImageProblem } from "../media/mod.ts";
+import { PhotoDownloadError } from "../telegram/mod.ts";
 
 /** Why a job ended without a video, as the user is told. */
 export type FailureReason =

@@ -6,10 +6,9 @@
  * @module
  */
 
-import { type Locale, messages } from "../i18n/mod.ts";
 import type { Logger } from "../log.ts";
 import { reasonOf } from "./errors.ts";
-import type { ProgressReporter } from "./progress_reporter.ts";
+import type { JobProgress } from "./notifier.ts";
 import { CaptureDeferredError } from "./settle.ts";
 import type { Job } from "./store.ts";
 import type { JobRunnerDeps } from "./types.ts";
@@ -18,7 +17,7 @@ import type { JobRunnerDeps } from "./types.ts";
 export interface Failure {
   readonly job: Job;
   readonly error: unknown;
-  readonly progress: ProgressReporter;
+  readonly progress: JobProgress;
   readonly log: Logger;
   /** The user cancelled it. */
   readonly cancelled: boolean;
@@ -32,8 +31,7 @@ export async function handleFailure(
   failure: Failure,
 ): Promise<void> {
   const { job, error, progress, log } = failure;
-  const t = messages(job.locale as Locale);
-  progress.setKeyboard(undefined);
+  progress.dropCancel();
   if (error instanceof CaptureDeferredError) {
     // The user has the video; the next start captures the job (or, if
     // even the video could not be recorded, delivers it again).
@@ -50,16 +48,14 @@ export async function handleFailure(
   }
   if (failure.cancelled) {
     log.info("job cancelled by the user");
-    await progress.show(t.cancelled({ cost: job.cost }), {
-      fallbackToNew: true,
-    });
+    await progress.cancelled(job.cost);
     return;
   }
   if (failure.stopping) {
     log.info("job left for the next start", {
       state: deps.store.get(job.id)?.state,
     });
-    await progress.show(t.paused);
+    await progress.paused();
     return;
   }
   await failJob(deps, failure);
@@ -67,7 +63,6 @@ export async function handleFailure(
 
 async function failJob(deps: JobRunnerDeps, failure: Failure): Promise<void> {
   const { job, error, progress, log } = failure;
-  const t = messages(job.locale as Locale);
   const reason = reasonOf(error);
   log.error("job failed", { reason, error });
   try {
@@ -80,9 +75,7 @@ async function failJob(deps: JobRunnerDeps, failure: Failure): Promise<void> {
     return;
   }
   deps.onJobEnd?.({ jobId: job.id, outcome: "failed", reason });
-  await progress.show(t.failed({ reason: t.reasons[reason] }), {
-    fallbackToNew: true,
-  });
+  await progress.failed(reason);
   if (reason === "too_big") await tellAdmins(deps, job, error);
 }
 
@@ -98,9 +91,5 @@ async function tellAdmins(
     }. ` +
     `The workflow makes videos over Telegram's 50 MB upload limit; install ` +
     `ffmpeg on the bot's server to re-encode them, or lower the output size.`;
-  for (const admin of deps.adminUserIds ?? []) {
-    await deps.api.sendMessage(admin, text).catch((e) =>
-      deps.log.warn("cannot alert the admin", { admin, error: e })
-    );
-  }
+  await deps.notifier.toAdmins(text);
 }

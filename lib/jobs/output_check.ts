@@ -1,5 +1,5 @@
-import { type RunProgram, runProgram } from "../comfy/preview.ts";
-import type { VideoFile, VideoSpool } from "../comfy/spool.ts";
+import { type RunProgram, runProgram } from "../media/mod.ts";
+import type { VideoFile, VideoSpool } from "../comfy/mod.ts";
 import { JobError } from "./errors.ts";
 
 /** The Bot API refuses uploads larger than this. */

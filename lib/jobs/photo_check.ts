@@ -3,8 +3,8 @@ import {
   detectImage,
   type Dimensions,
   imageDimensions,
-} from "../media.ts";
-import type { DownloadOptions, PhotoSource } from "../telegram/files.ts";
+} from "../media/mod.ts";
+import type { DownloadOptions, PhotoSource } from "../telegram/mod.ts";
 import { JobError } from "./errors.ts";
 import { FifoLimiter } from "./semaphore.ts";
 

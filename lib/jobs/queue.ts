@@ -1,7 +1,6 @@
 import type { Clock } from "../clock.ts";
-import { formatWait, type Locale, messages } from "../i18n/mod.ts";
 import { settingsKey } from "../pricing.ts";
-import type { ProgressReporter } from "./progress_reporter.ts";
+import type { JobProgress } from "./notifier.ts";
 import { FifoLimiter } from "./semaphore.ts";
 import type { Job } from "./store.ts";
 
@@ -38,7 +37,7 @@ export class JobQueue {
   /** Waits for a slot (showing the place in line), then runs `fn` in it. */
   async run<T>(
     job: Job,
-    progress: ProgressReporter,
+    progress: JobProgress,
     signal: AbortSignal,
     fn: () => Promise<T>,
   ): Promise<T> {
@@ -49,7 +48,9 @@ export class JobQueue {
     // Bounded: nobody waits in line for more than a day of updates.
     for (let round = 0; !acquired && round < 86_400_000 / intervalMs; round++) {
       const position = this.#limiter.position(job.id);
-      if (position > 0) await progress.show(this.#text(job, position));
+      if (position > 0) {
+        await progress.queued(position, this.#seconds(job));
+      }
       await Promise.race([
         waiting,
         clock.sleep(intervalMs, signal).catch(() => {}),
@@ -63,16 +64,13 @@ export class JobQueue {
     }
   }
 
-  #text(job: Job, position: number): string {
-    const locale = job.locale as Locale;
+  // The wait of `job` in seconds: every render ahead of it and its own,
+  // shared among the slots.
+  #seconds(job: Job): number {
     const ahead = this.#limiter.ahead(job.id)
       .map((id) => this.#o.jobOf(id) ?? job);
-    const seconds = [...ahead, job]
+    return [...ahead, job]
       .map((j) => this.#o.predictSeconds(settingsKey(j)))
       .reduce((a, b) => a + b, 0) / Math.max(1, this.#o.concurrency);
-    return messages(locale).queued({
-      position,
-      eta: formatWait(locale, seconds),
-    });
   }
 }

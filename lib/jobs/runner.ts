@@ -1,13 +1,9 @@
-import { InlineKeyboard } from "grammy";
-import { encodeCallback } from "../bot/callback_data.ts";
-import type { RenderResult, VideoFile } from "../comfy/mod.ts";
-import { type Locale, messages } from "../i18n/mod.ts";
+import type { RenderProgress, RenderResult, VideoFile } from "../comfy/mod.ts";
 import type { Logger } from "../log.ts";
 import { QUALITIES, settingsKey } from "../pricing.ts";
-import { sendVideo } from "./delivery.ts";
 import { JobError } from "./errors.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
-import { ProgressReporter, type ServerProgress } from "./progress_reporter.ts";
+import type { JobProgress } from "./notifier.ts";
 import { Admissions } from "./admission.ts";
 import { settleSent } from "./settle.ts";
 import { handleFailure } from "./failure.ts";
@@ -30,7 +26,7 @@ export type {
 
 // What one run of a job carries through its steps.
 interface RunContext {
-  readonly progress: ProgressReporter;
+  readonly progress: JobProgress;
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly image?: Uint8Array | undefined;
@@ -153,7 +149,7 @@ export class JobRunner {
     image?: Uint8Array,
   ): Promise<void> {
     const log = this.#deps.log.with({ job: job.id, user: job.userId });
-    const progress = this.#reporter(job, log);
+    const progress = this.#deps.notifier.progress(job, log);
     const signal = AbortSignal.any([cancel, this.#shutdown.signal]);
     let result: (RenderResult & { seconds?: number }) | undefined;
     try {
@@ -198,33 +194,11 @@ export class JobRunner {
     }
   }
 
-  #reporter(job: Job, log: Logger): ProgressReporter {
-    const t = messages(job.locale as Locale);
-    return new ProgressReporter({
-      api: this.#deps.api,
-      clock: this.#deps.clock,
-      log,
-      chatId: job.chatId,
-      locale: job.locale as Locale,
-      intervalMs: this.#deps.progressIntervalMs,
-      // Two of the chat's turns: the last bar edit leaves the chat free
-      // by the time the video is ready.
-      quietBeforeEndMs: 2 * (this.#deps.chatIntervalMs ?? 0),
-      messageId: job.progressMessageId,
-      prefix: this.#deps.preview ? `${t.previewTag}\n\n` : undefined,
-      keyboard: new InlineKeyboard().text(
-        t.buttons.cancel,
-        encodeCallback({ kind: "job", action: "cancel", jobId: job.id }),
-      ),
-    });
-  }
-
-  async #announce(job: Job, progress: ProgressReporter, resumed: boolean) {
-    const t = messages(job.locale as Locale);
+  async #announce(job: Job, progress: JobProgress, resumed: boolean) {
     if (resumed) {
-      await progress.show(t.resumed, { fallbackToNew: true });
+      await progress.resumed();
     } else {
-      await progress.open(t.starting);
+      await progress.starting();
     }
     const messageId = progress.messageId;
     if (messageId !== undefined && messageId !== job.progressMessageId) {
@@ -299,8 +273,8 @@ export class JobRunner {
   // Shows the server's progress and records when the render really starts.
   #observer(
     job: Job,
-    progress: ProgressReporter,
-  ): (p: ServerProgress) => void {
+    progress: JobProgress,
+  ): (p: RenderProgress) => void {
     let running = false;
     return (p) => {
       progress.observe(p);
@@ -314,7 +288,7 @@ export class JobRunner {
   async #finish(
     job: Job,
     result: RenderResult & { seconds?: number },
-    progress: ProgressReporter,
+    progress: JobProgress,
     log: Logger,
   ): Promise<void> {
     log.info("render finished", {
@@ -336,7 +310,7 @@ export class JobRunner {
     job: Job,
     result: RenderResult & { seconds?: number },
     video: VideoFile,
-    progress: ProgressReporter,
+    progress: JobProgress,
     log: Logger,
   ): Promise<void> {
     const { store } = this.#deps;
@@ -348,14 +322,12 @@ export class JobRunner {
     }
     // The video goes at once: no status edit takes the chat's turn first
     // (Telegram paces each chat), the chat action shows the upload.
-    progress.setKeyboard(undefined);
-    const shape = await this.#deps.probeVideo?.(video);
-    const sent = await sendVideo(this.#deps.api, job, video, {
-      ...(shape ? { shape } : {}),
-      botUsername: this.#deps.botUsername,
-      preview: result.preview === true,
-      clock: this.#deps.clock,
-    });
+    progress.dropCancel();
+    const sent = await this.#deps.notifier.video(
+      job,
+      video,
+      result.preview === true,
+    );
     // From here the video is the user's: the job is captured, never
     // refunded, however long the database refuses the write.
     const done = await settleSent(this.#deps, job, {
@@ -370,11 +342,10 @@ export class JobRunner {
   async #done(
     job: Job,
     seconds: number | undefined,
-    progress: ProgressReporter,
+    progress: JobProgress,
     log: Logger,
   ): Promise<void> {
     const { times, ledger } = this.#deps;
-    const t = messages(job.locale as Locale);
     log.info("job done", { cost: job.cost, state: job.state });
     this.#deps.onJobEnd?.({ jobId: job.id, outcome: "done" });
     if (seconds !== undefined) {
@@ -383,10 +354,6 @@ export class JobRunner {
       );
     }
     const balance = ledger.account(job.userId)?.tokens ?? 0;
-    await progress.show(
-      job.free
-        ? t.free.done({ balance })
-        : t.doneNote({ cost: job.cost, balance }),
-    );
+    await progress.done(job, balance);
   }
 }

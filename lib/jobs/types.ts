@@ -1,15 +1,12 @@
 import type { JobExtras } from "./extras.ts";
-import type { VideoShape } from "../media/video_shape.ts";
 import type { SettleOptions } from "./settle.ts";
-import type { Api } from "grammy";
-import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Clock } from "../clock.ts";
 import type { Renderer, VideoFile } from "../comfy/mod.ts";
-import type { Locale } from "../i18n/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
 import type { Logger } from "../log.ts";
 import type { VideoSettings } from "../pricing.ts";
-import type { PhotoSource } from "../telegram/files.ts";
+import type { PhotoSource } from "../telegram/mod.ts";
+import type { JobNotifier } from "./notifier.ts";
 import type { JobMode, JobStore } from "./store.ts";
 
 /** Predicts and learns render times (processing_stats.json). */
@@ -20,7 +17,8 @@ export interface TimeBook {
 
 /** Collaborators of {@link JobRunner}. */
 export interface JobRunnerDeps {
-  readonly api: Api;
+  /** Tells users and admins what becomes of their jobs (the bot implements it). */
+  readonly notifier: JobNotifier;
   readonly renderer: Renderer;
   readonly photos: PhotoSource;
   readonly store: JobStore;
@@ -28,12 +26,9 @@ export interface JobRunnerDeps {
   readonly times: TimeBook;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly botUsername: string;
   readonly tokensPerVideo: number;
   readonly concurrency: number;
   readonly progressIntervalMs: number;
-  /** Telegram's pace per chat (TELEGRAM_CHAT_INTERVAL); the bar keeps clear of it. */
-  readonly chatIntervalMs?: number;
   readonly maxActivePerUser: number;
   readonly resubmits: number;
   /**
@@ -44,28 +39,12 @@ export interface JobRunnerDeps {
     video: VideoFile,
     durationSeconds: number,
   ) => Promise<VideoFile>;
-  /** Width, height, duration and thumbnail for sendVideo (absent: none). */
-  readonly probeVideo?: (video: VideoFile) => Promise<VideoShape>;
-  /** Told when a video cannot be delivered for a reason they can fix. */
-  readonly adminUserIds?: readonly number[];
-  /** The backend is the no-GPU preview: every text says it is not AI. */
-  readonly preview?: boolean;
   /** Negative text sent with a user's motion prompt. */
   readonly negativePrompt?: string | undefined;
   /** FREE_VIDEOS_PER_DAY (0 or absent: off). */
   readonly freeVideosPerDay?: number;
   /** Told how every job ended (admin alerts count failures in a row). */
   readonly onJobEnd?: (end: JobEnd) => void;
-  /**
-   * "Not enough tokens" when the balance ran out while the photo was being
-   * checked: the bot's own reply, with the buy buttons while packs are on
-   * sale (absent: the text alone, pointing at the admin).
-   */
-  readonly notEnough?: (p: {
-    readonly locale: Locale;
-    readonly needed: number;
-    readonly balance: number;
-  }) => { readonly text: string; readonly keyboard: InlineKeyboardMarkup };
   /** Retries of the capture after a sent video (lib/jobs/settle.ts). */
   readonly settle?: SettleOptions;
 }
@@ -84,7 +63,8 @@ export interface StartRequest extends JobExtras {
   readonly album?: boolean;
   readonly userId: number;
   readonly chatId: number;
-  readonly locale: Locale;
+  /** The user's language (a locale of lib/i18n/), kept with the job. */
+  readonly locale: string;
   readonly fileId: string;
   readonly updateId?: number;
   readonly mode: JobMode;

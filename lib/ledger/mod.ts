@@ -15,3 +15,4 @@ export {
   type MovementOptions,
   type UserProfile,
 } from "./types.ts";
+export { verifyLedger } from "./verify.ts";

@@ -9,8 +9,7 @@
  * @module
  */
 
-import type { RunProgram } from "../comfy/preview.ts";
-import { runProgram } from "../comfy/preview.ts";
+import { type RunProgram, runProgram } from "./ffmpeg.ts";
 import { mp4Dimensions, type VideoDimensions } from "./mp4_header.ts";
 
 export type { VideoDimensions } from "./mp4_header.ts";

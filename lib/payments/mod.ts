@@ -15,3 +15,4 @@ export {
   TokenPacksError,
 } from "./packs.ts";
 export { type CreditResult, type Payment, PaymentStore } from "./store.ts";
+export { grantAll } from "./grant_all.ts";

@@ -1,4 +1,4 @@
-import { PRIVATE_FILE } from "../private_files.ts";
+import { PRIVATE_FILE } from "../host/mod.ts";
 
 /** How many processing times are kept overall (the old bot's limit). */
 export const MAX_TIMES = 100;

@@ -12,8 +12,8 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import { FakeTelegram, type FakeUser } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import { FakeTelegram, type FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { botCommand, MAIN } from "../e2e/bot_process.ts";
 

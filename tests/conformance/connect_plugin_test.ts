@@ -8,10 +8,10 @@
  */
 
 import assert from "node:assert/strict";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import { FULL_WORKFLOW, OLD_BOT_WORKFLOW } from "../fakes/comfyui_connect.ts";
-import type { Graph } from "../fakes/comfyui_history.ts";
-import type { FakeUser } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import { FULL_WORKFLOW, OLD_BOT_WORKFLOW } from "../fakes/comfyui/connect.ts";
+import type { Graph } from "../fakes/comfyui/history.ts";
+import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { type Harness, journalKinds, startHarness } from "../e2e/harness.ts";
 import { lastBot, press, say, sendPhoto } from "../e2e/helpers.ts";

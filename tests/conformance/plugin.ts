@@ -10,8 +10,8 @@
  * @module
  */
 
-import type { FakeComfy } from "../fakes/comfyui.ts";
-import type { Graph } from "../fakes/comfyui_history.ts";
+import type { FakeComfy } from "../fakes/comfyui/mod.ts";
+import type { Graph } from "../fakes/comfyui/history.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 // `shared/` beside the repository root: CI clones the repository next to it.

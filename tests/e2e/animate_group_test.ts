@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import type { Message } from "grammy/types";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import type { FakeUser } from "../fakes/telegram.ts";
+import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { handled, kinds, say } from "./helpers.ts";
 

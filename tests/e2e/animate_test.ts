@@ -1,12 +1,12 @@
-import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
+import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
 /**
  * `lora-bot animate` as an operator runs it: one job through the configured
  * servers, a progress bar in the terminal, the video written to a file.
  */
 
 import assert from "node:assert/strict";
-import { ffmpegAvailable } from "../../lib/comfy/preview.ts";
-import { FakeComfy } from "../fakes/comfyui.ts";
+import { ffmpegAvailable } from "../../lib/media/mod.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;

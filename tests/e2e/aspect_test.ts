@@ -7,8 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import type { FakeUser } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { kinds, lastBot, press, say, sendPhoto } from "./helpers.ts";

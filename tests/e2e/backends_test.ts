@@ -5,8 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { ffmpegAvailable } from "../../lib/comfy/preview.ts";
-import { FakeComfy } from "../fakes/comfyui.ts";
+import { ffmpegAvailable } from "../../lib/media/mod.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { journalKinds, startHarness } from "./harness.ts";
 

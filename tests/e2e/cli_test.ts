@@ -7,8 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import { FakeTelegram } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import { FakeTelegram } from "../fakes/telegram/mod.ts";
 import { botCommand } from "./bot_process.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -6,9 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
-import type { FakeUser } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
+import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { kinds, lastBot, press, say, sendPhoto } from "./helpers.ts";

@@ -16,7 +16,7 @@ import {
   type Template,
 } from "../../lib/comfy/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
-import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui.ts";
+import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui/mod.ts";
 import { tempSpool, videoBytes } from "../fixtures/spool.ts";
 
 const TEMPLATE: Template = await loadTemplate(

@@ -6,8 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import { FakeTelegram } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import { FakeTelegram } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { botCommand, fakesEnv } from "./bot_process.ts";
 

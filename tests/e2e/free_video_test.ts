@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { verifyLedger } from "../../lib/ledger/verify.ts";
-import type { FakeUser } from "../fakes/telegram.ts";
+import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { kinds, lastBot, message, press, say, sendPhoto } from "./helpers.ts";

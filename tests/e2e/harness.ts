@@ -6,11 +6,11 @@
  */
 
 import assert from "node:assert/strict";
-import { type App, startApp } from "../../lib/app.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { type App, startApp } from "../../lib/app/mod.ts";
+import { loadConfig } from "../../lib/config/mod.ts";
 import { loggerFor } from "../../lib/log.ts";
-import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui.ts";
-import { FakeTelegram } from "../fakes/telegram.ts";
+import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui/mod.ts";
+import { FakeTelegram } from "../fakes/telegram/mod.ts";
 
 /** Options of {@link startHarness}. */
 export interface HarnessOptions {

@@ -4,7 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import type { ChatEntry, FakeUser, RecordedCall } from "../fakes/telegram.ts";
+import type {
+  ChatEntry,
+  FakeUser,
+  RecordedCall,
+} from "../fakes/telegram/mod.ts";
 import type { Harness } from "./harness.ts";
 
 /**

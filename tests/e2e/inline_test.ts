@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { inlineQuery } from "../fakes/telegram_inline.ts";
+import { inlineQuery } from "../fakes/telegram/inline.ts";
 import { startHarness } from "./harness.ts";
 
 Deno.test("an inline query lists the user's videos by file id; none: a friendly empty answer", async () => {

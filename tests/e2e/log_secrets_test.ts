@@ -8,13 +8,13 @@
 
 import assert from "node:assert/strict";
 import { Bot, GrammyError, HttpError } from "grammy";
-import { startApp } from "../../lib/app.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { startApp } from "../../lib/app/mod.ts";
+import { loadConfig } from "../../lib/config/mod.ts";
 import { createLogger, loggerFor } from "../../lib/log.ts";
 import { retryTransformer } from "../../lib/telegram/retry.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { FakeTelegram } from "../fakes/telegram.ts";
+import { FakeTelegram } from "../fakes/telegram/mod.ts";
 import { botCommand } from "./bot_process.ts";
 import { type Harness, startHarness } from "./harness.ts";
 

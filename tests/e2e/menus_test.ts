@@ -1,4 +1,4 @@
-import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
+import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEFAULT_TAGS } from "../fakes/comfyui_connect.ts";
+import { DEFAULT_TAGS } from "../fakes/comfyui/connect.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
 import { kinds, lastBot, message, press, say } from "./helpers.ts";

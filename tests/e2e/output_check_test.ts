@@ -4,10 +4,10 @@
  */
 
 import assert from "node:assert/strict";
-import { ffmpegAvailable } from "../../lib/comfy/preview.ts";
+import { ffmpegAvailable } from "../../lib/media/mod.ts";
 import { JobError } from "../../lib/jobs/errors.ts";
 import { fitForTelegram } from "../../lib/jobs/output_check.ts";
-import { detectVideo } from "../../lib/media.ts";
+import { detectVideo } from "../../lib/media/detect.ts";
 import { SAMPLE_MP4 } from "../fixtures/media.ts";
 import { spoolFiles, tempSpool } from "../fixtures/spool.ts";
 

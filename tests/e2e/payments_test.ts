@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Update } from "grammy/types";
 import { verifyLedger } from "../../lib/ledger/verify.ts";
-import { pay } from "../fakes/telegram_payments.ts";
+import { pay } from "../fakes/telegram/payments.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { journalKinds, startHarness } from "./harness.ts";
 import { handled, lastBot, press, say } from "./helpers.ts";

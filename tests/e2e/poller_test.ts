@@ -9,7 +9,7 @@ import type { Update } from "grammy/types";
 import type { Clock } from "../../lib/clock.ts";
 import { Poller } from "../../lib/intake/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
-import { FakeTelegram } from "../fakes/telegram.ts";
+import { FakeTelegram } from "../fakes/telegram/mod.ts";
 
 // Retries come at once; an aborted wait rejects as a real clock's does.
 const clock: Clock = {

@@ -1,6 +1,6 @@
-import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
+import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
 import assert from "node:assert/strict";
-import { FEATURE_DEFAULTS } from "../../lib/config_features.ts";
+import { FEATURE_DEFAULTS } from "../../lib/config/features.ts";
 import { presetPrompt } from "../../lib/prompts/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";

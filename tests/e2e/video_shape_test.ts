@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { imageDimensions } from "../../lib/media.ts";
+import { imageDimensions } from "../../lib/media/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
 

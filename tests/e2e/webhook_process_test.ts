@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SECRET_HEADER } from "../../lib/http/webhook.ts";
-import { FakeComfy } from "../fakes/comfyui.ts";
-import { FakeTelegram, type FakeUser } from "../fakes/telegram.ts";
+import { FakeComfy } from "../fakes/comfyui/mod.ts";
+import { FakeTelegram, type FakeUser } from "../fakes/telegram/mod.ts";
 import { botCommand, MAIN } from "./bot_process.ts";
 
 const SECRET = "process_secret-0123456789";

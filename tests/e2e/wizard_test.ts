@@ -1,7 +1,7 @@
-import { FULL_SAVED } from "../fakes/comfyui_connect.ts";
+import { FULL_SAVED } from "../fakes/comfyui/connect.ts";
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import type { FakeUser } from "../fakes/telegram.ts";
+import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import {
   callsAfter,

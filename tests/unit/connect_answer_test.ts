@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeBase64 } from "../../lib/comfy/base64.ts";
-import { readConnectAnswer } from "../../lib/comfy/connect_answer.ts";
+import { readConnectAnswer } from "../../lib/comfy/connect/answer.ts";
 import { ComfyOutputError } from "../../lib/comfy/errors.ts";
 import { VideoSpool } from "../../lib/comfy/spool.ts";
 import {

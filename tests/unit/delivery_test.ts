@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Api } from "grammy";
 import type { Clock } from "../../lib/clock.ts";
-import { whileUploading } from "../../lib/jobs/delivery.ts";
+import { whileUploading } from "../../lib/bot/job_view/delivery.ts";
 
 // Virtual time: the clock moves only when the test says so.
 class ManualClock implements Clock {

@@ -1,7 +1,7 @@
 /**
  * The configuration's documentation cannot drift from the code: the table
  * in docs/configuration.md and .env.example are compared with the
- * variables loadConfig() really reads and with the defaults lib/config.ts
+ * variables loadConfig() really reads and with the defaults lib/config/mod.ts
  * exports.
  */
 
@@ -11,7 +11,7 @@ import {
   DEFAULTS,
   type Env,
   loadConfig,
-} from "../../lib/config.ts";
+} from "../../lib/config/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -128,7 +128,7 @@ Deno.test("docs/configuration.md documents every variable loadConfig() reads, an
   }
 });
 
-Deno.test("docs/configuration.md states the defaults lib/config.ts has", async () => {
+Deno.test("docs/configuration.md states the defaults lib/config/mod.ts has", async () => {
   const rows = await documentedRows();
   for (const [name, value] of Object.entries(DEFAULTS)) {
     const row = rows.get(name);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { exchangeLoggingFetch } from "../../lib/exchange_log.ts";
-import { shapeOf, ShapeScanner } from "../../lib/json_shape.ts";
+import { exchangeLoggingFetch } from "../../lib/comfy/exchange_log.ts";
+import { shapeOf, ShapeScanner } from "../../lib/comfy/json_shape.ts";
 import { createLogger } from "../../lib/log.ts";
 
 Deno.test("shapeOf() shows keys and nesting, never values", () => {

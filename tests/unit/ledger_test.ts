@@ -5,7 +5,7 @@ import { migrate, openDatabase } from "../../lib/db/mod.ts";
 import { JobStore } from "../../lib/jobs/store.ts";
 import { InsufficientTokensError, Ledger } from "../../lib/ledger/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
-import { openStore } from "../../lib/store.ts";
+import { openStore } from "../../lib/app/store.ts";
 
 const clock: Clock = {
   now: () => Date.UTC(2026, 10, 26, 12, 0, 0),

@@ -5,7 +5,7 @@ import {
   detectImage,
   detectVideo,
   imageDimensions,
-} from "../../lib/media.ts";
+} from "../../lib/media/detect.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4, SAMPLE_PNG } from "../fixtures/media.ts";
 
 // 70×50 lossy and 70×32 lossless WebP made by ffmpeg (libwebp).

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
 import { renderMetrics } from "../../lib/http/metrics.ts";
-import { Metrics } from "../../lib/metrics.ts";
+import { Metrics } from "../../lib/http/counters.ts";
 import { exposition } from "./prometheus_rules.ts";
 
 Deno.test("the rules checker catches what breaks the format", () => {

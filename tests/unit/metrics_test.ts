@@ -7,7 +7,7 @@ import {
   formatNumber,
   PrometheusText,
 } from "../../lib/http/prometheus.ts";
-import { Counter, Metrics } from "../../lib/metrics.ts";
+import { Counter, Metrics } from "../../lib/http/counters.ts";
 
 Deno.test("escapeLabel() escapes backslash, quote and newline", () => {
   assert.equal(escapeLabel('a\\b"c\nd'), 'a\\\\b\\"c\\nd');

@@ -1,8 +1,8 @@
 /** TOKEN_PACKS and invoice payloads: what an operator writes, what Telegram echoes back. */
 
 import assert from "node:assert/strict";
-import { loadConfig } from "../../lib/config.ts";
-import { ConfigError } from "../../lib/config_parse.ts";
+import { loadConfig } from "../../lib/config/mod.ts";
+import { ConfigError } from "../../lib/config/parse.ts";
 import {
   encodePayload,
   findPack,

@@ -7,8 +7,8 @@ import {
   type RenderRequest,
   type VideoFile,
 } from "../../lib/comfy/mod.ts";
-import { RenderPool } from "../../lib/comfy/pool.ts";
-import { parseServer } from "../../lib/comfy/servers.ts";
+import { RenderPool } from "../../lib/comfy/pool/pool.ts";
+import { parseServer } from "../../lib/comfy/pool/servers.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { stubVideo } from "../fixtures/spool.ts";
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Api } from "grammy";
 import type { Clock } from "../../lib/clock.ts";
-import { ProgressReporter } from "../../lib/jobs/progress_reporter.ts";
+import { ProgressReporter } from "../../lib/bot/job_view/progress_reporter.ts";
 import { silentLogger } from "../../lib/log.ts";
 
 interface Edit {

@@ -3,7 +3,7 @@ import {
   parseServer,
   parseServers,
   ServerSpecError,
-} from "../../lib/comfy/servers.ts";
+} from "../../lib/comfy/pool/servers.ts";
 
 Deno.test("parseServer() reads a URL with its settings", () => {
   assert.deepEqual(

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
-import { UpdateLog } from "../../lib/updates.ts";
-import { PRUNE_INTERVAL_MS, startPruning } from "../../lib/updates_prune.ts";
+import { UpdateLog } from "../../lib/telegram/update_log.ts";
+import {
+  PRUNE_INTERVAL_MS,
+  startPruning,
+} from "../../lib/telegram/update_prune.ts";
 import { ManualClock } from "../fakes/manual_clock.ts";
 
 const WEEK = 7 * 24 * 3_600_000;

@@ -3,7 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { Update } from "grammy/types";
 import type { Clock } from "../../lib/clock.ts";
 import { migrate } from "../../lib/db/mod.ts";
-import { GIVE_UP_AFTER_MS, UpdateLog } from "../../lib/updates.ts";
+import { GIVE_UP_AFTER_MS, UpdateLog } from "../../lib/telegram/update_log.ts";
 
 let now = Date.UTC(2026, 11, 3, 12, 0, 0);
 const clock: Clock = { now: () => now, sleep: () => Promise.resolve() };

@@ -9,7 +9,7 @@ import {
   TemplateError,
   videoSize,
 } from "../../lib/comfy/mod.ts";
-import { ProgressTracker } from "../../lib/comfy/progress.ts";
+import { ProgressTracker } from "../../lib/comfy/core/progress.ts";
 
 const GRAPH = {
   "1": {

@@ -11,7 +11,7 @@
 import { Composer, type Context } from "grammy";
 import type { InlineQueryResultCachedVideo } from "grammy/types";
 import { asLocale, formatDate, localeFor, messages } from "../../i18n/mod.ts";
-import { videoCaption } from "../../jobs/delivery.ts";
+import { videoCaption } from "../job_view/mod.ts";
 import type { BotDeps } from "../deps.ts";
 
 /** How many videos an inline answer lists (Telegram allows 50). */

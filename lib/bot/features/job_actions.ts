@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { videoCaption } from "../../jobs/delivery.ts";
+import { videoCaption } from "../job_view/mod.ts";
 import { parseCallback } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { BotDeps } from "../deps.ts";

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { startPhotos } from "../album_order.ts";
-import type { Aspect } from "../../media/aspect.ts";
-import type { StartOutcome } from "../../jobs/runner.ts";
+import type { Aspect } from "../../media/mod.ts";
+import type { StartOutcome } from "../../jobs/mod.ts";
 import { priceOf, type VideoSettings } from "../../pricing.ts";
 import { advance, draftOf, type WizardState } from "../../wizard/mod.ts";
 import { parseCallback } from "../callback_data.ts";
