@@ -171,6 +171,16 @@ export async function startPhotos(
         reply_markup: reply.keyboard,
       });
       break;
+    } else if (outcome.kind === "busy" || outcome.kind === "cooldown") {
+      // Already a whole album queued: the rest is not started, and said so.
+      const t = messages(batch.locale);
+      await api.sendMessage(
+        batch.chatId,
+        outcome.kind === "busy"
+          ? t.busy({ limit: outcome.limit })
+          : t.cooldown({ seconds: outcome.seconds }),
+      );
+      break;
     }
   }
   return started;

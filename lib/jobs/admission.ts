@@ -7,6 +7,9 @@ import { fetchCheckedPhoto } from "./photo_check.ts";
 import type { Job } from "./store.ts";
 import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
 
+/** Jobs an album may queue beyond MAX_ACTIVE_JOBS_PER_USER (Telegram's 10). */
+export const ALBUM_ALLOWANCE = 10;
+
 // A request whose photo is being checked; no job or hold exists yet.
 interface Admission {
   readonly request: StartRequest;
@@ -70,10 +73,9 @@ export class Admissions {
     const wait = this.#cooldown.wait(request.userId);
     if (wait !== undefined) return { kind: "cooldown", ...wait };
     const limit = this.#deps.maxActivePerUser;
-    if (
-      !request.album &&
-      store.activeCount(request.userId) + pending.length >= limit
-    ) {
+    // A confirmed album's photos queue past the limit, by one album at most.
+    const cap = request.album ? limit + ALBUM_ALLOWANCE : limit;
+    if (store.activeCount(request.userId) + pending.length >= cap) {
       return { kind: "busy", limit };
     }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
