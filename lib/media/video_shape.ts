@@ -23,6 +23,8 @@ export interface VideoShape extends Partial<VideoDimensions> {
 /** Telegram's limits for a thumbnail: 320 px a side, 200 kB. */
 export const THUMBNAIL_MAX_SIDE = 320;
 export const THUMBNAIL_MAX_BYTES = 200 * 1024;
+/** ffmpeg gets this long for one frame; a stuck run must not hold the video. */
+export const PROBE_TIMEOUT_MS = 30_000;
 
 /** Options of {@link probeVideo}. */
 export interface ProbeOptions {
@@ -60,7 +62,7 @@ export async function probeVideo(
       "-f",
       "mjpeg",
       out,
-    ]);
+    ], AbortSignal.timeout(PROBE_TIMEOUT_MS));
     const probed = parseFfmpegInfo(result.stderr) ?? header;
     const thumbnail = result.code === 0
       ? await Deno.readFile(out).catch(() => undefined)

@@ -55,6 +55,16 @@ Deno.test("probeVideo() without ffmpeg: the header's shape, no thumbnail; a fail
       run: () => Promise.resolve({ code: 1, stderr: "boom" }),
     });
     assert.deepEqual(failing, header);
+    // A run that never ends is aborted by its timeout, which rejects.
+    const stuck = await probeVideo(path, {
+      ffmpeg: "ffmpeg",
+      tempPath,
+      run: (_program, _args, signal) => {
+        assert.ok(signal, "ffmpeg runs with a timeout");
+        return Promise.reject(new DOMException("timed out", "TimeoutError"));
+      },
+    });
+    assert.deepEqual(stuck, header);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
