@@ -49,9 +49,20 @@ Deno.test("an album of 3 photos: one confirmation with the total, ✅ → three 
   assert.equal(journal.filter((k) => k === "hold").length, 3);
   assert.equal(journal.filter((k) => k === "capture").length, 3);
   // The album's caption moves every photo.
-  const prompts = h.app.db.prepare("SELECT prompt FROM jobs").all()
-    .map((r) => r.prompt);
-  assert.deepEqual(prompts, ["slow zoom", "slow zoom", "slow zoom"]);
+  const jobs = h.app.db.prepare(
+    "SELECT prompt, file_id FROM jobs ORDER BY rowid",
+  )
+    .all();
+  assert.deepEqual(jobs.map((r) => r.prompt), [
+    "slow zoom",
+    "slow zoom",
+    "slow zoom",
+  ]);
+  // Queued in the album's order.
+  assert.deepEqual(
+    jobs.map((r) => r.file_id),
+    updates.map((u) => u.message?.photo?.at(-1)?.file_id),
+  );
   // A second tap on ✅ starts nothing more.
   await press(h, user, screen.message_id, data, { raw: true });
   await h.app.runner.idle();

@@ -86,6 +86,14 @@ Deno.test("/animate replying to a photo in a group: the video in the group, the 
   assert.equal(h.app.ledger.account(carol.id), undefined);
   assert.equal(h.telegram.callsOf("sendVideo").length, 1);
 
+  // Within the group's cooldown another /animate starts nothing.
+  const quiet = h.telegram.lastCallId();
+  const again = animate(h, group, bob, photo);
+  await handled(h, again.update_id);
+  await h.app.runner.idle();
+  assert.equal(h.telegram.calls.filter((c) => c.id > quiet).length, 0);
+  assert.equal(h.app.ledger.account(bob.id)?.tokens, 90);
+
   // Nothing the bot said in the group shows a balance or a charge.
   const inGroup = h.telegram.calls.filter((c) => c.params.chat_id === group);
   assert.ok(inGroup.length >= 3);
