@@ -11,8 +11,8 @@
 import { type Api, InlineKeyboard } from "grammy";
 import type { Album } from "../albums/mod.ts";
 import { asLocale, type Locale, messages } from "../i18n/mod.ts";
-import type { JobMode } from "../jobs/store.ts";
-import type { Aspect } from "../media/aspect.ts";
+import type { StartRequest } from "../jobs/mod.ts";
+import type { Aspect } from "../media/mod.ts";
 import {
   priceOf,
   QUALITIES,
@@ -110,7 +110,7 @@ export interface PhotoBatch {
   readonly chatId: number;
   readonly locale: Locale;
   readonly photos: readonly { fileId: string; updateId?: number }[];
-  readonly mode: JobMode;
+  readonly mode: StartRequest["mode"];
   readonly settings: VideoSettings;
   readonly prompt: string | undefined;
   readonly aspect?: Aspect | undefined;

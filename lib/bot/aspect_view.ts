@@ -7,7 +7,7 @@
 
 import type { Messages } from "../i18n/mod.ts";
 import type { InlineKeyboardButton } from "grammy/types";
-import { type Aspect, ASPECTS } from "../media/aspect.ts";
+import { type Aspect, ASPECTS } from "../media/mod.ts";
 import type { WizardButton } from "../wizard/mod.ts";
 
 /** The ratio's name: "Как на фото" / "As the photo", or "9:16". */

@@ -21,7 +21,7 @@ import type { Locale } from "../i18n/mod.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
 import { parsePresetId } from "../prompts/mod.ts";
 import type { WizardButton } from "../wizard/mod.ts";
-import { type Aspect, ASPECTS } from "../media/aspect.ts";
+import { type Aspect, ASPECTS } from "../media/mod.ts";
 
 /** The screens and actions a menu button can ask for. */
 export const MENU_ACTIONS = [

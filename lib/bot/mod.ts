@@ -9,7 +9,7 @@
 import { Bot, type Context, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { asLocale, localeFor, messages } from "../i18n/mod.ts";
-import { banGuard } from "../bans/mod.ts";
+import { banGuard } from "./ban_guard.ts";
 import { systemClock } from "../clock.ts";
 import { privateChatsOnly } from "./group_guard.ts";
 import { profileOf } from "./profile.ts";

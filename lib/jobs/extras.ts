@@ -8,7 +8,7 @@
  */
 
 import type { SQLOutputValue } from "node:sqlite";
-import { type Aspect, parseAspect } from "../media/aspect.ts";
+import { type Aspect, parseAspect } from "../media/mod.ts";
 
 /** Optional job fields (absent: the private chat, the photo's ratio). */
 export interface JobExtras {

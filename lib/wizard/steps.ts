@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Aspect } from "../media/aspect.ts";
+import type { Aspect } from "../media/mod.ts";
 import type { Duration, Quality, VideoSettings } from "../pricing.ts";
 import { cleanPrompt, type PresetId, presetPrompt } from "../prompts/mod.ts";
 

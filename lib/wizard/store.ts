@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
-import { parseAspect } from "../media/aspect.ts";
+import { parseAspect } from "../media/mod.ts";
 import type { Clock } from "../clock.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
 import {

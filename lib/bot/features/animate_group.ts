@@ -23,7 +23,7 @@ import {
 } from "../../i18n/mod.ts";
 import { QUICK_SETTINGS } from "../../pricing.ts";
 import { cleanPrompt } from "../../prompts/mod.ts";
-import type { StartOutcome } from "../../jobs/runner.ts";
+import type { StartOutcome } from "../../jobs/mod.ts";
 import type { BotDeps } from "../deps.ts";
 import { imageInput } from "../image_input.ts";
 

@@ -12,7 +12,7 @@ import type { Context, NextFunction } from "grammy";
 import type { Clock } from "../clock.ts";
 import { asLocale, localeFor, messages } from "../i18n/mod.ts";
 import { oncePer } from "../once_per.ts";
-import type { BanStore } from "./store.ts";
+import type { BanStore } from "../bans/mod.ts";
 
 /** The least time between two "you are banned" replies to one user. */
 export const BANNED_REPLY_INTERVAL_MS = 10 * 60_000;
