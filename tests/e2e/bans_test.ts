@@ -8,7 +8,16 @@
 import assert from "node:assert/strict";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { startHarness } from "./harness.ts";
-import { callsAfter, kinds, lastBot, say, sendPhoto } from "./helpers.ts";
+import { pay } from "../fakes/telegram/payments.ts";
+import {
+  callsAfter,
+  handled,
+  kinds,
+  lastBot,
+  press,
+  say,
+  sendPhoto,
+} from "./helpers.ts";
 
 const ADMIN = 1001;
 
@@ -125,4 +134,34 @@ Deno.test("the dashboard's user page shows a ban", async () => {
     headers: { cookie },
   })).text();
   assert.doesNotMatch(other, /id="ban"/);
+});
+
+Deno.test("a payment Telegram took before a ban is still credited; a new one is refused", async () => {
+  await using h = await startHarness({
+    env: { ADMIN_USER_IDS: `${ADMIN}`, TOKEN_PACKS: "50:25" },
+  });
+  const admin = h.telegram.user(ADMIN, { language_code: "en" });
+  const user = h.telegram.user(7311, { language_code: "en" });
+  await say(h, user, "/start");
+  await press(h, user, lastBot(h, user.id).message_id, "💰 Balance");
+  await press(h, user, lastBot(h, user.id).message_id, "💎 50 tokens · 25 ⭐");
+  const invoice = await h.telegram.waitForCall("sendInvoice");
+  await say(h, admin, "/ban 7311");
+  // The pre-checkout was answered before the ban; the payment lands after.
+  const paid = h.telegram.sendMessageUpdate(user, {
+    "successful_payment": {
+      currency: "XTR",
+      "total_amount": 25,
+      "invoice_payload": String(invoice.params.payload),
+      "telegram_payment_charge_id": "stxBANRACE1",
+      "provider_payment_charge_id": "",
+    },
+  });
+  await handled(h, paid.update_id);
+  assert.equal(h.app.ledger.account(user.id)?.tokens, 150);
+  assert.deepEqual(kinds(h, user.id), ["grant", "purchase"]);
+  // A new purchase by the banned user is refused at the pre-checkout.
+  const refused = await pay(h.telegram, user, invoice);
+  assert.equal(refused.answer.params.ok, false);
+  assert.equal(refused.update, undefined);
 });
