@@ -16,6 +16,7 @@ import { dashboardLink } from "../dashboard/mod.ts";
 import { loadDashboardKey } from "../dashboard/mod.ts";
 import type { UsedLinks } from "../dashboard/mod.ts";
 import type { Reports } from "./store.ts";
+import type { BanStore } from "../bans/mod.ts";
 
 /** The settings the dashboard reads. */
 export type DashboardConfig = Pick<
@@ -37,6 +38,7 @@ export interface DashboardSetup {
   readonly ledger: Ledger;
   /** One-time links already opened (the `dashboard_links` table). */
   readonly usedLinks: UsedLinks;
+  readonly bans: BanStore;
   readonly clock: Clock;
   readonly log: Logger;
   /** Read when a page is drawn: the pool exists only after the bot. */
@@ -69,6 +71,7 @@ export async function startDashboard(
   const routes = new Dashboard({
     records: setup.reports.records,
     charts: (now) => setup.reports.charts(now),
+    bans: setup.bans,
     ledger: setup.ledger,
     auth,
     clock: setup.clock,

@@ -15,9 +15,9 @@ import {
 } from "../bot/mod.ts";
 import { messages } from "../i18n/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
-import { type Renderer, VideoSpool } from "../comfy/mod.ts";
+import { type Renderer, type VideoFile, VideoSpool } from "../comfy/mod.ts";
 import type { RenderPool } from "../comfy/mod.ts";
-import { ffmpegAvailable } from "../media/mod.ts";
+import { ffmpegAvailable, probeVideo, type VideoShape } from "../media/mod.ts";
 import { type Backends, createBackends } from "./backends.ts";
 import { fitForTelegram } from "../jobs/mod.ts";
 import type { Config } from "../config/mod.ts";
@@ -47,6 +47,8 @@ export interface AppDeps {
   readonly renderer?: Renderer;
   /** The counters behind /metrics (tests read them). */
   readonly metrics?: Metrics;
+  /** ffmpeg's path; null: as if not installed (default: found on PATH). */
+  readonly ffmpeg?: string | null;
 }
 
 // What every step below builds on: the settings, the outside things, and
@@ -115,6 +117,7 @@ export async function dashboardOf(
     reports: store.reports,
     ledger: store.ledger,
     usedLinks: store.usedLinks,
+    bans: store.bans,
     clock,
     log,
     servers: () => later.pool.get(),
@@ -139,6 +142,8 @@ export function botOf(
     updates: base.updates,
     admin: store.reports.admin,
     adminUserIds: config.adminUserIds,
+    bans: store.bans,
+    groups: store.groups,
     backends: { status: () => later.pool.get()?.status() ?? [] },
     log: base.log,
     tokensPerVideo: config.tokensPerVideo,
@@ -224,11 +229,21 @@ export async function runnerOf(
   const { config, deps, store, clock, log } = base;
   const { bot, backends, spool, alerts } = parts;
   // Re-encoding a video over Telegram's upload limit needs ffmpeg.
-  const ffmpeg = await ffmpegAvailable() ? "ffmpeg" : undefined;
+  const ffmpeg = deps.ffmpeg !== undefined
+    ? deps.ffmpeg ?? undefined
+    : await ffmpegAvailable()
+    ? "ffmpeg"
+    : undefined;
   const renderer = deps.renderer ?? backends?.pool;
   if (renderer === undefined) throw new Error("no renderer was built");
   return new JobRunner({
-    notifier: notifierOf(base, bot, backends),
+    notifier: notifierOf(
+      base,
+      bot,
+      backends,
+      (video) =>
+        probeVideo(video.path, { ffmpeg, tempPath: () => spool.newPath() }),
+    ),
     renderer: countingRenderer(renderer, base.metrics),
     fitVideo: async (video, durationSeconds) =>
       (await fitForTelegram(video, { durationSeconds, spool, ffmpeg })).video,
@@ -263,6 +278,7 @@ export function notifierOf(
   base: Base,
   bot: Bot<BotContext>,
   backends: Backends | undefined,
+  probe?: (video: VideoFile) => Promise<VideoShape>,
 ): TelegramJobNotifier {
   const { config } = base;
   return new TelegramJobNotifier({
@@ -274,6 +290,7 @@ export function notifierOf(
     chatIntervalMs: config.telegramChatIntervalMs,
     adminUserIds: config.adminUserIds,
     preview: backends?.preview ?? false,
+    ...(probe ? { probe } : {}),
     notEnough: ({ locale, ...figures }) =>
       notEnoughReply(messages(locale), figures, {
         packs: config.tokenPacks,

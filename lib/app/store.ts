@@ -33,6 +33,8 @@ import {
   SyncRecords,
   type UsedLinks,
 } from "../dashboard/mod.ts";
+import { type BanStore, SyncBanStore } from "../bans/mod.ts";
+import { type GroupSettings, SyncGroupSettings } from "../groups/mod.ts";
 import { denoTextFiles, type TextFiles } from "../stats/mod.ts";
 import { type AdminQueries, SyncAdminQueries } from "../admin/mod.ts";
 import { type DailyFigures, dailyFigures } from "../alerts/mod.ts";
@@ -58,6 +60,8 @@ export interface Store {
   readonly wizards: WizardStore;
   readonly updates: UpdateLog;
   readonly usedLinks: UsedLinks;
+  readonly bans: BanStore;
+  readonly groups: GroupSettings;
   /** Read-only views for the admin, the dashboard, alerts and /metrics. */
   readonly reports: Reports;
   /**
@@ -146,6 +150,8 @@ function sqliteStores(
     wizards: promised(new SyncWizardStore(db, { clock })),
     updates: promised(new SyncUpdateLog(db, clock)),
     usedLinks: sqliteUsedLinks(db),
+    bans: promised(new SyncBanStore(db, clock)),
+    groups: promised(new SyncGroupSettings(db, clock)),
     reports: {
       admin: promised(new SyncAdminQueries(db, clock)),
       records: promised(new SyncRecords(db)),

@@ -84,6 +84,7 @@ const ALLOWED_UPDATES = [
   "message",
   "callback_query",
   "pre_checkout_query",
+  "inline_query",
 ] as const;
 // A long poll returns within 30 s; no success for this long means stuck.
 const POLL_STALE_MS = 90_000;

@@ -21,6 +21,7 @@ import type { Locale } from "../i18n/mod.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
 import { parsePresetId } from "../prompts/mod.ts";
 import type { WizardButton } from "../wizard/mod.ts";
+import { type Aspect, ASPECTS } from "../media/mod.ts";
 
 /** The screens and actions a menu button can ask for. */
 export const MENU_ACTIONS = [
@@ -91,8 +92,18 @@ function encodeWizardButton(button: WizardButton): string {
       return "x";
     case "confirm":
       return "ok";
+    case "aspect":
+      return `a:${ASPECT_CODES[button.aspect]}`;
   }
 }
+
+// Aspect ratios in callback data (":" separates the fields).
+const ASPECT_CODES: Record<Aspect, string> = {
+  photo: "ph",
+  "9:16": "916",
+  "1:1": "11",
+  "16:9": "169",
+};
 
 /** Encodes a callback for an inline button. */
 export function encodeCallback(callback: Callback): string {
@@ -134,6 +145,10 @@ function parseWizardButton(text: string): WizardButton | undefined {
   if (field === "q") {
     const quality = parseQuality(value);
     return quality === undefined ? undefined : { type: "quality", quality };
+  }
+  if (field === "a") {
+    const aspect = ASPECTS.find((a) => ASPECT_CODES[a] === value);
+    return aspect === undefined ? undefined : { type: "aspect", aspect };
   }
   return undefined;
 }

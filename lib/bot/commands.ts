@@ -21,6 +21,8 @@ export const ADMIN_COMMANDS = [
   "broadcast",
   "grant_all",
   "dashboard",
+  "ban",
+  "unban",
 ] as const;
 
 /** Commands Telegram requires of bots that take payments. */

@@ -1,4 +1,6 @@
 import type { AdminQueries } from "../admin/mod.ts";
+import type { BanStore } from "../bans/mod.ts";
+import type { GroupSettings } from "../groups/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { StartOutcome, StartRequest } from "../jobs/mod.ts";
 import type { FreeVideos } from "../jobs/mod.ts";
@@ -71,6 +73,10 @@ export interface BotDeps {
   };
   /** The daily free video (FREE_VIDEOS_PER_DAY); absent: off. */
   readonly free?: FreeVideos;
+  /** Per-group settings for /animate in groups; absent: no /animate. */
+  readonly groups?: GroupSettings;
+  /** Bans (/ban, /unban, the guard); absent: none. */
+  readonly bans?: BanStore;
   /** Paces the hint in group chats (default: the system clock). */
   readonly clock?: Clock;
 }

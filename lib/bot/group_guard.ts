@@ -3,41 +3,27 @@
  * user's private chat only. A photo posted where others read starts
  * nothing; the group gets at most one short hint with a link to the bot
  * per {@link HINT_INTERVAL_MS}, so a flood of photos costs the group
- * nothing and Telegram's group limit nothing either. (Group `/animate`
- * comes later, #14 leaves it out.)
+ * nothing and Telegram's group limit nothing either. `/animate` as a
+ * reply to a photo is handled before this guard (features/animate_group.ts).
  *
  * @module
  */
 
 import type { Context, NextFunction } from "grammy";
 import { systemClock } from "../clock.ts";
+import { oncePer } from "../once_per.ts";
 import { localeFor, messages } from "../i18n/mod.ts";
 import type { BotDeps } from "./deps.ts";
 import { imageInput } from "./image_input.ts";
 
 /** The least time between two hints in one group. */
 export const HINT_INTERVAL_MS = 10 * 60_000;
-// Groups remembered at once; the oldest are forgotten beyond this.
-const MAX_GROUPS = 10_000;
 
 /** The middleware: passes private chats and chat-less updates only. */
 export function privateChatsOnly(
   deps: BotDeps,
 ): (ctx: Context, next: NextFunction) => Promise<void> {
-  const clock = deps.clock ?? systemClock;
-  const hinted = new Map<number, number>();
-  const mayHint = (chatId: number): boolean => {
-    const now = clock.now();
-    const last = hinted.get(chatId);
-    if (last !== undefined && now - last < HINT_INTERVAL_MS) return false;
-    hinted.delete(chatId);
-    hinted.set(chatId, now);
-    if (hinted.size > MAX_GROUPS) {
-      const [oldest] = hinted.keys();
-      if (oldest !== undefined) hinted.delete(oldest);
-    }
-    return true;
-  };
+  const mayHint = oncePer(deps.clock ?? systemClock, HINT_INTERVAL_MS);
   return async (ctx, next) => {
     // Pre-checkout queries and inline callbacks have no chat: they pass.
     const chat = ctx.chat;

@@ -12,6 +12,7 @@ import { DURATIONS, priceOf, QUALITIES, QUALITY_NAMES } from "../pricing.ts";
 import { PRESET_IDS, PRESETS } from "../prompts/mod.ts";
 import type { WizardButton, WizardState } from "../wizard/mod.ts";
 import { encodeCallback, type MenuAction } from "./callback_data.ts";
+import { aspectRow } from "./aspect_view.ts";
 
 /** A button that opens a menu screen. */
 export function menuButton(
@@ -117,6 +118,7 @@ export function wizardKeyboard(
       ]);
     case "confirm":
       return InlineKeyboard.from([
+        aspectRow(t, state.aspect, button),
         [button(b.confirm, { type: "confirm" })],
         footer,
       ]);

@@ -9,6 +9,8 @@
 import { Bot, type Context, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { asLocale, localeFor, messages } from "../i18n/mod.ts";
+import { banGuard } from "./ban_guard.ts";
+import { systemClock } from "../clock.ts";
 import { privateChatsOnly } from "./group_guard.ts";
 import { profileOf } from "./profile.ts";
 import type { BotContext } from "./context.ts";
@@ -23,6 +25,10 @@ import { adminDashboardFeature } from "./features/admin_dashboard.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { adminTokensFeature } from "./features/admin_tokens.ts";
 import { adminUsersFeature } from "./features/admin_users.ts";
+import { adminBansFeature } from "./features/admin_bans.ts";
+import { inlineFeature } from "./features/inline.ts";
+import { albumFeature } from "./features/album.ts";
+import { animateGroupFeature } from "./features/animate_group.ts";
 import { jobActionsFeature } from "./features/job_actions.ts";
 import { jobCancelFeature } from "./features/job_cancel.ts";
 import { languageFeature } from "./features/language.ts";
@@ -69,9 +75,22 @@ export function createBot(
   // Before the update log: a payment is credited on every delivery.
   bot.use(paymentReceipt(deps));
   bot.use(updateMiddleware(deps));
+  // A banned user's updates stop here: no account, no job, no token.
+  if (deps.bans) {
+    bot.use(banGuard({
+      bans: deps.bans,
+      clock: deps.clock ?? systemClock,
+      adminUserIds: deps.adminUserIds,
+      languageOf: async (id) => (await deps.ledger.account(id))?.language,
+    }));
+  }
   // Money and balances live in private chats only: nothing below runs for
   // a group or a channel (and no account is made for its members).
+  // /animate is the one command groups get; the guard silences the rest.
+  if (deps.groups) bot.use(animateGroupFeature(deps, deps.groups));
   bot.use(privateChatsOnly(deps));
+  // Inline queries come from any chat; they read videos, never accounts.
+  bot.use(inlineFeature(deps));
   bot.use(userMiddleware(deps));
   const features = bot.errorBoundary(errorHandler(deps.log));
   features.use(adminBroadcastFeature(deps));
@@ -79,6 +98,7 @@ export function createBot(
   features.use(startFeature(deps));
   features.use(adminTokensFeature(deps));
   features.use(adminUsersFeature(deps));
+  features.use(adminBansFeature(deps));
   features.use(adminStatsFeature(deps));
   features.use(adminBackendsFeature(deps));
   features.use(adminRefundFeature(deps));
@@ -92,6 +112,7 @@ export function createBot(
   features.use(jobActionsFeature(deps));
   // The wizard takes photos and text while it is open; quick mode the rest.
   features.use(wizardInputFeature(deps));
+  features.use(albumFeature(deps));
   features.use(photoFeature(deps));
   features.use(unhandledFeature());
   return bot;

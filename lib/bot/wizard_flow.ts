@@ -6,6 +6,7 @@
  * @module
  */
 
+import { aspectName } from "./aspect_view.ts";
 import { ignoredEverywhere } from "../comfy/mod.ts";
 import { formatWait } from "../i18n/mod.ts";
 import { FREE_DURATION } from "../jobs/mod.ts";
@@ -46,18 +47,28 @@ export async function wizardText(
       } as const;
       const free = settings.duration === FREE_DURATION &&
         (await deps.free?.left(ctx.account.userId) ?? 0) > 0;
+      // An album: one video per photo, each at the price of one.
+      const count = 1 + (state.album?.fileIds.length ?? 0);
       const text = t.confirm({
         ...settings,
         px: QUALITIES[settings.quality],
         // The free video costs nothing, so the balance after stays as is.
-        cost: free ? 0 : priceOf(settings.duration, deps.tokensPerVideo),
+        cost: free && count === 1
+          ? 0
+          : priceOf(settings.duration, deps.tokensPerVideo) * count,
         balance: ctx.account.tokens,
         eta: formatWait(
           ctx.locale,
           deps.times.predictSeconds(settingsKey(settings)),
         ),
       });
-      const motion = ctx.t.motion.line({ prompt: state.prompt });
+      const motion = [
+        ctx.t.motion.line({ prompt: state.prompt }),
+        ctx.t.features.aspectLine({
+          ratio: aspectName(ctx.t, state.aspect ?? "photo"),
+        }),
+        ...(count > 1 ? [ctx.t.features.albumLine({ count })] : []),
+      ].join("\n");
       return free
         ? `${text}\n${motion}\n\n${ctx.t.free.confirm}`
         : `${text}\n${motion}`;

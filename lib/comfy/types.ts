@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Aspect } from "../media/mod.ts";
 import type { VideoFile } from "./spool.ts";
 import type { WorkflowSupport } from "./workflow_inputs.ts";
 
@@ -30,6 +31,8 @@ export interface RenderRequest {
   readonly image: Uint8Array;
   readonly durationSeconds: number;
   readonly sizePx: number;
+  /** The aspect ratio of the video; absent: the photo's. */
+  readonly aspect?: Aspect | undefined;
   /**
    * The motion prompt (the positive text); absent: the workflow's own.
    * Already cleaned (one line, bounded length).

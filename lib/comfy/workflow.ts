@@ -7,6 +7,8 @@
  * @module
  */
 
+import { type Aspect, aspectFrame } from "../media/mod.ts";
+
 /** One node of an API-format graph. */
 export interface GraphNode {
   readonly "class_type": string;
@@ -79,6 +81,8 @@ export interface PromptParams {
   /** The photo's size, to keep its aspect ratio. */
   readonly imageWidth: number;
   readonly imageHeight: number;
+  /** A chosen aspect ratio instead of the photo's. */
+  readonly aspect?: Aspect | undefined;
   /** Fixed seed; otherwise drawn from `random`. */
   readonly seed?: number;
   /** Uniform in [0, 1); default Math.random. Tests inject their own. */
@@ -275,7 +279,10 @@ export function buildPrompt(template: Template, params: PromptParams): Graph {
   };
   const size = videoSize(
     params.sizePx,
-    { width: params.imageWidth, height: params.imageHeight },
+    aspectFrame(params.aspect ?? "photo", {
+      width: params.imageWidth,
+      height: params.imageHeight,
+    }),
     template.multiple,
   );
   set(template.image, params.image);

@@ -24,6 +24,7 @@ import {
 import { jobPage, jobsPage } from "./jobs_view.ts";
 import { overviewPage, type ServerView } from "./overview_view.ts";
 import type { Records } from "./records.ts";
+import type { BanStore } from "../bans/mod.ts";
 import { dashTexts } from "./texts.ts";
 import { randomNonce, TokenError } from "./token.ts";
 import { userPage, usersPage } from "./users_view.ts";
@@ -38,6 +39,8 @@ export interface DashboardServers {
 /** What the dashboard reads and changes. */
 export interface DashboardOptions {
   readonly records: Records;
+  /** Bans, shown on a user's page (absent: none). */
+  readonly bans?: BanStore | undefined;
   /** The charts' data of the month before `now`. */
   readonly charts: (now: number) => Promise<ChartData>;
   readonly ledger: Ledger;
@@ -160,6 +163,7 @@ export class Dashboard {
         jobs: await this.#records.jobs({ userId: user.userId, limit: 30 }),
         csrf: session.csrf,
         formKey: randomNonce(),
+        ban: await this.#o.bans?.get(user.userId),
         message: applied === null ? undefined : {
           text:
             applied === "0" || applied === "" || Number.isNaN(Number(applied))

@@ -57,6 +57,7 @@ export const dashRu = {
   grant: "Начислить",
   refund: "Списать (возврат)",
   refundHint: "Баланс не уйдёт ниже нуля.",
+  banned: "Заблокирован (/ban)",
   applied: (n: number, balance: number) =>
     `Готово: ${n > 0 ? "+" : ""}${n}, баланс ${balance}.`,
   nothingApplied: "Ничего не изменилось (повтор формы или баланс 0).",
@@ -138,6 +139,7 @@ export const dashEn: DashTexts = {
   grant: "Grant",
   refund: "Take back (refund)",
   refundHint: "A balance never goes below zero.",
+  banned: "Banned (/ban)",
   applied: (n: number, balance: number) =>
     `Done: ${n > 0 ? "+" : ""}${n}, balance ${balance}.`,
   nothingApplied: "Nothing changed (a repeated form, or a balance of 0).",

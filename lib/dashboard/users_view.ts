@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Ban } from "../bans/mod.ts";
 import type { JournalEntry } from "../ledger/mod.ts";
 import { type Html, html } from "./html.ts";
 import { jobsTable } from "./jobs_view.ts";
@@ -63,6 +64,8 @@ export interface UserPageData {
   /** A fresh key per render: a form submitted twice moves tokens once. */
   readonly formKey: string;
   readonly message?: { text: string; error: boolean } | undefined;
+  /** The user's ban (/ban), if banned. */
+  readonly ban?: Ban | undefined;
 }
 
 /** One user's page. */
@@ -98,7 +101,11 @@ export function userPage(t: DashTexts, d: UserPageData): Html {
       <h2>${u.name || "—"} ${u.username ? `@${u.username}` : ""} · ${t.id} ${u
         .userId}</h2>
       <p>${t.balance}: <b id="balance">${u.tokens}</b> · ${t.held}: ${u
-        .held} · ${t.videos}: ${u.videos}</p>
+        .held} · ${t.videos}: ${u.videos}</p>${d.ban
+        ? html`<p id="ban">⛔ ${t.banned}: ${d.ban.bannedAt} · ${d.ban.bannedBy} · ${
+          d.ban.reason ?? "—"
+        }</p>`
+        : ""}
     </section><div class="grid">${form("grant", t.grant)}${form(
       "refund",
       t.refund,

@@ -11,7 +11,7 @@
 import type { DatabaseSync } from "node:sqlite";
 
 /** The schema version this build writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // The old bot's table, as its README documents it; older copies lacked some
 // columns, which step one adds before the table is rebuilt with checks.
@@ -226,6 +226,39 @@ CREATE INDEX updates_pending ON updates (update_id) WHERE payload IS NOT NULL;
 ALTER TABLE jobs ADD COLUMN video_message_id INTEGER;
 `;
 
+// Issue 17: bans (the current ones, and every ban and unban with who and
+// when), per-group settings (/animate off), a job's aspect ratio and the
+// group message its video answers, the wizard's chosen aspect ratio, and
+// photo albums waiting for one confirmation.
+const V4 = `
+CREATE TABLE bans (
+  user_id INTEGER PRIMARY KEY,
+  banned_by INTEGER NOT NULL,
+  reason TEXT,
+  banned_at TEXT NOT NULL
+);
+CREATE TABLE ban_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL,
+  admin_id INTEGER NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('ban', 'unban')),
+  reason TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX ban_audit_user ON ban_audit (user_id, id);
+CREATE TABLE group_settings (
+  chat_id INTEGER PRIMARY KEY,
+  animate_off INTEGER NOT NULL DEFAULT 0,
+  changed_by INTEGER,
+  changed_at TEXT
+);
+ALTER TABLE jobs ADD COLUMN aspect TEXT;
+ALTER TABLE jobs ADD COLUMN reply_to INTEGER;
+ALTER TABLE jobs ADD COLUMN video_chat INTEGER;
+ALTER TABLE wizard ADD COLUMN aspect TEXT;
+ALTER TABLE wizard ADD COLUMN album TEXT;
+`;
+
 function columnsOf(db: DatabaseSync, table: string): Set<string> {
   const rows = db.prepare(`PRAGMA table_info(${table})`).all();
   return new Set(rows.map((row) => String(row.name)));
@@ -276,7 +309,8 @@ export function migrate(db: DatabaseSync): MigrationReport {
       db.exec(V1);
     }
     if (from < 2) db.exec(V2);
-    db.exec(V3);
+    if (from < 3) db.exec(V3);
+    db.exec(V4);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {

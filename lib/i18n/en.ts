@@ -1,4 +1,5 @@
 import { adminEn } from "./admin_en.ts";
+import { featuresEn } from "./features_en.ts";
 import { moneyEn } from "./money_en.ts";
 import { pluralEn } from "./plural.ts";
 import type { Messages } from "./ru.ts";
@@ -195,8 +196,11 @@ export const en: Messages = {
     paysupport: "Payment support",
     terms: "Terms",
     dashboard: "Dashboard in the browser (link for 10 minutes)",
+    ban: "Ban: USER_ID [reason]",
+    unban: "Unban: USER_ID",
   },
   admin: adminEn,
+  features: featuresEn,
   money: moneyEn,
   motion: {
     presetLanguage: "en",

@@ -1,4 +1,5 @@
 import { adminRu } from "./admin_ru.ts";
+import { featuresRu } from "./features_ru.ts";
 import { moneyRu } from "./money_ru.ts";
 import { pluralRu } from "./plural.ts";
 
@@ -219,8 +220,11 @@ export const ru = {
     paysupport: "Поддержка по платежам",
     terms: "Условия",
     dashboard: "Панель в браузере (ссылка на 10 минут)",
+    ban: "Заблокировать: USER_ID [причина]",
+    unban: "Разблокировать: USER_ID",
   },
   admin: adminRu,
+  features: featuresRu,
   money: moneyRu,
   motion: {
     /** Which text of a preset (lib/prompts/presets.ts) this locale shows. */

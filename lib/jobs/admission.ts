@@ -7,6 +7,9 @@ import { fetchCheckedPhoto } from "./photo_check.ts";
 import { type Job, JobLimitError } from "./job.ts";
 import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
 
+/** Jobs an album may queue beyond MAX_ACTIVE_JOBS_PER_USER (Telegram's 10). */
+export const ALBUM_ALLOWANCE = 10;
+
 // A request whose photo is being checked; no job or hold exists yet.
 interface Admission {
   readonly request: StartRequest;
@@ -80,7 +83,9 @@ export class Admissions {
     const wait = this.#cooldown.wait(request.userId);
     if (wait !== undefined) return { kind: "cooldown", ...wait };
     const limit = this.#deps.maxActivePerUser;
-    if ((await store.activeCount(request.userId)) + pending.length >= limit) {
+    // A confirmed album's photos queue past the limit, by one album at most.
+    const cap = request.album ? limit + ALBUM_ALLOWANCE : limit;
+    if ((await store.activeCount(request.userId)) + pending.length >= cap) {
       return { kind: "busy", limit };
     }
     const cost = priceOf(request.settings.duration, this.#deps.tokensPerVideo);
@@ -136,8 +141,13 @@ export class Admissions {
         updateId: request.updateId,
         locale: request.locale,
         prompt: request.prompt,
+        aspect: request.aspect,
+        videoChatId: request.videoChatId,
+        replyTo: request.replyTo,
         freePerDay: this.#deps.freeVideosPerDay,
-        maxActive: this.#deps.maxActivePerUser,
+        maxActive: request.album
+          ? this.#deps.maxActivePerUser + ALBUM_ALLOWANCE
+          : this.#deps.maxActivePerUser,
       });
     } catch (error) {
       // The same update admitted twice at once (a re-delivery during the

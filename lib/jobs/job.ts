@@ -1,4 +1,5 @@
 import type { Duration, Quality } from "../pricing.ts";
+import type { JobExtras } from "./extras.ts";
 
 /** Every state a job can be in, in the order of its life. */
 export const JOB_STATES = [
@@ -27,7 +28,7 @@ export const FINAL_STATES: ReadonlySet<JobState> = new Set([
 export type JobMode = "quick" | "wizard";
 
 /** A persisted job. */
-export interface Job {
+export interface Job extends JobExtras {
   readonly id: string;
   readonly userId: number;
   readonly chatId: number;
@@ -59,7 +60,7 @@ export interface Job {
 }
 
 /** What the bot knows when it accepts a job. */
-export interface NewJob {
+export interface NewJob extends JobExtras {
   readonly id: string;
   readonly userId: number;
   readonly chatId: number;

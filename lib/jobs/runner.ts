@@ -262,6 +262,7 @@ export class JobRunner {
       image,
       durationSeconds: job.duration,
       sizePx: QUALITIES[job.quality],
+      ...(job.aspect ? { aspect: job.aspect } : {}),
       ...(job.prompt !== undefined
         ? { prompt: job.prompt, negative: this.#deps.negativePrompt }
         : {}),

@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import * as extras from "./extras.ts";
 import type { Clock } from "../clock.ts";
 import { transaction } from "../db/mod.ts";
 import { payReferralBonus } from "../referrals/mod.ts";
@@ -44,6 +45,7 @@ function toJob(row: Row): Job {
     free: Number(row.free ?? 0) === 1,
     videoFileId: optional(row.video_file_id, String),
     videoMessageId: optional(row.video_message_id, Number),
+    ...extras.extrasOf(row),
   };
 }
 
@@ -86,8 +88,8 @@ export class SyncJobStore {
       this.#db.prepare(
         `INSERT INTO jobs (id, user_id, chat_id, state, mode, duration,
            quality, cost, file_id, update_id, locale, created_at, updated_at,
-           prompt, free)
-         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           prompt, free, ${extras.EXTRA_COLUMNS})
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         job.id,
         job.userId,
@@ -103,6 +105,7 @@ export class SyncJobStore {
         now,
         job.prompt ?? null,
         free ? 1 : 0,
+        ...extras.extrasValues(job),
       );
       if (free) {
         this.#ledger.grant(job.userId, job.cost, {

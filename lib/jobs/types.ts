@@ -1,3 +1,4 @@
+import type { JobExtras } from "./extras.ts";
 import type { SettleOptions } from "./settle.ts";
 import type { Clock } from "../clock.ts";
 import type { Renderer, VideoFile } from "../comfy/mod.ts";
@@ -57,7 +58,9 @@ export interface JobEnd {
 }
 
 /** A user's request for a video. */
-export interface StartRequest {
+export interface StartRequest extends JobExtras {
+  /** A photo of a confirmed album: past the user's limit it waits queued. */
+  readonly album?: boolean;
   readonly userId: number;
   readonly chatId: number;
   /** The user's language (a locale of lib/i18n/), kept with the job. */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Aspect } from "../media/mod.ts";
 import type { Duration, Quality, VideoSettings } from "../pricing.ts";
 import { cleanPrompt, type PresetId, presetPrompt } from "../prompts/mod.ts";
 
@@ -33,7 +34,22 @@ export interface WizardDraft {
   readonly messageId: number | undefined;
   /** The motion prompt; undefined: automatic (the workflow's own). */
   readonly prompt?: string | undefined;
+  /** The aspect ratio, chosen on the confirmation; undefined: the photo's. */
+  readonly aspect?: Aspect | undefined;
+  /** The photo came in an album: its other photos, in order. */
+  readonly album?: WizardAlbum | undefined;
 }
+
+/** An album sent to the wizard: `fileId` is its first photo. */
+export interface WizardAlbum {
+  /** Telegram's `media_group_id`. */
+  readonly groupId: string;
+  /** The album's other photos (at most {@link MAX_ALBUM_EXTRA}). */
+  readonly fileIds: readonly string[];
+}
+
+/** Photos of an album besides the first (Telegram allows 10 in all). */
+export const MAX_ALBUM_EXTRA = 9;
 
 /** A stored wizard. */
 export interface WizardState extends WizardDraft {
@@ -50,6 +66,7 @@ export interface WizardState extends WizardDraft {
 export type WizardButton =
   | { readonly type: "duration"; readonly duration: Duration }
   | { readonly type: "quality"; readonly quality: Quality }
+  | { readonly type: "aspect"; readonly aspect: Aspect }
   | { readonly type: "preset"; readonly preset: PresetId }
   | { readonly type: "auto" }
   | { readonly type: "back" }
@@ -64,6 +81,8 @@ export type WizardEvent =
     readonly fileId: string;
     /** The photo's caption: the motion prompt. */
     readonly caption?: string | undefined;
+    /** Its album's `media_group_id`, if it came in one. */
+    readonly groupId?: string | undefined;
   }
   /** Text typed at the motion step: the user's own prompt. */
   | { readonly type: "text"; readonly text: string };
@@ -72,6 +91,8 @@ export type WizardEvent =
 export type WizardOutcome =
   /** Show `draft.step` (the next step, or the same one with a new photo). */
   | { readonly kind: "step"; readonly draft: WizardDraft }
+  /** Another photo of the wizard's album: the screen stays as it is. */
+  | { readonly kind: "album"; readonly album: WizardAlbum }
   /** The user left the wizard. */
   | { readonly kind: "cancel" }
   /** The user confirmed: start this job. */
@@ -80,6 +101,9 @@ export type WizardOutcome =
     readonly fileId: string;
     readonly settings: VideoSettings;
     readonly prompt?: string;
+    readonly aspect?: Aspect;
+    /** The album's other photos, each a job with the same settings. */
+    readonly album?: readonly string[];
   }
   /** The event does not fit the current step; nothing changes. */
   | { readonly kind: "ignored" };
@@ -113,6 +137,39 @@ const PREVIOUS: Readonly<Record<WizardStep, WizardStep | undefined>> = {
   confirm: "quality",
 };
 
+// A photo: the wizard's photo (or another photo of its album).
+function photoStep(
+  state: WizardDraft,
+  event: Extract<WizardEvent, { type: "photo" }>,
+): WizardOutcome {
+  const at = (step: WizardStep, fields: Partial<WizardDraft>) => ({
+    kind: "step" as const,
+    draft: { ...state, ...fields, step },
+  });
+  const album = state.album;
+  if (event.groupId !== undefined && album?.groupId === event.groupId) {
+    return album.fileIds.length < MAX_ALBUM_EXTRA
+      ? {
+        kind: "album",
+        album: { ...album, fileIds: [...album.fileIds, event.fileId] },
+      }
+      : { kind: "ignored" };
+  }
+  // A photo mid-way replaces the one chosen before and keeps the step:
+  // the settings picked so far still apply to the new picture. Its
+  // caption, if any, is the motion prompt (and skips that step).
+  const caption = cleanPrompt(event.caption);
+  const fields = {
+    fileId: event.fileId,
+    album: event.groupId === undefined
+      ? undefined
+      : { groupId: event.groupId, fileIds: [] },
+    ...(caption === undefined ? {} : { prompt: caption }),
+  };
+  if (state.step !== "photo") return at(state.step, fields);
+  return at(caption === undefined ? "motion" : "duration", fields);
+}
+
 /**
  * Applies one event to the wizard; `locale` picks the language of a
  * preset's prompt.
@@ -129,17 +186,8 @@ export function advance(
   switch (event.type) {
     case "cancel":
       return { kind: "cancel" };
-    case "photo": {
-      // A photo mid-way replaces the one chosen before and keeps the step:
-      // the settings picked so far still apply to the new picture. Its
-      // caption, if any, is the motion prompt (and skips that step).
-      const caption = cleanPrompt(event.caption);
-      const fields = caption === undefined
-        ? { fileId: event.fileId }
-        : { fileId: event.fileId, prompt: caption };
-      if (state.step !== "photo") return at(state.step, fields);
-      return at(caption === undefined ? "motion" : "duration", fields);
-    }
+    case "photo":
+      return photoStep(state, event);
     case "auto":
       return state.step === "motion"
         ? at("duration", { prompt: undefined })
@@ -162,6 +210,12 @@ export function advance(
       return state.step === "quality"
         ? at("confirm", { quality: event.quality })
         : { kind: "ignored" };
+    // The ratio is picked on the confirmation, which shows it (and the
+    // price, which it does not change).
+    case "aspect":
+      return state.step === "confirm"
+        ? at("confirm", { aspect: event.aspect })
+        : { kind: "ignored" };
     case "back": {
       const previous = PREVIOUS[state.step];
       if (previous === undefined) return { kind: "ignored" };
@@ -179,9 +233,16 @@ export function advance(
         return { kind: "ignored" };
       }
       const settings = { duration, quality };
-      return state.prompt === undefined
-        ? { kind: "confirm", fileId, settings }
-        : { kind: "confirm", fileId, settings, prompt: state.prompt };
+      return {
+        kind: "confirm",
+        fileId,
+        settings,
+        ...(state.prompt === undefined ? {} : { prompt: state.prompt }),
+        ...(state.aspect === undefined || state.aspect === "photo"
+          ? {}
+          : { aspect: state.aspect }),
+        ...(state.album?.fileIds.length ? { album: state.album.fileIds } : {}),
+      };
     }
   }
 }

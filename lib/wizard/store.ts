@@ -1,8 +1,14 @@
 import type { Promised } from "../db/mod.ts";
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import { parseAspect } from "../media/mod.ts";
 import type { Clock } from "../clock.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
-import { WIZARD_STEPS, type WizardDraft, type WizardState } from "./steps.ts";
+import {
+  WIZARD_STEPS,
+  type WizardAlbum,
+  type WizardDraft,
+  type WizardState,
+} from "./steps.ts";
 
 /** How long an untouched wizard stays open (a day). */
 export const WIZARD_TTL_MS = 24 * 60 * 60 * 1000;
@@ -27,6 +33,22 @@ export function randomNonce(): string {
 
 type Row = Record<string, SQLOutputValue>;
 
+// The stored album (JSON written by this module; anything else: none).
+function albumOf(value: SQLOutputValue | undefined): { album?: WizardAlbum } {
+  if (typeof value !== "string") return {};
+  try {
+    const album = JSON.parse(value);
+    const ok = typeof album?.groupId === "string" &&
+      Array.isArray(album.fileIds) &&
+      album.fileIds.every((f: unknown) => typeof f === "string");
+    return ok
+      ? { album: { groupId: album.groupId, fileIds: album.fileIds } }
+      : {};
+  } catch {
+    return {};
+  }
+}
+
 function toState(row: Row, updatedAt: number): WizardState | undefined {
   const step = WIZARD_STEPS.find((s) => s === row.step);
   if (step === undefined) return undefined;
@@ -42,6 +64,8 @@ function toState(row: Row, updatedAt: number): WizardState | undefined {
     ...(row.prompt === null || row.prompt === undefined
       ? {}
       : { prompt: String(row.prompt) }),
+    ...(parseAspect(row.aspect) ? { aspect: parseAspect(row.aspect) } : {}),
+    ...albumOf(row.album),
     nonce: String(row.nonce),
     updatedAt,
   };
@@ -98,25 +122,36 @@ export class SyncWizardStore {
       nonce,
       new Date(now).toISOString(),
       draft.prompt ?? null,
+      draft.aspect ?? null,
+      draft.album ? JSON.stringify(draft.album) : null,
     ] as const;
     const changes = expectedNonce === undefined
       ? this.#db.prepare(
         `INSERT INTO wizard (user_id, step, file_id, duration, quality,
-           message_id, nonce, updated_at, prompt)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           message_id, nonce, updated_at, prompt, aspect, album)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET step = excluded.step,
            file_id = excluded.file_id, duration = excluded.duration,
            quality = excluded.quality, message_id = excluded.message_id,
            nonce = excluded.nonce, updated_at = excluded.updated_at,
-           prompt = excluded.prompt`,
+           prompt = excluded.prompt, aspect = excluded.aspect,
+           album = excluded.album`,
       ).run(draft.userId, ...values).changes
       : this.#db.prepare(
         `UPDATE wizard SET step = ?, file_id = ?, duration = ?, quality = ?,
-           message_id = ?, nonce = ?, updated_at = ?, prompt = ?
+           message_id = ?, nonce = ?, updated_at = ?, prompt = ?, aspect = ?,
+           album = ?
          WHERE user_id = ? AND nonce = ?`,
       ).run(...values, draft.userId, expectedNonce).changes;
     if (Number(changes) === 0) return undefined;
     return { ...draft, nonce, updatedAt: now };
+  }
+
+  /** Records the album's photos so far (same nonce only). */
+  setAlbum(userId: number, nonce: string, album: WizardAlbum): void {
+    this.#db.prepare(
+      "UPDATE wizard SET album = ? WHERE user_id = ? AND nonce = ?",
+    ).run(JSON.stringify(album), userId, nonce);
   }
 
   /** Records which message now shows the wizard (same nonce only). */

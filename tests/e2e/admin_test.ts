@@ -43,6 +43,8 @@ Deno.test("commands: /start for everyone, admin commands in admins' chats", asyn
       "broadcast",
       "grant_all",
       "dashboard",
+      "ban",
+      "unban",
     ]);
   }
   assert.equal(calls.length, 6);

@@ -19,6 +19,8 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
   /** Fills DATA_DIR before the bot starts (e.g. with the old bot's files). */
   readonly prepare?: (dataDir: string) => Promise<void> | void;
+  /** ffmpeg's path; null: run as if it were not installed. */
+  readonly ffmpeg?: string | null;
 }
 
 /** A running bot with its fakes. */
@@ -61,9 +63,12 @@ export async function startHarness(
     { ...config, logLevel: "debug", logFile: undefined },
     (line) => logs.push(line),
   );
+  const appDeps = options.ffmpeg !== undefined
+    ? { ffmpeg: options.ffmpeg }
+    : {};
   let app: App;
   try {
-    app = await startApp(config, { log });
+    app = await startApp(config, { log, ...appDeps });
   } catch (error) {
     await comfy.close();
     await telegram.close();
@@ -78,7 +83,7 @@ export async function startHarness(
     },
     async restart() {
       await app.stop();
-      app = await startApp(config, { log });
+      app = await startApp(config, { log, ...appDeps });
       return app;
     },
     dataDir,

@@ -35,6 +35,7 @@ Deno.test("webhook mode: setWebhook, then only updates with the secret are handl
       "message",
       "callback_query",
       "pre_checkout_query",
+      "inline_query",
     ]);
     assert.equal(h.telegram.pollCount, 0, "no long polling in webhook mode");
   });

@@ -40,7 +40,11 @@ const RU = {
   qualities: [["низкое · 300 px"], ["среднее · 600 px"], [
     "высокое · 832 px",
   ], ["« Назад", "✖ Отмена"]],
-  confirm: [["✅ Создать видео"], ["« Назад", "✖ Отмена"]],
+  confirm: [
+    ["✓ Как на фото", "9:16", "1:1", "16:9"],
+    ["✅ Создать видео"],
+    ["« Назад", "✖ Отмена"],
+  ],
 };
 
 for (const locale of ["ru", "en"] as const) {
@@ -114,6 +118,7 @@ for (const locale of ["ru", "en"] as const) {
           assert.match(text, /Стоимость: 5 токенов/);
           assert.match(text, /Баланс после: 95 токенов/);
           assert.match(text, /Примерное время обработки: 2 мин 0 сек/);
+          assert.match(text, /📐 Формат: Как на фото/);
           assert.deepEqual(screen.buttons, RU.confirm);
         } else {
           assert.match(text, /Length: 5 seconds\n/);

@@ -296,18 +296,24 @@ Deno.test("JobStore records when a job reached each state", async () => {
 });
 
 // Undoes the later versions' changes, leaving a database as an older build did.
+const UNDO_V4 = `DROP TABLE bans; DROP TABLE ban_audit;
+      DROP TABLE group_settings; ALTER TABLE jobs DROP COLUMN aspect;
+      ALTER TABLE jobs DROP COLUMN reply_to; ALTER TABLE jobs DROP COLUMN video_chat;
+      ALTER TABLE wizard DROP COLUMN aspect; ALTER TABLE wizard DROP COLUMN album;`;
 const DOWNGRADE: Record<number, string> = {
-  1: `DROP TABLE dashboard_links; DROP INDEX updates_pending;
+  1: `${UNDO_V4} DROP TABLE dashboard_links; DROP INDEX updates_pending;
       ALTER TABLE updates DROP COLUMN payload;
       ALTER TABLE updates DROP COLUMN attempts;
       ALTER TABLE jobs DROP COLUMN video_message_id; PRAGMA user_version = 1`,
-  2: `DROP INDEX updates_pending; ALTER TABLE updates DROP COLUMN payload;
+  2: `${UNDO_V4} DROP INDEX updates_pending;
+      ALTER TABLE updates DROP COLUMN payload;
       ALTER TABLE updates DROP COLUMN attempts;
       ALTER TABLE jobs DROP COLUMN video_message_id; PRAGMA user_version = 2`,
+  3: `${UNDO_V4} PRAGMA user_version = 3`,
 };
 
-for (const version of [1, 2]) {
-  Deno.test(`openStore() brings a version ${version} database to version 3, after a backup`, async () => {
+for (const version of [1, 2, 3]) {
+  Deno.test(`openStore() brings a version ${version} database to version 4, after a backup`, async () => {
     const dir = await Deno.makeTempDir({ prefix: "lora-old-" });
     try {
       // A database as the previous build left it, with one account.
@@ -324,9 +330,11 @@ for (const version of [1, 2]) {
       try {
         assert.equal(
           Number(store.db.prepare("PRAGMA user_version").get()?.user_version),
-          3,
+          4,
         );
         store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
+        store.db.prepare("SELECT user_id, banned_by FROM bans").all();
+        store.db.prepare("SELECT aspect, reply_to FROM jobs").all();
         store.db.prepare("SELECT payload, attempts FROM updates").all();
         store.db.prepare("SELECT video_message_id FROM jobs").all();
         assert.equal((await store.ledger.account(9))?.tokens, 40);

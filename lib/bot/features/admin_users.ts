@@ -45,10 +45,18 @@ export function adminUsersFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const user = await deps.admin.user(id);
+    const ban = await deps.bans?.get(id);
+    const banLine = ban && ctx.t.features.banLine({
+      by: ban.bannedBy,
+      at: ban.bannedAt,
+      reason: ban.reason ?? "—",
+    });
     await ctx.reply(
       user === undefined
-        ? ctx.t.admin.noUser({ id })
-        : await userText(ctx, deps, user),
+        ? [ctx.t.admin.noUser({ id }), banLine].filter(Boolean).join("\n\n")
+        : [await userText(ctx, deps, user), banLine].filter(Boolean).join(
+          "\n\n",
+        ),
     );
   });
 

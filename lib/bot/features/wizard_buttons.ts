@@ -1,4 +1,6 @@
 import { Composer } from "grammy";
+import { startPhotos } from "../album_order.ts";
+import type { Aspect } from "../../media/mod.ts";
 import type { StartOutcome } from "../../jobs/mod.ts";
 import { priceOf, type VideoSettings } from "../../pricing.ts";
 import { advance, draftOf, type WizardState } from "../../wizard/mod.ts";
@@ -52,9 +54,21 @@ export function wizardButtonsFeature(deps: BotDeps): Composer<BotContext> {
         return;
       case "confirm":
         await confirm(ctx, deps, state, outcome);
+        return;
+      case "album":
+        return void await stale();
     }
   });
   return feature;
+}
+
+// What the confirmation starts.
+interface Chosen {
+  readonly fileId: string;
+  readonly settings: VideoSettings;
+  readonly prompt?: string;
+  readonly aspect?: Aspect;
+  readonly album?: readonly string[];
 }
 
 // Takes the wizard first, so a second tap on the same button finds nothing
@@ -63,7 +77,7 @@ async function confirm(
   ctx: BotContext,
   deps: BotDeps,
   state: WizardState,
-  chosen: { fileId: string; settings: VideoSettings; prompt?: string },
+  chosen: Chosen,
 ): Promise<void> {
   const userId = ctx.account.userId;
   if (!(await deps.wizards.take(userId, state.nonce))) {
@@ -81,6 +95,7 @@ async function confirm(
       mode: "wizard",
       settings: chosen.settings,
       prompt: chosen.prompt,
+      aspect: chosen.aspect,
     });
   } catch (error) {
     // Nothing started: give the user their wizard back to try again.
@@ -108,14 +123,32 @@ async function confirm(
     await showScreen(ctx, refusal, refusalKeyboard(ctx, deps, outcome));
     return;
   }
+  await showScreen(ctx, startedText(ctx, deps, chosen));
+  if (outcome.kind !== "started") return;
+  await outcome.admitted;
+  // The album's other photos, with the same settings, queued in order.
+  await startPhotos(ctx.api, deps, {
+    userId,
+    chatId: ctx.chatId ?? userId,
+    locale: ctx.locale,
+    photos: (chosen.album ?? []).map((fileId) => ({ fileId })),
+    mode: "wizard",
+    settings: chosen.settings,
+    prompt: chosen.prompt,
+    aspect: chosen.aspect,
+  });
+}
+
+// "Starting: …" with the price of every photo (an album: one per photo).
+function startedText(ctx: BotContext, deps: BotDeps, chosen: Chosen): string {
   const { duration, quality } = chosen.settings;
-  await showScreen(
-    ctx,
-    ctx.t.wizard.started({
-      duration,
-      quality,
-      cost: priceOf(duration, deps.tokensPerVideo),
-    }),
-  );
-  if (outcome.kind === "started") await outcome.admitted;
+  const count = 1 + (chosen.album?.length ?? 0);
+  const started = ctx.t.wizard.started({
+    duration,
+    quality,
+    cost: priceOf(duration, deps.tokensPerVideo) * count,
+  });
+  return count > 1
+    ? `${started}\n${ctx.t.features.albumStarted({ count })}`
+    : started;
 }

@@ -26,7 +26,17 @@ export function wizardInputFeature(deps: BotDeps): Composer<BotContext> {
       type: "photo",
       fileId: input.fileId,
       caption: ctx.message.caption,
+      groupId: ctx.message.media_group_id,
     });
+    // More photos of the album: remembered, the screen stays as it is.
+    if (outcome.kind === "album") {
+      return void (await deps.wizards.setAlbum(
+        state.userId,
+        state.nonce,
+        outcome.album,
+      ));
+    }
+    if (outcome.kind === "ignored" && ctx.message.media_group_id) return;
     if (outcome.kind !== "step") return next();
     await moveWizard(ctx, deps, {
       from: state,

@@ -5,6 +5,7 @@ import { type Locale, messages } from "../../i18n/mod.ts";
 import { type Job, JobError, type SentVideo } from "../../jobs/mod.ts";
 import type { VideoFile } from "../../comfy/mod.ts";
 import type { Clock } from "../../clock.ts";
+import type { VideoShape } from "../../media/mod.ts";
 
 /**
  * The caption of a job's video: the bot's link, the settings, and the
@@ -37,28 +38,39 @@ export async function sendVideo(
   api: Api,
   job: Job,
   video: VideoFile,
-  options: { botUsername: string; preview: boolean; clock: Clock },
+  options: {
+    botUsername: string;
+    preview: boolean;
+    clock: Clock;
+    shape?: VideoShape;
+  },
 ): Promise<SentVideo> {
   const t = messages(job.locale as Locale);
+  // A group's /animate: the video answers the photo there, without the
+  // private chat's buttons.
+  const chatId = job.videoChatId ?? job.chatId;
   try {
     const sending = api.sendVideo(
-      job.chatId,
+      chatId,
       // Streamed from the spool; a URL (not a stream) because grammY reads
       // it afresh for each attempt, so a retried upload works too.
       new InputFile(pathToFileURL(video.path), `video.${video.format}`),
       {
         caption: videoCaption(job, options),
         supports_streaming: true,
-        duration: job.duration,
-        reply_markup: afterVideo(t, job.id),
+        ...shapeFields(job, options.shape ?? {}),
+        ...(job.videoChatId === undefined
+          ? { reply_markup: afterVideo(t, job.id) }
+          : {}),
+        ...(job.replyTo === undefined ? {} : {
+          reply_parameters: {
+            message_id: job.replyTo,
+            allow_sending_without_reply: true,
+          },
+        }),
       },
     );
-    const message = await whileUploading(
-      api,
-      job.chatId,
-      options.clock,
-      sending,
-    );
+    const message = await whileUploading(api, chatId, options.clock, sending);
     return {
       messageId: message.message_id,
       videoFileId: message.video?.file_id,
@@ -66,6 +78,20 @@ export async function sendVideo(
   } catch (error) {
     throw new JobError("send", "Telegram refused the video", { cause: error });
   }
+}
+
+// The true shape: without it a large video shows as a square tile (and a
+// grey box without a thumbnail) until Telegram has processed it.
+function shapeFields(job: Job, shape: VideoShape) {
+  return {
+    duration: shape.duration ?? job.duration,
+    ...(shape.width && shape.height
+      ? { width: shape.width, height: shape.height }
+      : {}),
+    ...(shape.thumbnail
+      ? { thumbnail: new InputFile(shape.thumbnail, "thumbnail.jpg") }
+      : {}),
+  };
 }
 
 // Telegram shows a chat action for 5 s or until the bot's next message.

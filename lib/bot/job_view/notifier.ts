@@ -20,6 +20,7 @@ import type {
   SentVideo,
 } from "../../jobs/mod.ts";
 import type { Logger } from "../../log.ts";
+import type { VideoShape } from "../../media/mod.ts";
 import { encodeCallback } from "../callback_data.ts";
 import { sendVideo } from "./delivery.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
@@ -37,6 +38,8 @@ export interface TelegramJobNotifierOptions {
   readonly adminUserIds?: readonly number[];
   /** The backend is the no-GPU preview: every text says it is not AI. */
   readonly preview?: boolean;
+  /** Width, height, duration and thumbnail for sendVideo (absent: none). */
+  readonly probe?: (video: VideoFile) => Promise<VideoShape>;
   /**
    * "Not enough tokens" when the balance ran out while the photo was being
    * checked: the bot's own reply, with the buy buttons while packs are on
@@ -82,8 +85,14 @@ export class TelegramJobNotifier implements JobNotifier {
     );
   }
 
-  video(job: Job, video: VideoFile, preview: boolean): Promise<SentVideo> {
-    return sendVideo(this.#o.api, job, video, {
+  async video(
+    job: Job,
+    video: VideoFile,
+    preview: boolean,
+  ): Promise<SentVideo> {
+    const shape = await this.#o.probe?.(video);
+    return await sendVideo(this.#o.api, job, video, {
+      ...(shape ? { shape } : {}),
       botUsername: this.#o.botUsername,
       preview,
       clock: this.#o.clock,

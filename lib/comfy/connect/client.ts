@@ -1,6 +1,8 @@
 import type { Clock } from "../../clock.ts";
 import type { InputRef } from "../types.ts";
 import { encodeBase64 } from "../base64.ts";
+import { aspectFrame, imageDimensions } from "../../media/mod.ts";
+import { videoSize } from "../workflow.ts";
 import { readConnectAnswer } from "./answer.ts";
 import { HistoryLookup } from "./history.ts";
 import {
@@ -324,15 +326,28 @@ export class ConnectClient implements Renderer {
         },
       },
     };
-    const set = (feature: InputFeature, value: number | string) => {
-      const ref = this.#ref(feature);
-      if (ref === undefined || !this.#sends(ref)) return;
+    const put = (ref: InputRef, value: number | string) => {
       const tag = (body[ref.tag] ?? {}) as Record<string, unknown>;
       tag[ref.input] = value;
       body[ref.tag] = tag;
     };
+    const set = (feature: InputFeature, value: number | string) => {
+      const ref = this.#ref(feature);
+      if (ref !== undefined && this.#sends(ref)) put(ref, value);
+    };
     set("duration", request.durationSeconds);
     set("size", request.sizePx);
+    // A size node with width and height inputs (WanImageToVideo tagged
+    // $size) gets the frame too, in the chosen aspect ratio; only when the
+    // plugin listed them, so an older workflow is never refused for them.
+    const sizeTag = this.#o.sizeInput?.tag;
+    if (sizeTag !== undefined && this.#listed) {
+      const frame = connectFrame(request);
+      for (const input of ["width", "height"] as const) {
+        const ref = { tag: sizeTag, input };
+        if (takesInput(this.#listed, ref)) put(ref, frame[input]);
+      }
+    }
     // Only with a prompt: "automatic" leaves the workflow's own texts.
     if (request.prompt !== undefined) {
       set("prompt", request.prompt);
@@ -342,4 +357,15 @@ export class ConnectClient implements Renderer {
     body.client_id = request.clientId;
     return body;
   }
+}
+
+// Width and height for a Connect workflow: the long side at the quality's
+// size, rounded to 16 px (what Wan's latent grid takes).
+function connectFrame(request: RenderRequest) {
+  const photo = imageDimensions(request.image) ?? { width: 1, height: 1 };
+  return videoSize(
+    request.sizePx,
+    aspectFrame(request.aspect ?? "photo", photo),
+    16,
+  );
 }

@@ -98,6 +98,7 @@ export class CoreClient implements Renderer {
       sizePx: request.sizePx,
       imageWidth: size.width,
       imageHeight: size.height,
+      aspect: request.aspect,
       ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
       ...(request.prompt !== undefined && request.negative !== undefined
         ? { negative: request.negative }

@@ -7,7 +7,7 @@
  */
 
 import type { Message } from "grammy/types";
-import type { FakeStore, StoredFile } from "./state.ts";
+import { type FakeStore, imageSize, type StoredFile } from "./state.ts";
 import { badRequest, intParam, TelegramApiError, type Upload } from "./wire.ts";
 
 /** Telegram refuses multipart uploads above 50 MB with 413. */
@@ -137,6 +137,12 @@ export function mediaFields(
     described.width = intParam(source, "width") ?? 0;
     described.height = intParam(source, "height") ?? 0;
   }
+  if (type === "video" || type === "animation") {
+    const thumbnail = thumbnailUpload(uploads, source);
+    if (thumbnail !== undefined) {
+      described.thumbnail = thumbnailSize(store, thumbnail);
+    }
+  }
   if (type !== "document") {
     described.duration = intParam(source, "duration") ?? 0;
   }
@@ -153,6 +159,37 @@ export function mediaFields(
   }
   file.media = media;
   return structuredClone(media) as Partial<Message>;
+}
+
+// telegram-bot-api (Client::get_input_thumbnail, commit 01a3679c0bbf9bbba03d1d3e20f621fa4becddcc)
+// takes a thumbnail only as an upload: `attach://<part>` or a part named
+// "thumbnail" (legacy "thumb"); a file_id or URL there is ignored.
+function thumbnailUpload(
+  uploads: Upload[],
+  source: Record<string, unknown>,
+): Upload | undefined {
+  for (const field of ["thumbnail", "thumb"]) {
+    const value = source[field];
+    const part = typeof value === "string" && value.startsWith("attach://")
+      ? value.slice(9)
+      : field;
+    const upload = uploads.find((u) => u.part === part);
+    if (upload !== undefined) return upload;
+  }
+  return undefined;
+}
+
+function thumbnailSize(store: FakeStore, upload: Upload) {
+  const { bytes, size } = upload.record;
+  const file = store.registerFile("thumbnails", "jpg", size, bytes);
+  const sniffed = bytes ? imageSize(bytes) : undefined;
+  return {
+    "file_id": file.fileId,
+    "file_unique_id": file.uniqueId,
+    "file_size": size,
+    width: sniffed?.width ?? 0,
+    height: sniffed?.height ?? 0,
+  };
 }
 
 /** Whether a message carries media (and so a caption). */

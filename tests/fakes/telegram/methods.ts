@@ -9,6 +9,8 @@
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import { type FormattedText, formatText } from "./format.ts";
 import { hasMedia, MEDIA, MEDIA_FIELDS, mediaFields } from "./media.ts";
+import { INLINE_METHODS } from "./inline.ts";
+import { MEMBER_METHODS } from "./members.ts";
 import { PAYMENT_METHODS } from "./payments.ts";
 import type { ChatState, FakeStore, StoredMessage } from "./state.ts";
 import {
@@ -243,6 +245,8 @@ function commandsKey(params: Record<string, unknown>): string {
 /** The implemented Bot API methods, by lower-case name. */
 export const METHODS: Record<string, MethodHandler> = {
   ...PAYMENT_METHODS,
+  ...INLINE_METHODS,
+  ...MEMBER_METHODS,
   getme: ({ store }) => structuredClone(store.bot),
   logout: () => true,
   close: () => true,

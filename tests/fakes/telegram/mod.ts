@@ -315,6 +315,13 @@ export class FakeTelegram implements AsyncDisposable {
     return id;
   }
 
+  /** Sets `user`'s status in the group (creator, administrator, member…). */
+  chatMember(groupId: number, user: FakeUser, status: string): void {
+    this.#store.telegramUser(user);
+    const chat = this.#store.chat(groupId);
+    (chat.members ??= new Map()).set(user.id, status);
+  }
+
   /** `from` posts in the group `groupId` (as {@link sendMessageUpdate}). */
   sendGroupMessage(
     groupId: number,
@@ -351,11 +358,20 @@ export class FakeTelegram implements AsyncDisposable {
   sendPhoto(
     from: FakeUser,
     image: Uint8Array,
-    opts: { caption?: string; width?: number; height?: number } = {},
+    opts: {
+      caption?: string;
+      width?: number;
+      height?: number;
+      /** Part of an album: Telegram's `media_group_id`. */
+      mediaGroupId?: string;
+    } = {},
   ): Update {
     const photo = this.#store.photoSizes(image, image.length, opts);
     const partial: Partial<Message> = { photo };
     if (opts.caption !== undefined) partial.caption = opts.caption;
+    if (opts.mediaGroupId !== undefined) {
+      partial.media_group_id = opts.mediaGroupId;
+    }
     return this.sendMessageUpdate(from, partial);
   }
 

@@ -104,6 +104,8 @@ export interface ChatState {
   messages: Map<number, StoredMessage>;
   /** Stable `chat_instance` for callback queries. */
   instance: string;
+  /** A group's members by user id: their status (getChatMember). */
+  members?: Map<number, string>;
 }
 
 const FILE_PREFIX: Record<string, string> = {
