@@ -20,8 +20,8 @@ import {
 } from "../db/mod.ts";
 import { type JobStore, SqliteJobStore } from "../jobs/mod.ts";
 import { type Ledger, SqliteLedger } from "../ledger/mod.ts";
-import { PaymentStore } from "../payments/mod.ts";
-import { ReferralStore } from "../referrals/mod.ts";
+import { type PaymentStore, SqlitePaymentStore } from "../payments/mod.ts";
+import { type ReferralStore, SqliteReferralStore } from "../referrals/mod.ts";
 import { type BroadcastStore, SyncBroadcastStore } from "../broadcast/mod.ts";
 import { SyncWizardStore, type WizardStore } from "../wizard/mod.ts";
 import { SyncUpdateLog, type UpdateLog } from "../telegram/mod.ts";
@@ -141,8 +141,8 @@ function sqliteStores(
     db,
     ledger,
     jobs: new SqliteJobStore(db, ledger.sync, clock),
-    payments: new PaymentStore(db, { ledger: ledger.sync, clock }),
-    referrals: new ReferralStore(db, {
+    payments: new SqlitePaymentStore(db, { ledger: ledger.sync, clock }),
+    referrals: new SqliteReferralStore(db, {
       clock,
       bonus: options.referralBonus ?? 0,
     }),

@@ -4,7 +4,7 @@ import { reasonOf } from "./errors.ts";
 import { RefusalCooldown, sendersFault } from "./cooldown.ts";
 import { FREE_DURATION } from "./free.ts";
 import { fetchCheckedPhoto } from "./photo_check.ts";
-import { type Job, JobLimitError } from "./job.ts";
+import { DuplicateJobError, type Job, JobLimitError } from "./job.ts";
 import type { JobRunnerDeps, StartOutcome, StartRequest } from "./types.ts";
 
 /** Jobs an album may queue beyond MAX_ACTIVE_JOBS_PER_USER (Telegram's 10). */
@@ -152,7 +152,7 @@ export class Admissions {
     } catch (error) {
       // The same update admitted twice at once (a re-delivery during the
       // download): the database keeps one job per update.
-      if (/UNIQUE constraint failed: jobs\.update_id/.test(String(error))) {
+      if (error instanceof DuplicateJobError) {
         this.#deps.log.info("duplicate update", { update: request.updateId });
         return;
       }

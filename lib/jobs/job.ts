@@ -96,6 +96,14 @@ export class JobLimitError extends Error {
   }
 }
 
+/** A job for this Telegram update exists already (a re-delivery). */
+export class DuplicateJobError extends Error {
+  constructor(updateId: number | undefined, options?: ErrorOptions) {
+    super(`A job for update ${updateId} exists already`, options);
+    this.name = "DuplicateJobError";
+  }
+}
+
 /**
  * Jobs and their money: the storage interface both databases implement.
  * Creating a job holds its cost, completing it captures the hold, failing
@@ -107,6 +115,7 @@ export interface JobStore {
    * granted its price first, key `free:<job>`).
    * @throws {InsufficientTokensError} when the user cannot afford it.
    * @throws {JobLimitError} when the user has `maxActive` unfinished jobs.
+   * @throws {DuplicateJobError} when the update made a job already.
    */
   create(job: NewJob): Promise<Job>;
   /** The job with this id. */

@@ -2,7 +2,13 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
 import { settled } from "../db/mod.ts";
 import type { SyncLedger } from "../ledger/mod.ts";
-import type { Job, JobState, JobStore, NewJob } from "./job.ts";
+import {
+  DuplicateJobError,
+  type Job,
+  type JobState,
+  type JobStore,
+  type NewJob,
+} from "./job.ts";
 import { SyncJobStore } from "./store.ts";
 
 type Advance = Parameters<JobStore["advance"]>;
@@ -19,7 +25,16 @@ export class SqliteJobStore implements JobStore {
   }
 
   create(job: NewJob): Promise<Job> {
-    return settled(() => this.sync.create(job));
+    return settled(() => {
+      try {
+        return this.sync.create(job);
+      } catch (error) {
+        if (/UNIQUE constraint failed: jobs\.update_id/.test(String(error))) {
+          throw new DuplicateJobError(job.updateId, { cause: error });
+        }
+        throw error;
+      }
+    });
   }
 
   get(id: string): Promise<Job | undefined> {

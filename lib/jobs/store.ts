@@ -23,7 +23,7 @@ function optional<T>(
   return value === null || value === undefined ? undefined : f(value);
 }
 
-function toJob(row: Row): Job {
+export function toJob(row: Row): Job {
   return {
     id: String(row.id),
     userId: Number(row.user_id),

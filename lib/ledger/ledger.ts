@@ -11,7 +11,8 @@ import {
   type UserProfile,
 } from "./types.ts";
 
-type Row = Record<string, SQLOutputValue>;
+/** A database row (SQLite gives these types; PostgreSQL rows are read alike). */
+export type Row = Record<string, SQLOutputValue>;
 
 /** Formats a time the way the old bot's `balances.db` stores it. */
 export function sqlTime(ms: number): string {
@@ -22,7 +23,7 @@ function text(value: SQLOutputValue | undefined): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
 }
 
-function toAccount(row: Row): Account {
+export function toAccount(row: Row): Account {
   return {
     userId: Number(row.user_id),
     tokens: Number(row.tokens),
@@ -37,7 +38,7 @@ function toAccount(row: Row): Account {
   };
 }
 
-function toEntry(row: Row): JournalEntry {
+export function toEntry(row: Row): JournalEntry {
   return {
     id: Number(row.id),
     userId: Number(row.user_id),

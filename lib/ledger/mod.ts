@@ -5,8 +5,16 @@
  * @module
  */
 
-export { sqlTime, SyncLedger } from "./ledger.ts";
+export { type Row, sqlTime, SyncLedger, toAccount, toEntry } from "./ledger.ts";
 export { SqliteLedger } from "./sqlite.ts";
+export {
+  adjustPg,
+  lockAccount,
+  movePg,
+  PgLedger,
+  type PgTx,
+  requirePg,
+} from "./pg.ts";
 export {
   type Account,
   InsufficientTokensError,

@@ -14,4 +14,9 @@ export {
   type TokenPack,
   TokenPacksError,
 } from "./packs.ts";
-export { type CreditResult, type Payment, PaymentStore } from "./store.ts";
+export {
+  type CreditResult,
+  type Payment,
+  type PaymentStore,
+  SqlitePaymentStore,
+} from "./store.ts";

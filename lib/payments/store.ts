@@ -40,12 +40,31 @@ function toPayment(row: Record<string, SQLOutputValue>): Payment {
 }
 
 /**
- * Stars purchases. A charge is credited in one transaction that records the
+ * Stars purchases: the storage interface of both databases. Crediting a
+ * charge and taking back a refunded one are one transaction each, keyed by
+ * the charge id.
+ */
+export interface PaymentStore {
+  /** Credits a successful payment once; the buyer's account must exist. */
+  credit(
+    chargeId: string,
+    payload: InvoicePayload & { raw: string },
+  ): Promise<CreditResult>;
+  /** The payment of a charge id, if any. */
+  byCharge(chargeId: string): Promise<Payment | undefined>;
+  /** The payment with row id `id`, if any. */
+  byId(id: number): Promise<Payment | undefined>;
+  /** Records a Telegram refund and takes the tokens back, once. */
+  refunded(payment: Payment): Promise<{ account: Account; taken: number }>;
+}
+
+/**
+ * Stars purchases on SQLite. A charge is credited in one transaction that records the
  * payment (its `telegram_payment_charge_id` is unique) and writes the
  * `purchase:<charge>` journal row, so a re-delivered `successful_payment`
  * or a retry after a crash credits nothing the second time.
  */
-export class PaymentStore {
+export class SqlitePaymentStore implements PaymentStore {
   readonly #db: DatabaseSync;
   readonly #ledger: SyncLedger;
   readonly #clock: Clock;

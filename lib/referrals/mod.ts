@@ -12,5 +12,7 @@ export {
   type ReferralCounts,
   referralLink,
   type ReferralRefusal,
-  ReferralStore,
+  type ReferralStore,
+  SqliteReferralStore,
 } from "./store.ts";
+export { payReferralBonusPg, PgReferralStore } from "./pg.ts";

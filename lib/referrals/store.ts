@@ -69,10 +69,27 @@ export function payReferralBonus(
 }
 
 /**
- * Invitations: who brought whom. Only a new user (never welcomed, no video
+ * Invitations: the storage interface of both databases. Only a new user
+ * (never welcomed, no video asked for yet) can be invited, once, and not
+ * by themselves.
+ */
+export interface ReferralStore {
+  /** The bonus each side gets (0: referrals are off). */
+  readonly bonus: number;
+  /** Records that `inviterId` invited `invitedId`, if the rules allow. */
+  register(
+    inviterId: number,
+    invitedId: number,
+  ): Promise<ReferralRefusal | "recorded">;
+  /** How many users `userId` invited and how many earned the bonus. */
+  counts(userId: number): Promise<ReferralCounts>;
+}
+
+/**
+ * Invitations on SQLite: who brought whom. Only a new user (never welcomed, no video
  * asked for yet) can be invited, once, and not by themselves.
  */
-export class ReferralStore {
+export class SqliteReferralStore implements ReferralStore {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
   readonly #bonus: number;

@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../lib/clock.ts";
 import { migrate, openDatabase } from "../../lib/db/mod.ts";
-import { SqliteJobStore } from "../../lib/jobs/mod.ts";
-import {
-  InsufficientTokensError,
-  SqliteLedger,
-  SyncLedger,
-} from "../../lib/ledger/mod.ts";
+import { SyncLedger } from "../../lib/ledger/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { openStore } from "../../lib/app/store.ts";
 
@@ -15,13 +10,6 @@ const clock: Clock = {
   now: () => Date.UTC(2026, 10, 26, 12, 0, 0),
   sleep: () => Promise.resolve(),
 };
-
-function fresh(defaultTokens = 100) {
-  const db = new DatabaseSync(":memory:");
-  migrate(db);
-  const ledger = new SqliteLedger(db, { clock, defaultTokens });
-  return { db, ledger, jobs: new SqliteJobStore(db, ledger.sync, clock) };
-}
 
 function replay(db: DatabaseSync, userId: number) {
   const row = db.prepare(
@@ -35,136 +23,6 @@ function replay(db: DatabaseSync, userId: number) {
     spent: Number(row?.spent),
   };
 }
-
-Deno.test("Ledger.ensureUser() grants DEFAULT_TOKENS once, journaled", async () => {
-  const { db, ledger } = fresh();
-  const first = await ledger.ensureUser({ id: 7, firstName: "Ann" });
-  assert.equal(first.created, true);
-  assert.equal(first.account.tokens, 100);
-  const again = await ledger.ensureUser({
-    id: 7,
-    firstName: "Anna",
-    username: "ann",
-  });
-  assert.equal(again.created, false);
-  assert.equal(again.account.tokens, 100);
-  assert.equal(again.account.firstName, "Anna");
-  assert.equal(again.account.username, "ann");
-  assert.deepEqual(replay(db, 7), { tokens: 100, held: 0, spent: 0 });
-  assert.equal((await ledger.journal(7)).length, 1);
-});
-
-Deno.test("hold, capture and release move tokens and journal each step", async () => {
-  const { db, ledger } = fresh();
-  await ledger.ensureUser({ id: 1 });
-  let account = await ledger.hold(1, 10, { idemKey: "hold:a", jobId: "a" });
-  assert.deepEqual([account.tokens, account.held], [90, 10]);
-  account = await ledger.capture(1, 10, { idemKey: "capture:a", jobId: "a" });
-  assert.deepEqual([account.tokens, account.held, account.spent], [90, 0, 10]);
-  await ledger.hold(1, 15, { idemKey: "hold:b", jobId: "b" });
-  account = await ledger.release(1, 15, { idemKey: "release:b", jobId: "b" });
-  assert.deepEqual([account.tokens, account.held, account.spent], [90, 0, 10]);
-  assert.deepEqual(replay(db, 1), { tokens: 90, held: 0, spent: 10 });
-  assert.deepEqual(
-    (await ledger.journal(1)).map((e) => e.kind),
-    ["release", "hold", "capture", "hold", "grant"],
-  );
-});
-
-Deno.test("a repeated idempotency key moves nothing the second time", async () => {
-  const { ledger } = fresh();
-  await ledger.ensureUser({ id: 1 });
-  await ledger.hold(1, 10, { idemKey: "hold:x" });
-  const again = await ledger.hold(1, 10, { idemKey: "hold:x" });
-  assert.equal(again.tokens, 90);
-  assert.equal(again.held, 10);
-  await assert.rejects(
-    async () => (await ledger.release(1, 10, { idemKey: "hold:x" })),
-    /was used/,
-  );
-});
-
-Deno.test("a hold beyond the balance fails and changes nothing", async () => {
-  const { db, ledger } = fresh(5);
-  await ledger.ensureUser({ id: 1 });
-  await assert.rejects(
-    async () => (await ledger.hold(1, 10, { idemKey: "hold:big" })),
-    (e: unknown) =>
-      e instanceof InsufficientTokensError && e.needed === 10 &&
-      e.available === 5,
-  );
-  assert.equal((await ledger.account(1))?.tokens, 5);
-  assert.equal((await ledger.journal(1)).length, 1);
-  // The CHECK constraint backs the conditional update.
-  assert.throws(() => db.exec("UPDATE balances SET tokens = -1"), /CHECK/);
-});
-
-Deno.test("Ledger.adjust() never takes a balance below zero", async () => {
-  const { ledger } = fresh(30);
-  await ledger.ensureUser({ id: 1 });
-  const result = await ledger.adjust(1, -50, { idemKey: "adj:1" });
-  assert.equal(result.applied, -30);
-  assert.equal(result.account.tokens, 0);
-  assert.equal(
-    (await ledger.adjust(1, 25, { idemKey: "adj:2" })).account.tokens,
-    25,
-  );
-});
-
-Deno.test("JobStore: a job holds on create, captures once on complete", async () => {
-  const { db, ledger, jobs } = fresh();
-  await ledger.ensureUser({ id: 1 });
-  const job = await jobs.create({
-    id: "telegram_1_1",
-    userId: 1,
-    chatId: 1,
-    mode: "quick",
-    duration: 10,
-    quality: "medium",
-    cost: 10,
-    fileId: "f",
-    updateId: 55,
-    locale: "ru",
-  });
-  assert.equal(job.state, "queued");
-  assert.equal((await ledger.account(1))?.held, 10);
-  assert.equal((await jobs.byUpdate(55))?.id, job.id);
-  assert.equal(await jobs.activeCount(1), 1);
-  await jobs.complete(job.id, { renderSeconds: 3 });
-  await jobs.complete(job.id, { renderSeconds: 3 });
-  await jobs.fail(job.id, "too late");
-  const account = await ledger.account(1);
-  assert.deepEqual(
-    [account?.tokens, account?.held, account?.spent, account?.videosCreated],
-    [90, 0, 10, 1],
-  );
-  assert.equal((await jobs.get(job.id))?.state, "done");
-  assert.deepEqual(replay(db, 1), { tokens: 90, held: 0, spent: 10 });
-});
-
-Deno.test("JobStore: a failed job gives its hold back", async () => {
-  const { ledger, jobs } = fresh();
-  await ledger.ensureUser({ id: 2 });
-  const job = await jobs.create({
-    id: "telegram_2_1",
-    userId: 2,
-    chatId: 2,
-    mode: "quick",
-    duration: 15,
-    quality: "high",
-    cost: 15,
-    fileId: "f",
-    locale: "en",
-  });
-  assert.equal((await ledger.account(2))?.tokens, 85);
-  await jobs.fail(job.id, "ComfyUI down");
-  assert.deepEqual(
-    [(await ledger.account(2))?.tokens, (await ledger.account(2))?.held],
-    [100, 0],
-  );
-  assert.equal((await jobs.get(job.id))?.state, "failed");
-  assert.equal((await jobs.unfinished()).length, 0);
-});
 
 // The schema documented in the old bot's README, before first_name,
 // last_name and videos_created were added by its own migrations.
@@ -253,47 +111,6 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
     }
   });
 }
-
-Deno.test("JobStore records when a job reached each state", async () => {
-  let now = Date.UTC(2026, 10, 26, 12, 0, 0);
-  const ticking: Clock = {
-    now: () => (now += 1000),
-    sleep: () => Promise.resolve(),
-  };
-  const db = new DatabaseSync(":memory:");
-  migrate(db);
-  const ledger = new SqliteLedger(db, { clock: ticking, defaultTokens: 100 });
-  const jobs = new SqliteJobStore(db, ledger.sync, ticking);
-  await ledger.ensureUser({ id: 1 });
-  const job = await jobs.create({
-    id: "telegram_1_9",
-    userId: 1,
-    chatId: 1,
-    mode: "quick",
-    duration: 10,
-    quality: "medium",
-    cost: 10,
-    fileId: "f",
-    locale: "ru",
-  });
-  await jobs.advance(job.id, "submitted", { promptId: "p" });
-  await jobs.advance(job.id, "submitted");
-  await jobs.advance(job.id, "running");
-  await jobs.advance(job.id, "delivering");
-  await jobs.complete(job.id, { renderSeconds: 4 });
-  await jobs.advance(job.id, "running");
-  const events = await jobs.events(job.id);
-  assert.deepEqual(
-    events.map((e) => e.state),
-    ["queued", "submitted", "running", "delivering", "done"],
-  );
-  // Each at its own moment, in order.
-  assert.deepEqual(
-    [...events.map((e) => e.at)].sort(),
-    events.map((e) => e.at),
-  );
-  assert.equal(new Set(events.map((e) => e.at)).size, 5);
-});
 
 // Undoes the later versions' changes, leaving a database as an older build did.
 const UNDO_V4 = `DROP TABLE bans; DROP TABLE ban_audit;
