@@ -5,9 +5,5 @@
  * @module
  */
 
-export {
-  type AdminQueries,
-  SyncAdminQueries,
-  USERS_PAGE_SIZE,
-} from "./queries.ts";
+export { AdminQueries, USERS_PAGE_SIZE } from "./queries.ts";
 export type { JobSummary, Totals, UserPage, UserSummary } from "./types.ts";

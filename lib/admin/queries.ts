@@ -1,5 +1,4 @@
-import type { Promised } from "../db/mod.ts";
-import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import { one, type ReaderRow, type SqlReader } from "../db/reader.ts";
 import type { Clock } from "../clock.ts";
 import { sqlTime } from "../ledger/mod.ts";
 import type { JobSummary, Totals, UserPage, UserSummary } from "./types.ts";
@@ -10,7 +9,7 @@ export const USERS_PAGE_SIZE = 15;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type Row = Record<string, SQLOutputValue>;
+type Row = ReaderRow;
 
 const text = displayText;
 
@@ -49,67 +48,82 @@ function toJob(row: Row): JobSummary {
  * Read-only queries behind the admin commands. They only read, so they can
  * never disturb a balance; all money changes go through the Ledger.
  */
-export class SyncAdminQueries {
-  readonly #db: DatabaseSync;
+export class AdminQueries {
+  readonly #r: SqlReader;
   readonly #clock: Clock;
 
   /** Binds the queries to an open, migrated database. */
-  constructor(db: DatabaseSync, clock: Clock) {
-    this.#db = db;
+  constructor(reader: SqlReader, clock: Clock) {
+    this.#r = reader;
     this.#clock = clock;
   }
 
   /** One page (zero-based, clamped) of all users, newest first. */
-  users(page: number, pageSize: number = USERS_PAGE_SIZE): UserPage {
-    const total = this.#count("SELECT COUNT(*) AS n FROM balances");
+  async users(
+    page: number,
+    pageSize: number = USERS_PAGE_SIZE,
+  ): Promise<UserPage> {
+    const total = Number(
+      (await one(this.#r, "SELECT COUNT(*) AS n FROM balances")).n,
+    );
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const shown = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
     // Users the old bot created without a date sort last; the id keeps
     // the order stable so pages never overlap.
-    const users = this.#db.prepare(
+    const users = (await this.#r.all(
       `SELECT * FROM balances
        ORDER BY created_at IS NULL, created_at DESC, user_id DESC
        LIMIT ? OFFSET ?`,
-    ).all(pageSize, shown * pageSize).map(toUser);
+      [pageSize, shown * pageSize],
+    )).map(toUser);
     return { users, total, page: shown, pages };
   }
 
   /** One user, if known. */
-  user(userId: number): UserSummary | undefined {
-    const row = this.#db.prepare("SELECT * FROM balances WHERE user_id = ?")
-      .get(userId);
+  async user(userId: number): Promise<UserSummary | undefined> {
+    const [row] = await this.#r.all(
+      "SELECT * FROM balances WHERE user_id = ?",
+      [userId],
+    );
     return row === undefined ? undefined : toUser(row);
   }
 
   /** The user's latest jobs, newest first. */
-  jobs(userId: number, limit = 5): JobSummary[] {
-    return this.#db.prepare(
+  async jobs(userId: number, limit = 5): Promise<JobSummary[]> {
+    return (await this.#r.all(
       `SELECT * FROM jobs WHERE user_id = ?
-       ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-    ).all(userId, limit).map(toJob);
+       ORDER BY created_at DESC, ${this.#r.seq} DESC LIMIT ?`,
+      [userId, limit],
+    )).map(toJob);
   }
 
   /** Totals for /stats; "today" starts at midnight UTC. */
-  totals(): Totals {
+  async totals(): Promise<Totals> {
     const now = this.#clock.now();
     const today = sqlTime(now - (now % DAY_MS));
     const week = sqlTime(now - 7 * DAY_MS);
-    const sums = this.#db.prepare(
+    const sums = await one(
+      this.#r,
       `SELECT COUNT(*) AS users, COALESCE(SUM(videos_created), 0) AS videos,
          COALESCE(SUM(spent), 0) AS spent, COALESCE(SUM(held), 0) AS held,
-         COALESCE(SUM(created_at >= ?), 0) AS new_users
+         COALESCE(SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), 0)
+           AS new_users
        FROM balances`,
-    ).get(week);
-    const jobs = this.#db.prepare(
+      [week],
+    );
+    const jobs = await one(
+      this.#r,
       `SELECT
-         COALESCE(SUM(state = 'done' AND finished_at >= ?), 0) AS today,
-         COALESCE(SUM(state = 'done' AND finished_at >= ?), 0) AS week,
-         COALESCE(SUM(state = 'failed' AND finished_at >= ?), 0) AS failed_week,
-         COALESCE(SUM(state = 'failed'), 0) AS failed_all,
-         COALESCE(SUM(state NOT IN ('done', 'failed', 'cancelled',
-           'refunded')), 0) AS active
+         COUNT(*) FILTER (WHERE state = 'done' AND finished_at >= ?) AS today,
+         COUNT(*) FILTER (WHERE state = 'done' AND finished_at >= ?) AS week,
+         COUNT(*) FILTER (WHERE state = 'failed' AND finished_at >= ?)
+           AS failed_week,
+         COUNT(*) FILTER (WHERE state = 'failed') AS failed_all,
+         COUNT(*) FILTER (WHERE state NOT IN ('done', 'failed', 'cancelled',
+           'refunded')) AS active
        FROM jobs`,
-    ).get(today, week, week);
+      [today, week, week],
+    );
     return {
       users: Number(sums?.users),
       newUsers: Number(sums?.new_users),
@@ -123,11 +137,4 @@ export class SyncAdminQueries {
       active: Number(jobs?.active),
     };
   }
-
-  #count(sql: string): number {
-    return Number(this.#db.prepare(sql).get()?.n);
-  }
 }
-
-/** The admin commands' read-only queries, on either database. */
-export type AdminQueries = Promised<SyncAdminQueries>;

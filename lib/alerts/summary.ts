@@ -1,4 +1,4 @@
-import type { DatabaseSync } from "node:sqlite";
+import type { SqlReader } from "../db/reader.ts";
 import { sqlTime } from "../ledger/mod.ts";
 
 /** The daily summary's figures over the last 24 hours. */
@@ -13,25 +13,29 @@ export interface DailyFigures {
 }
 
 /** Reads the figures of the 24 hours before `now`. */
-export function dailyFigures(db: DatabaseSync, now: number): DailyFigures {
+export async function dailyFigures(
+  db: SqlReader,
+  now: number,
+): Promise<DailyFigures> {
   const since = sqlTime(now - 24 * 60 * 60 * 1000);
-  const one = (sql: string, ...args: string[]) =>
-    db.prepare(sql).get(...args) ?? {};
-  const done = one(
+  const one = async (sql: string, ...args: string[]) =>
+    (await db.all(sql, args))[0] ?? {};
+  const done = await one(
     `SELECT COUNT(*) AS n, AVG(render_seconds) AS mean FROM jobs
      WHERE state = 'done' AND finished_at >= ?`,
     since,
   );
-  const failed = one(
+  const failed = await one(
     `SELECT COUNT(*) AS n FROM jobs WHERE state = 'failed'
      AND finished_at >= ?`,
     since,
   );
-  const users = one(
-    `SELECT COUNT(*) AS n, SUM(created_at >= ?) AS new FROM balances`,
+  const users = await one(
+    `SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE created_at >= ?) AS new
+     FROM balances`,
     since,
   );
-  const spent = one(
+  const spent = await one(
     `SELECT COALESCE(SUM(-held_delta), 0) AS n FROM journal
      WHERE kind = 'capture' AND created_at >= ?`,
     since,

@@ -28,21 +28,17 @@ import { SyncUpdateLog, type UpdateLog } from "../telegram/mod.ts";
 import {
   type ChartData,
   chartData,
-  type Records,
+  Records,
   sqliteUsedLinks,
-  SyncRecords,
   type UsedLinks,
 } from "../dashboard/mod.ts";
 import { type BanStore, SyncBanStore } from "../bans/mod.ts";
 import { type GroupSettings, SyncGroupSettings } from "../groups/mod.ts";
 import { denoTextFiles, type TextFiles } from "../stats/mod.ts";
-import { type AdminQueries, SyncAdminQueries } from "../admin/mod.ts";
+import { AdminQueries } from "../admin/mod.ts";
 import { type DailyFigures, dailyFigures } from "../alerts/mod.ts";
-import {
-  type MetricsFigures,
-  sqliteMetricsFigures,
-  sqliteOk,
-} from "../http/mod.ts";
+import { type MetricsFigures, metricsFigures } from "../http/mod.ts";
+import { sqliteReader, type SqlReader } from "../db/reader.ts";
 import type { Logger } from "../log.ts";
 import { makePrivateDir, touchPrivate } from "../host/mod.ts";
 
@@ -71,6 +67,25 @@ export interface Store {
   readonly statsFiles: TextFiles;
   /** Closes the connection (after everything using it has stopped). */
   close(): Promise<void>;
+}
+
+/** The read-only views of either database, through its reader. */
+export function readerReports(reader: SqlReader, clock: Clock): Reports {
+  return {
+    admin: new AdminQueries(reader, clock),
+    records: new Records(reader),
+    charts: (now) => chartData(reader, now),
+    daily: (now) => dailyFigures(reader, now),
+    metrics: () => metricsFigures(reader),
+    ping: async () => {
+      try {
+        await reader.all("SELECT COUNT(*) AS n FROM balances");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 /** The read-only views over users, jobs and money. */
@@ -152,14 +167,7 @@ function sqliteStores(
     usedLinks: sqliteUsedLinks(db),
     bans: promised(new SyncBanStore(db, clock)),
     groups: promised(new SyncGroupSettings(db, clock)),
-    reports: {
-      admin: promised(new SyncAdminQueries(db, clock)),
-      records: promised(new SyncRecords(db)),
-      charts: (now) => settled(() => chartData(db, now)),
-      daily: (now) => settled(() => dailyFigures(db, now)),
-      metrics: () => settled(() => sqliteMetricsFigures(db)),
-      ping: () => settled(() => sqliteOk(db)),
-    },
+    reports: readerReports(sqliteReader(db), clock),
     statsFiles: denoTextFiles,
     close: () => settled(() => db.close()),
   };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { SqlReader } from "../db/reader.ts";
 import { sqlTime } from "../ledger/mod.ts";
 
 const HOUR_MS = 3_600_000;
@@ -46,7 +46,10 @@ export interface ChartData {
 }
 
 /** Reads every chart's data as of `now`. */
-export function chartData(db: DatabaseSync, now: number): ChartData {
+export async function chartData(
+  db: SqlReader,
+  now: number,
+): Promise<ChartData> {
   const days = lastDays(now, 30);
   const hours = Array.from(
     { length: 25 },
@@ -54,13 +57,13 @@ export function chartData(db: DatabaseSync, now: number): ChartData {
   );
   return {
     days,
-    videos: videosPerDay(db, days),
-    renderTimes: renderTimes(db, now),
+    videos: await videosPerDay(db, days),
+    renderTimes: await renderTimes(db, now),
     hours,
-    inProgress: hours.map((h) => inProgressAt(db, h * 1000)),
-    jobsByState: jobsByState(db, hours),
-    failures: failures(db, now),
-    tokens: tokensPerDay(db, days),
+    inProgress: await Promise.all(hours.map((h) => inProgressAt(db, h * 1000))),
+    jobsByState: await jobsByState(db, hours),
+    failures: await failures(db, now),
+    tokens: await tokensPerDay(db, days),
   };
 }
 
@@ -89,13 +92,17 @@ function byKey(
     .map(([label, values]) => ({ label, values }));
 }
 
-function videosPerDay(db: DatabaseSync, days: string[]): Series[] {
-  const rows = db.prepare(
+async function videosPerDay(
+  db: SqlReader,
+  days: string[],
+): Promise<Series[]> {
+  const rows = await db.all(
     `SELECT substr(finished_at, 1, 10) AS day,
        duration || 's ' || quality AS label, COUNT(*) AS n
      FROM jobs WHERE state = 'done' AND finished_at >= ?
      GROUP BY day, label`,
-  ).all(`${days[0]} 00:00:00`);
+    [`${days[0]} 00:00:00`],
+  );
   return byKey(rows, days, "day");
 }
 
@@ -106,12 +113,16 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] ?? 0;
 }
 
-function renderTimes(db: DatabaseSync, now: number): RenderTime[] {
-  const rows = db.prepare(
+async function renderTimes(
+  db: SqlReader,
+  now: number,
+): Promise<RenderTime[]> {
+  const rows = await db.all(
     `SELECT duration || 's ' || quality AS settings, render_seconds AS s
      FROM jobs WHERE state = 'done' AND render_seconds IS NOT NULL
        AND finished_at >= ? ORDER BY duration, quality, render_seconds`,
-  ).all(sqlTime(now - 7 * DAY_MS));
+    [sqlTime(now - 7 * DAY_MS)],
+  );
   const groups = new Map<string, number[]>();
   for (const row of rows) {
     const list = groups.get(String(row.settings)) ?? [];
@@ -126,44 +137,59 @@ function renderTimes(db: DatabaseSync, now: number): RenderTime[] {
   }));
 }
 
-function inProgressAt(db: DatabaseSync, at: number): number {
+async function inProgressAt(db: SqlReader, at: number): Promise<number> {
   const t = sqlTime(at);
-  return Number(
-    db.prepare(
-      `SELECT COUNT(*) AS n FROM jobs WHERE created_at <= ?
+  const [row] = await db.all(
+    `SELECT COUNT(*) AS n FROM jobs WHERE created_at <= ?
        AND (finished_at IS NULL OR finished_at > ?)`,
-    ).get(t, t)?.n ?? 0,
+    [t, t],
+  );
+  return Number(row?.n ?? 0);
+}
+
+async function jobsByState(
+  db: SqlReader,
+  hours: number[],
+): Promise<Series[]> {
+  const first = hours[0] ?? 0;
+  // The hour as text ("YYYY-MM-DD HH"), turned into epoch seconds here:
+  // both databases cut a string alike.
+  const rows = await db.all(
+    `SELECT state AS label, substr(created_at, 1, 13) AS hour, COUNT(*) AS n
+     FROM jobs WHERE created_at >= ? GROUP BY label, hour`,
+    [sqlTime(first * 1000)],
+  );
+  return byKey(
+    rows.map((row) => ({
+      ...row,
+      hour: Date.parse(`${String(row.hour).replace(" ", "T")}:00:00Z`) / 1000,
+    })),
+    hours,
+    "hour",
   );
 }
 
-function jobsByState(db: DatabaseSync, hours: number[]): Series[] {
-  const first = hours[0] ?? 0;
-  const rows = db.prepare(
-    `SELECT state AS label,
-       (CAST(strftime('%s', created_at) AS INTEGER) / 3600) * 3600 AS hour,
-       COUNT(*) AS n
-     FROM jobs WHERE created_at >= ? GROUP BY label, hour`,
-  ).all(sqlTime(first * 1000));
-  return byKey(rows, hours, "hour");
-}
-
-function failures(
-  db: DatabaseSync,
+async function failures(
+  db: SqlReader,
   now: number,
-): { cause: string; count: number }[] {
-  const rows = db.prepare(
+): Promise<{ cause: string; count: number }[]> {
+  const rows = await db.all(
     `SELECT COALESCE(NULLIF(substr(error, 1, 60), ''), '?') AS cause,
        COUNT(*) AS n
      FROM jobs WHERE state IN ('failed', 'refunded') AND created_at >= ?
      GROUP BY cause ORDER BY n DESC, cause LIMIT 10`,
-  ).all(sqlTime(now - 30 * DAY_MS));
+    [sqlTime(now - 30 * DAY_MS)],
+  );
   return rows.map((r) => ({ cause: String(r.cause), count: Number(r.n) }));
 }
 
 // Spent is what captures moved out of `held`; granted counts welcome
 // bonuses, carried-over balances and admin additions.
-function tokensPerDay(db: DatabaseSync, days: string[]): Series[] {
-  const rows = db.prepare(
+async function tokensPerDay(
+  db: SqlReader,
+  days: string[],
+): Promise<Series[]> {
+  const rows = await db.all(
     `SELECT substr(created_at, 1, 10) AS day,
        CASE WHEN kind = 'purchase' THEN 'bought'
             WHEN kind = 'capture' THEN 'spent'
@@ -173,7 +199,8 @@ function tokensPerDay(db: DatabaseSync, days: string[]): Series[] {
      WHERE created_at >= ? AND (kind IN ('purchase', 'capture', 'grant',
        'import') OR (kind = 'adjust' AND amount > 0))
      GROUP BY day, label`,
-  ).all(`${days[0]} 00:00:00`);
+    [`${days[0]} 00:00:00`],
+  );
   const found = byKey(rows, days, "day");
   return ["granted", "bought", "spent"].map((label) =>
     found.find((s) => s.label === label) ?? {

@@ -24,5 +24,5 @@ export function dashboardLink(base: string, token: string): string {
   }`;
 }
 export { sqliteUsedLinks, type UsedLinks } from "./used_links.ts";
-export { type Records, SyncRecords } from "./records.ts";
+export { Records } from "./records.ts";
 export { type ChartData, chartData } from "./charts.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Promised } from "../db/mod.ts";
-import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import type { SQLOutputValue } from "node:sqlite";
+import type { SqlReader } from "../db/reader.ts";
 import { JOB_STATES } from "../jobs/mod.ts";
 import { displayText } from "../db/mod.ts";
 
@@ -97,45 +97,49 @@ function toJob(row: Row): JobRow {
 }
 
 /** Read-only queries over users and jobs. */
-export class SyncRecords {
-  readonly #db: DatabaseSync;
+export class Records {
+  readonly #r: SqlReader;
 
   /** Binds the queries to an open, migrated database. */
-  constructor(db: DatabaseSync) {
-    this.#db = db;
+  constructor(reader: SqlReader) {
+    this.#r = reader;
   }
 
   /**
    * Users whose id is `query`, or whose @username or name contains it
    * (case-insensitive); the newest 50 users for an empty query.
    */
-  searchUsers(query: string, limit = 50): UserRow[] {
+  async searchUsers(query: string, limit = 50): Promise<UserRow[]> {
     const q = query.trim().replace(/^@/, "");
     if (q === "") {
-      return this.#db.prepare(
+      return (await this.#r.all(
         "SELECT * FROM balances ORDER BY created_at DESC, user_id LIMIT ?",
-      ).all(limit).map(toUser);
+        [limit],
+      )).map(toUser);
     }
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return this.#db.prepare(
+    return (await this.#r.all(
       `SELECT * FROM balances
        WHERE CAST(user_id AS TEXT) = ?
          OR username LIKE ? ESCAPE '\\'
          OR (COALESCE(first_name, '') || ' ' || COALESCE(last_name, ''))
            LIKE ? ESCAPE '\\'
        ORDER BY CAST(user_id AS TEXT) = ? DESC, user_id LIMIT ?`,
-    ).all(q, like, like, q, limit).map(toUser);
+      [q, like, like, q, limit],
+    )).map(toUser);
   }
 
   /** One user, or undefined. */
-  user(userId: number): UserRow | undefined {
-    const row = this.#db.prepare("SELECT * FROM balances WHERE user_id = ?")
-      .get(userId);
+  async user(userId: number): Promise<UserRow | undefined> {
+    const [row] = await this.#r.all(
+      "SELECT * FROM balances WHERE user_id = ?",
+      [userId],
+    );
     return row === undefined ? undefined : toUser(row);
   }
 
   /** Jobs matching a filter, newest first. */
-  jobs(filter: JobFilter = {}): JobRow[] {
+  async jobs(filter: JobFilter = {}): Promise<JobRow[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (
@@ -159,34 +163,36 @@ export class SyncRecords {
     const sql = `SELECT * FROM jobs ${
       where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""
     } ORDER BY created_at DESC, id DESC LIMIT ?`;
-    return this.#db.prepare(sql).all(...args, filter.limit ?? 100).map(toJob);
+    return (await this.#r.all(sql, [...args, filter.limit ?? 100]))
+      .map(toJob);
   }
 
   /** One job, or undefined. */
-  job(id: string): JobRow | undefined {
-    const row = this.#db.prepare("SELECT * FROM jobs WHERE id = ?").get(id);
+  async job(id: string): Promise<JobRow | undefined> {
+    const [row] = await this.#r.all("SELECT * FROM jobs WHERE id = ?", [id]);
     return row === undefined ? undefined : toJob(row);
   }
 
   /** A job's journal rows (hold, capture, release), oldest first. */
   /** When the job reached each state (the jobs' own event log). */
-  jobEvents(id: string): { state: string; at: string }[] {
-    return this.#db.prepare(
+  async jobEvents(id: string): Promise<{ state: string; at: string }[]> {
+    return (await this.#r.all(
       "SELECT state, at FROM job_events WHERE job_id = ? ORDER BY id",
-    ).all(id).map((r) => ({ state: String(r.state), at: String(r.at) }));
+      [id],
+    )).map((r) => ({ state: String(r.state), at: String(r.at) }));
   }
 
-  jobMoves(id: string): { kind: string; at: string; amount: number }[] {
-    return this.#db.prepare(
+  async jobMoves(
+    id: string,
+  ): Promise<{ kind: string; at: string; amount: number }[]> {
+    return (await this.#r.all(
       `SELECT kind, created_at, amount, held_delta FROM journal
        WHERE job_id = ? ORDER BY id`,
-    ).all(id).map((r) => ({
+      [id],
+    )).map((r) => ({
       kind: String(r.kind),
       at: String(r.created_at),
       amount: Number(r.amount) + Number(r.held_delta),
     }));
   }
 }
-
-/** The dashboard's read-only queries, on either database. */
-export type Records = Promised<SyncRecords>;

@@ -9,8 +9,6 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
-
 /** The answer of one check. */
 export interface Health {
   readonly ok: boolean;
@@ -64,16 +62,6 @@ export async function checkHealth(deps: HealthDeps): Promise<Health> {
     comfyui,
     polling,
   };
-}
-
-/** Whether an SQLite database answers (the ledger's table is readable). */
-export function sqliteOk(db: DatabaseSync): boolean {
-  try {
-    return db.prepare("SELECT COUNT(*) AS n FROM balances").get() !==
-      undefined;
-  } catch {
-    return false;
-  }
 }
 
 async function comfyOk(deps: HealthDeps): Promise<boolean> {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { SqlReader } from "../db/reader.ts";
 import type { Metrics } from "./counters.ts";
 import { type HistogramSeries, PrometheusText } from "./prometheus.ts";
 import { JOB_STATES } from "../jobs/mod.ts";
@@ -48,16 +48,16 @@ export interface MetricsFigures {
   readonly durations: readonly HistogramSeries[];
 }
 
-/** Reads {@link MetricsFigures} from SQLite. */
-export function sqliteMetricsFigures(db: DatabaseSync): MetricsFigures {
-  const tokens = db.prepare(
+/** Reads {@link MetricsFigures} from either database. */
+export async function metricsFigures(db: SqlReader): Promise<MetricsFigures> {
+  const [tokens] = await db.all(
     "SELECT COALESCE(SUM(held), 0) AS held, COALESCE(SUM(spent), 0) AS spent FROM balances",
-  ).get();
+  );
   return {
-    jobs: jobCounts(db),
+    jobs: await jobCounts(db),
     held: Number(tokens?.held ?? 0),
     spent: Number(tokens?.spent ?? 0),
-    durations: durationSeries(db),
+    durations: await durationSeries(db),
   };
 }
 
@@ -134,23 +134,24 @@ function labelled(entries: [string, number][], name: string) {
   }));
 }
 
-function jobCounts(db: DatabaseSync): Map<string, number> {
-  const rows = db.prepare(
+async function jobCounts(db: SqlReader): Promise<Map<string, number>> {
+  const rows = await db.all(
     "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state",
-  ).all();
+  );
   return new Map(rows.map((r) => [String(r.state), Number(r.n)]));
 }
 
 // Counted in SQL: one row per duration and quality, however many jobs.
-function durationSeries(db: DatabaseSync): HistogramSeries[] {
+async function durationSeries(db: SqlReader): Promise<HistogramSeries[]> {
   const buckets = DURATION_BUCKETS
-    .map((b, i) => `SUM(render_seconds <= ${b}) AS b${i}`).join(", ");
-  const rows = db.prepare(
+    .map((b, i) => `COUNT(*) FILTER (WHERE render_seconds <= ${b}) AS b${i}`)
+    .join(", ");
+  const rows = await db.all(
     `SELECT duration, quality, COUNT(*) AS n, SUM(render_seconds) AS total,
        ${buckets}
      FROM jobs WHERE state = 'done' AND render_seconds IS NOT NULL
      GROUP BY duration, quality ORDER BY duration, quality`,
-  ).all();
+  );
   return rows.map((row) => ({
     labels: { duration: String(row.duration), quality: String(row.quality) },
     bounds: DURATION_BUCKETS,

@@ -6,11 +6,11 @@
  */
 
 export { countingRenderer, Metrics, telegramCounter } from "./counters.ts";
-export { cachedHealth, sqliteOk } from "./health.ts";
+export { cachedHealth } from "./health.ts";
 export {
   type MetricsFigures,
+  metricsFigures,
   renderMetrics,
-  sqliteMetricsFigures,
 } from "./metrics.ts";
 export { startHttpServer } from "./server.ts";
 export type { HttpServer, HttpServerOptions } from "./server.ts";

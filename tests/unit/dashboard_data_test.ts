@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { chartData, quantile } from "../../lib/dashboard/charts.ts";
 import { html } from "../../lib/dashboard/html.ts";
-import { SyncRecords as Records } from "../../lib/dashboard/records.ts";
+import { Records } from "../../lib/dashboard/records.ts";
+import { sqliteReader } from "../../lib/db/reader.ts";
 import { migrate } from "../../lib/db/mod.ts";
 import { seedDashboard } from "../browser/seed.ts";
 
@@ -22,9 +23,9 @@ Deno.test("quantile takes the nearest rank", () => {
   assert.equal(quantile([7], 0.9), 7);
 });
 
-Deno.test("chartData counts a month of jobs and tokens", () => {
+Deno.test("chartData counts a month of jobs and tokens", async () => {
   const db = seeded();
-  const data = chartData(db, NOW);
+  const data = await chartData(sqliteReader(db), NOW);
   assert.equal(data.days.length, 30);
   assert.equal(data.days.at(-1), "2026-11-26");
   assert.deepEqual(data.videos.map((s) => s.label), [
@@ -50,20 +51,24 @@ Deno.test("chartData counts a month of jobs and tokens", () => {
   assert.ok(data.tokens.every((s) => s.values.some((v) => v > 0)));
 });
 
-Deno.test("Records finds users by id, @username or name, escaping LIKE", () => {
-  const records = new Records(seeded());
-  assert.deepEqual(records.searchUsers("5003").map((u) => u.userId), [5003]);
-  assert.deepEqual(records.searchUsers("@BORIS").map((u) => u.userId), [
+Deno.test("Records finds users by id, @username or name, escaping LIKE", async () => {
+  const records = new Records(sqliteReader(seeded()));
+  assert.deepEqual((await records.searchUsers("5003")).map((u) => u.userId), [
+    5003,
+  ]);
+  assert.deepEqual((await records.searchUsers("@BORIS")).map((u) => u.userId), [
     5002,
   ]);
-  assert.deepEqual(records.searchUsers("ann").map((u) => u.userId), [5001]);
-  assert.deepEqual(records.searchUsers("%"), []);
-  assert.equal(records.searchUsers("").length, 6);
-  const failed = records.jobs({ state: "failed" });
+  assert.deepEqual((await records.searchUsers("ann")).map((u) => u.userId), [
+    5001,
+  ]);
+  assert.deepEqual(await records.searchUsers("%"), []);
+  assert.equal((await records.searchUsers("")).length, 6);
+  const failed = await records.jobs({ state: "failed" });
   assert.ok(failed.length > 0 && failed.every((j) => j.state === "failed"));
-  const day = records.jobs({ from: "2026-11-26", to: "2026-11-26" });
+  const day = await records.jobs({ from: "2026-11-26", to: "2026-11-26" });
   assert.ok(day.every((j) => j.createdAt.startsWith("2026-11-26")));
-  assert.equal(records.jobs({ state: "nonsense" }).length, 100);
+  assert.equal((await records.jobs({ state: "nonsense" })).length, 100);
 });
 
 Deno.test("html escapes every value but trusted markup", () => {

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
-import { renderMetrics, sqliteMetricsFigures } from "../../lib/http/metrics.ts";
+import { metricsFigures, renderMetrics } from "../../lib/http/metrics.ts";
+import { sqliteReader } from "../../lib/db/reader.ts";
 import { Metrics } from "../../lib/http/counters.ts";
 import { exposition } from "./prometheus_rules.ts";
 
@@ -62,7 +63,7 @@ function seededDatabase(): DatabaseSync {
   return db;
 }
 
-Deno.test("/metrics follows the Prometheus format and naming rules", () => {
+Deno.test("/metrics follows the Prometheus format and naming rules", async () => {
   const db = seededDatabase();
   const metrics = new Metrics();
   metrics.comfyuiErrors.inc('odd "kind"\\\nline');
@@ -75,7 +76,7 @@ Deno.test("/metrics follows the Prometheus format and naming rules", () => {
     { name: "gpu-1", up: true },
     { name: 'gpu "2"\\\nb', up: false },
   ];
-  const text = renderMetrics(sqliteMetricsFigures(db), metrics, {
+  const text = renderMetrics(await metricsFigures(sqliteReader(db)), metrics, {
     version: "9.9.9",
     rss: () => 42,
   });
@@ -127,10 +128,13 @@ Deno.test("/metrics follows the Prometheus format and naming rules", () => {
   assert.equal(value("lora_telegram_pace_wait_seconds_count"), 6);
 });
 
-Deno.test("/metrics of a fresh process is valid too (no jobs, no servers)", () => {
+Deno.test("/metrics of a fresh process is valid too (no jobs, no servers)", async () => {
   const db = new DatabaseSync(":memory:");
   migrate(db);
-  const text = renderMetrics(sqliteMetricsFigures(db), new Metrics());
+  const text = renderMetrics(
+    await metricsFigures(sqliteReader(db)),
+    new Metrics(),
+  );
   db.close();
   const { problems, samples } = exposition(text);
   assert.deepEqual(problems, []);

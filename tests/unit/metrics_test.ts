@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "../../lib/db/mod.ts";
-import { renderMetrics, sqliteMetricsFigures } from "../../lib/http/metrics.ts";
+import { metricsFigures, renderMetrics } from "../../lib/http/metrics.ts";
+import { sqliteReader } from "../../lib/db/reader.ts";
 import {
   escapeLabel,
   formatNumber,
@@ -74,7 +75,7 @@ Deno.test("Counter adds per label and lists labels in order", () => {
   assert.equal(counter.get("missing"), 0);
 });
 
-Deno.test("renderMetrics() reads jobs, render times and tokens from the database", () => {
+Deno.test("renderMetrics() reads jobs, render times and tokens from the database", async () => {
   const db = new DatabaseSync(":memory:");
   migrate(db);
   db.exec(`INSERT INTO balances (user_id, tokens, held, spent)
@@ -91,7 +92,7 @@ Deno.test("renderMetrics() reads jobs, render times and tokens from the database
   const metrics = new Metrics();
   metrics.comfyuiErrors.inc("timeout");
   metrics.updates.inc("", 5);
-  const text = renderMetrics(sqliteMetricsFigures(db), metrics);
+  const text = renderMetrics(await metricsFigures(sqliteReader(db)), metrics);
   assert.match(text, /^lora_jobs\{state="done"\} 2$/m);
   assert.match(text, /^lora_jobs\{state="refunded"\} 0$/m);
   assert.match(text, /^lora_queue_length 1$/m);
