@@ -23,17 +23,17 @@ import { type Ledger, SqliteLedger } from "../ledger/mod.ts";
 import { type PaymentStore, SqlitePaymentStore } from "../payments/mod.ts";
 import { type ReferralStore, SqliteReferralStore } from "../referrals/mod.ts";
 import { type BroadcastStore, SyncBroadcastStore } from "../broadcast/mod.ts";
-import { SyncWizardStore, type WizardStore } from "../wizard/mod.ts";
-import { SyncUpdateLog, type UpdateLog } from "../telegram/mod.ts";
+import { WizardStore } from "../wizard/mod.ts";
+import { UpdateLog } from "../telegram/mod.ts";
 import {
   type ChartData,
   chartData,
   Records,
-  sqliteUsedLinks,
+  tableUsedLinks,
   type UsedLinks,
 } from "../dashboard/mod.ts";
 import { type BanStore, SyncBanStore } from "../bans/mod.ts";
-import { type GroupSettings, SyncGroupSettings } from "../groups/mod.ts";
+import { GroupSettings } from "../groups/mod.ts";
 import { denoTextFiles, type TextFiles } from "../stats/mod.ts";
 import { AdminQueries } from "../admin/mod.ts";
 import { type DailyFigures, dailyFigures } from "../alerts/mod.ts";
@@ -152,6 +152,7 @@ function sqliteStores(
   options: OpenStoreOptions,
 ): Store {
   const { clock } = options;
+  const runner = sqliteReader(db);
   return {
     db,
     ledger,
@@ -162,12 +163,12 @@ function sqliteStores(
       bonus: options.referralBonus ?? 0,
     }),
     broadcasts: promised(new SyncBroadcastStore(db, clock)),
-    wizards: promised(new SyncWizardStore(db, { clock })),
-    updates: promised(new SyncUpdateLog(db, clock)),
-    usedLinks: sqliteUsedLinks(db),
+    wizards: new WizardStore(runner, { clock }),
+    updates: new UpdateLog(runner, clock),
+    usedLinks: tableUsedLinks(runner),
     bans: promised(new SyncBanStore(db, clock)),
-    groups: promised(new SyncGroupSettings(db, clock)),
-    reports: readerReports(sqliteReader(db), clock),
+    groups: new GroupSettings(runner, clock),
+    reports: readerReports(runner, clock),
     statsFiles: denoTextFiles,
     close: () => settled(() => db.close()),
   };

@@ -188,7 +188,7 @@ export class SyncBroadcastStore {
   }
 }
 
-function toBroadcast(row: Record<string, unknown>): Broadcast {
+export function toBroadcast(row: Record<string, unknown>): Broadcast {
   return {
     id: Number(row.id),
     adminId: Number(row.admin_id),

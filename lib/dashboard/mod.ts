@@ -23,6 +23,10 @@ export function dashboardLink(base: string, token: string): string {
     encodeURIComponent(token)
   }`;
 }
-export { sqliteUsedLinks, type UsedLinks } from "./used_links.ts";
+export {
+  sqliteUsedLinks,
+  tableUsedLinks,
+  type UsedLinks,
+} from "./used_links.ts";
 export { Records } from "./records.ts";
 export { type ChartData, chartData } from "./charts.ts";

@@ -7,7 +7,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { settled } from "../db/mod.ts";
+import { sqliteReader, type SqlRunner } from "../db/reader.ts";
 
 /** Remembers which links were opened. */
 export interface UsedLinks {
@@ -18,24 +18,25 @@ export interface UsedLinks {
   claim(nonce: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
-/** The `dashboard_links` table (schema version 2). */
-export function sqliteUsedLinks(db: DatabaseSync): UsedLinks {
-  const forget = db.prepare(
-    "DELETE FROM dashboard_links WHERE expires_at <= ?",
-  );
-  const insert = db.prepare(
-    "INSERT OR IGNORE INTO dashboard_links (nonce, expires_at) VALUES (?, ?)",
-  );
+/** The `dashboard_links` table (schema version 2), on either database. */
+export function tableUsedLinks(db: SqlRunner): UsedLinks {
   return {
-    claim(nonce, expiresAt, now) {
-      // One statement after the other, nothing between: no transaction
-      // needed, and the insert alone decides who claimed the nonce.
-      return settled(() => {
-        forget.run(now);
-        return Number(insert.run(nonce, expiresAt).changes) === 1;
-      });
+    async claim(nonce, expiresAt, now) {
+      // No transaction needed: the insert alone decides who claimed it.
+      await db.run("DELETE FROM dashboard_links WHERE expires_at <= ?", [now]);
+      const changes = await db.run(
+        `INSERT INTO dashboard_links (nonce, expires_at) VALUES (?, ?)
+         ON CONFLICT (nonce) DO NOTHING`,
+        [nonce, expiresAt],
+      );
+      return changes === 1;
     },
   };
+}
+
+/** The table of an SQLite file. */
+export function sqliteUsedLinks(db: DatabaseSync): UsedLinks {
+  return tableUsedLinks(sqliteReader(db));
 }
 
 /** In memory only: for tests, where no restart happens. */

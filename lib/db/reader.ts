@@ -23,8 +23,18 @@ export interface SqlReader {
   readonly seq: string;
 }
 
-/** The reader of an SQLite connection (each query runs synchronously). */
-export function sqliteReader(db: DatabaseSync): SqlReader {
+/**
+ * Single statements that both databases understand, for the stores whose
+ * every change is one statement (no transaction to keep): the wizard, the
+ * update log, dashboard links, group settings.
+ */
+export interface SqlRunner extends SqlReader {
+  /** Runs a statement; returns the rows it changed. */
+  run(query: string, args?: readonly SQLInputValue[]): Promise<number>;
+}
+
+/** The runner of an SQLite connection (each statement runs at once). */
+export function sqliteReader(db: DatabaseSync): SqlRunner {
   return {
     seq: "rowid",
     all(query, args = []) {
@@ -34,18 +44,31 @@ export function sqliteReader(db: DatabaseSync): SqlReader {
         return Promise.reject(error);
       }
     },
+    run(query, args = []) {
+      try {
+        return Promise.resolve(Number(db.prepare(query).run(...args).changes));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
   };
 }
 
-/** The reader of a PostgreSQL pool: `?` become `$1`, `$2`, …. */
-export function pgReader(sql: Sql): SqlReader {
+/** The runner of a PostgreSQL pool: `?` become `$1`, `$2`, …. */
+export function pgReader(sql: Sql): SqlRunner {
+  const numbered = (query: string) => {
+    let n = 0;
+    return query.replace(/\?/g, () => `$${++n}`);
+  };
   return {
     seq: "seq",
     async all(query, args = []) {
-      let n = 0;
-      const text = query.replace(/\?/g, () => `$${++n}`);
-      const rows = await sql.unsafe(text, args as never[]);
+      const rows = await sql.unsafe(numbered(query), args as never[]);
       return [...rows] as ReaderRow[];
+    },
+    async run(query, args = []) {
+      const result = await sql.unsafe(numbered(query), args as never[]);
+      return result.count;
     },
   };
 }

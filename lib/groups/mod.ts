@@ -4,4 +4,4 @@
  * @module
  */
 
-export { type GroupSettings, SyncGroupSettings } from "./settings.ts";
+export { GroupSettings } from "./settings.ts";

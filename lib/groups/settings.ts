@@ -4,39 +4,37 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import type { Promised } from "../db/mod.ts";
+import type { SqlRunner } from "../db/reader.ts";
 import { sqlTime } from "../ledger/mod.ts";
 
 /** The group_settings table. */
-export class SyncGroupSettings {
-  readonly #db: DatabaseSync;
+export class GroupSettings {
+  readonly #db: SqlRunner;
   readonly #clock: Clock;
 
-  constructor(db: DatabaseSync, clock: Clock) {
+  constructor(db: SqlRunner, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
 
   /** Whether /animate is off in the group. */
-  animateOff(chatId: number): boolean {
-    const row = this.#db.prepare(
+  async animateOff(chatId: number): Promise<boolean> {
+    const [row] = await this.#db.all(
       "SELECT animate_off FROM group_settings WHERE chat_id = ?",
-    ).get(chatId);
+      [chatId],
+    );
     return Number(row?.animate_off ?? 0) === 1;
   }
 
   /** Switches /animate on or off in the group, remembering who did. */
-  setAnimate(chatId: number, on: boolean, by: number): void {
-    this.#db.prepare(
+  async setAnimate(chatId: number, on: boolean, by: number): Promise<void> {
+    await this.#db.run(
       `INSERT INTO group_settings (chat_id, animate_off, changed_by, changed_at)
        VALUES (?, ?, ?, ?)
        ON CONFLICT (chat_id) DO UPDATE SET animate_off = excluded.animate_off,
          changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
-    ).run(chatId, on ? 0 : 1, by, sqlTime(this.#clock.now()));
+      [chatId, on ? 0 : 1, by, sqlTime(this.#clock.now())],
+    );
   }
 }
-
-/** Per-group settings: the storage interface of both databases. */
-export type GroupSettings = Promised<SyncGroupSettings>;

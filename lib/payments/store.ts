@@ -25,7 +25,7 @@ export interface CreditResult {
   readonly credited: boolean;
 }
 
-function toPayment(row: Record<string, SQLOutputValue>): Payment {
+export function toPayment(row: Record<string, SQLOutputValue>): Payment {
   return {
     id: Number(row.id),
     chargeId: String(row.charge_id),

@@ -13,5 +13,5 @@ export {
 export type { DownloadOptions, PhotoSource } from "./files.ts";
 export { retryTransformer } from "./retry.ts";
 export { throttleTransformer } from "./throttle.ts";
-export { SyncUpdateLog, type UpdateLog } from "./update_log.ts";
+export { UpdateLog } from "./update_log.ts";
 export { startPruning } from "./update_prune.ts";

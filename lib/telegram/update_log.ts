@@ -11,8 +11,7 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
-import type { Promised } from "../db/mod.ts";
+import type { SqlRunner } from "../db/reader.ts";
 import type { Update } from "grammy/types";
 import type { Clock } from "../clock.ts";
 import { sqlTime } from "../ledger/mod.ts";
@@ -35,27 +34,28 @@ export const MAX_ATTEMPTS = 3;
 export const GIVE_UP_AFTER_MS = 60_000;
 
 /** Which update ids were already handled. */
-export class SyncUpdateLog {
-  readonly #db: DatabaseSync;
+export class UpdateLog {
+  readonly #db: SqlRunner;
   readonly #clock: Clock;
 
-  constructor(db: DatabaseSync, clock: Clock) {
+  constructor(db: SqlRunner, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
 
   /** Stores an update until it is handled; false when it was seen before. */
-  store(update: Update): boolean {
-    const result = this.#db.prepare(
+  async store(update: Update): Promise<boolean> {
+    const changes = await this.#db.run(
       `INSERT INTO updates (update_id, user_id, received_at, payload)
        VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING`,
-    ).run(
-      update.update_id,
-      senderOf(update) ?? null,
-      sqlTime(this.#clock.now()),
-      JSON.stringify(update),
+      [
+        update.update_id,
+        senderOf(update) ?? null,
+        sqlTime(this.#clock.now()),
+        JSON.stringify(update),
+      ],
     );
-    return Number(result.changes) === 1;
+    return changes === 1;
   }
 
   /**
@@ -65,60 +65,71 @@ export class SyncUpdateLog {
    * before, `given_up` (and marked done) on its try past
    * {@link MAX_ATTEMPTS} once it is {@link GIVE_UP_AFTER_MS} old.
    */
-  record(
+  async record(
     updateId: number,
     userId: number | undefined,
-  ): "handle" | "seen" | "given_up" {
-    const result = this.#db.prepare(
+  ): Promise<"handle" | "seen" | "given_up"> {
+    const changes = await this.#db.run(
       `INSERT INTO updates (update_id, user_id, received_at) VALUES (?, ?, ?)
-       ON CONFLICT (update_id) DO UPDATE SET attempts = attempts + 1
-         WHERE payload IS NOT NULL`,
-    ).run(updateId, userId ?? null, sqlTime(this.#clock.now()));
-    if (Number(result.changes) === 0) return "seen";
-    const row = this.#db.prepare(
+       ON CONFLICT (update_id) DO UPDATE SET attempts = updates.attempts + 1
+         WHERE updates.payload IS NOT NULL`,
+      [updateId, userId ?? null, sqlTime(this.#clock.now())],
+    );
+    if (changes === 0) return "seen";
+    const [row] = await this.#db.all(
       "SELECT attempts, received_at FROM updates WHERE update_id = ?",
-    ).get(updateId);
+      [updateId],
+    );
     // received_at is sqlTime(): "YYYY-MM-DD HH:MM:SS" in UTC.
     const stored = Date.parse(`${String(row?.received_at).replace(" ", "T")}Z`);
     const age = this.#clock.now() - stored;
     if (Number(row?.attempts) <= MAX_ATTEMPTS || !(age >= GIVE_UP_AFTER_MS)) {
       return "handle";
     }
-    this.done(updateId);
+    await this.done(updateId);
     return "given_up";
   }
 
   /** Marks a stored update handled. */
-  done(updateId: number): void {
-    this.#db.prepare("UPDATE updates SET payload = NULL WHERE update_id = ?")
-      .run(updateId);
+  async done(updateId: number): Promise<void> {
+    await this.#db.run(
+      "UPDATE updates SET payload = NULL WHERE update_id = ?",
+      [updateId],
+    );
   }
 
   /** Whether the update is stored and not handled yet. */
-  isPending(updateId: number): boolean {
-    return this.#db.prepare(
+  async isPending(updateId: number): Promise<boolean> {
+    const rows = await this.#db.all(
       "SELECT 1 FROM updates WHERE update_id = ? AND payload IS NOT NULL",
-    ).get(updateId) !== undefined;
+      [updateId],
+    );
+    return rows.length > 0;
   }
 
   /** Stored updates not handled yet, oldest first, except `skip`. */
-  pending(limit: number, skip: ReadonlySet<number>): Update[] {
+  async pending(limit: number, skip: ReadonlySet<number>): Promise<Update[]> {
     if (limit <= 0) return [];
-    return this.#db.prepare(
-      `SELECT payload FROM updates WHERE payload IS NOT NULL
-         AND update_id NOT IN (SELECT value FROM json_each(?))
+    // At most the dispatcher's few hundred in memory: one placeholder each.
+    const ids = [...skip];
+    const not = ids.length === 0
+      ? ""
+      : `AND update_id NOT IN (${ids.map(() => "?").join(", ")})`;
+    const rows = await this.#db.all(
+      `SELECT payload FROM updates WHERE payload IS NOT NULL ${not}
        ORDER BY update_id LIMIT ?`,
-    ).all(JSON.stringify([...skip]), limit)
-      .map((row) => JSON.parse(String(row.payload)) as Update);
+      [...ids, limit],
+    );
+    return rows.map((row) => JSON.parse(String(row.payload)) as Update);
   }
 
   /** Forgets handled updates older than a week; returns how many. */
-  prune(): number {
+  async prune(): Promise<number> {
     const cutoff = sqlTime(this.#clock.now() - KEEP_MS);
-    const result = this.#db.prepare(
+    return await this.#db.run(
       "DELETE FROM updates WHERE received_at < ? AND payload IS NULL",
-    ).run(cutoff);
-    return Number(result.changes);
+      [cutoff],
+    );
   }
 }
 
@@ -127,6 +138,3 @@ function senderOf(update: Update): number | undefined {
   return (update.message ?? update.edited_message)?.from?.id ??
     update.callback_query?.from.id ?? update.pre_checkout_query?.from.id;
 }
-
-/** Handled and stored updates: the storage interface of both databases. */
-export type UpdateLog = Promised<SyncUpdateLog>;

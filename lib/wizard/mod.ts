@@ -22,8 +22,7 @@ export {
 } from "./steps.ts";
 export {
   randomNonce,
-  SyncWizardStore,
   WIZARD_TTL_MS,
-  type WizardStore,
+  WizardStore,
   type WizardStoreOptions,
 } from "./store.ts";

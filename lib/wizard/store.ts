@@ -1,5 +1,5 @@
-import type { Promised } from "../db/mod.ts";
-import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import type { SqlRunner } from "../db/reader.ts";
+import type { SQLOutputValue } from "node:sqlite";
 import { parseAspect } from "../media/mod.ts";
 import type { Clock } from "../clock.ts";
 import { parseDuration, parseQuality } from "../pricing.ts";
@@ -49,7 +49,7 @@ function albumOf(value: SQLOutputValue | undefined): { album?: WizardAlbum } {
   }
 }
 
-function toState(row: Row, updatedAt: number): WizardState | undefined {
+export function toState(row: Row, updatedAt: number): WizardState | undefined {
   const step = WIZARD_STEPS.find((s) => s === row.step);
   if (step === undefined) return undefined;
   return {
@@ -76,14 +76,14 @@ function toState(row: Row, updatedAt: number): WizardState | undefined {
  * loses nothing. Changes are compare-and-swap on the nonce: a change made
  * from an outdated screen never lands.
  */
-export class SyncWizardStore {
-  readonly #db: DatabaseSync;
+export class WizardStore {
+  readonly #db: SqlRunner;
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #nonce: () => string;
 
   /** Binds the store to an open, migrated database. */
-  constructor(db: DatabaseSync, options: WizardStoreOptions) {
+  constructor(db: SqlRunner, options: WizardStoreOptions) {
     this.#db = db;
     this.#clock = options.clock;
     this.#ttlMs = options.ttlMs ?? WIZARD_TTL_MS;
@@ -91,15 +91,17 @@ export class SyncWizardStore {
   }
 
   /** The user's open wizard; an expired or unreadable one is removed. */
-  get(userId: number): WizardState | undefined {
-    const row = this.#db.prepare("SELECT * FROM wizard WHERE user_id = ?")
-      .get(userId);
+  async get(userId: number): Promise<WizardState | undefined> {
+    const [row] = await this.#db.all(
+      "SELECT * FROM wizard WHERE user_id = ?",
+      [userId],
+    );
     if (row === undefined) return undefined;
     const updatedAt = Date.parse(String(row.updated_at));
     const state = toState(row, updatedAt);
     const expired = !(this.#clock.now() - updatedAt < this.#ttlMs);
     if (state === undefined || expired) {
-      this.clear(userId);
+      await this.clear(userId);
       return undefined;
     }
     return state;
@@ -110,7 +112,10 @@ export class SyncWizardStore {
    * stored wizard still has it (else undefined: the screen was outdated);
    * without, it replaces whatever wizard the user had.
    */
-  put(draft: WizardDraft, expectedNonce?: string): WizardState | undefined {
+  async put(
+    draft: WizardDraft,
+    expectedNonce?: string,
+  ): Promise<WizardState | undefined> {
     const now = this.#clock.now();
     const nonce = this.#nonce();
     const values = [
@@ -126,7 +131,7 @@ export class SyncWizardStore {
       draft.album ? JSON.stringify(draft.album) : null,
     ] as const;
     const changes = expectedNonce === undefined
-      ? this.#db.prepare(
+      ? await this.#db.run(
         `INSERT INTO wizard (user_id, step, file_id, duration, quality,
            message_id, nonce, updated_at, prompt, aspect, album)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -136,47 +141,57 @@ export class SyncWizardStore {
            nonce = excluded.nonce, updated_at = excluded.updated_at,
            prompt = excluded.prompt, aspect = excluded.aspect,
            album = excluded.album`,
-      ).run(draft.userId, ...values).changes
-      : this.#db.prepare(
+        [draft.userId, ...values],
+      )
+      : await this.#db.run(
         `UPDATE wizard SET step = ?, file_id = ?, duration = ?, quality = ?,
            message_id = ?, nonce = ?, updated_at = ?, prompt = ?, aspect = ?,
            album = ?
          WHERE user_id = ? AND nonce = ?`,
-      ).run(...values, draft.userId, expectedNonce).changes;
-    if (Number(changes) === 0) return undefined;
+        [...values, draft.userId, expectedNonce],
+      );
+    if (changes === 0) return undefined;
     return { ...draft, nonce, updatedAt: now };
   }
 
   /** Records the album's photos so far (same nonce only). */
-  setAlbum(userId: number, nonce: string, album: WizardAlbum): void {
-    this.#db.prepare(
+  async setAlbum(
+    userId: number,
+    nonce: string,
+    album: WizardAlbum,
+  ): Promise<void> {
+    await this.#db.run(
       "UPDATE wizard SET album = ? WHERE user_id = ? AND nonce = ?",
-    ).run(JSON.stringify(album), userId, nonce);
+      [JSON.stringify(album), userId, nonce],
+    );
   }
 
   /** Records which message now shows the wizard (same nonce only). */
-  setMessage(userId: number, nonce: string, messageId: number): void {
-    this.#db.prepare(
+  async setMessage(
+    userId: number,
+    nonce: string,
+    messageId: number,
+  ): Promise<void> {
+    await this.#db.run(
       "UPDATE wizard SET message_id = ? WHERE user_id = ? AND nonce = ?",
-    ).run(messageId, userId, nonce);
+      [messageId, userId, nonce],
+    );
   }
 
   /**
    * Removes the wizard if it still has `nonce`; true for exactly one caller,
    * so one confirmation can start only one job.
    */
-  take(userId: number, nonce: string): boolean {
-    const result = this.#db.prepare(
+  async take(userId: number, nonce: string): Promise<boolean> {
+    const changes = await this.#db.run(
       "DELETE FROM wizard WHERE user_id = ? AND nonce = ?",
-    ).run(userId, nonce);
-    return Number(result.changes) > 0;
+      [userId, nonce],
+    );
+    return changes > 0;
   }
 
   /** Forgets the user's wizard, if any. */
-  clear(userId: number): void {
-    this.#db.prepare("DELETE FROM wizard WHERE user_id = ?").run(userId);
+  async clear(userId: number): Promise<void> {
+    await this.#db.run("DELETE FROM wizard WHERE user_id = ?", [userId]);
   }
 }
-
-/** Each user's open wizard: the storage interface of both databases. */
-export type WizardStore = Promised<SyncWizardStore>;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { sqliteReader } from "../../lib/db/reader.ts";
 import { migrate } from "../../lib/db/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
-import { SyncUpdateLog } from "../../lib/telegram/update_log.ts";
+import { UpdateLog } from "../../lib/telegram/update_log.ts";
 import {
   PRUNE_INTERVAL_MS,
   startPruning,
@@ -16,11 +17,11 @@ Deno.test("startPruning() forgets week-old updates every hour while running", as
   migrate(db);
   const clock = new ManualClock();
   clock.advanceTo(Date.UTC(2026, 10, 1));
-  const updates = new SyncUpdateLog(db, clock);
+  const updates = new UpdateLog(sqliteReader(db), clock);
   const count = () =>
     Number(db.prepare("SELECT COUNT(*) AS n FROM updates").get()?.n);
-  updates.record(1, 10);
-  const pruning = startPruning(() => Promise.resolve(updates.prune()), {
+  await updates.record(1, 10);
+  const pruning = startPruning(async () => (await updates.prune()), {
     clock,
     log: silentLogger,
   });
@@ -36,9 +37,9 @@ Deno.test("startPruning() forgets week-old updates every hour while running", as
   assert.equal(count(), 1, "an hour-old update stays");
   await round(clock.now() + WEEK);
   assert.equal(count(), 0, "a week-old one goes without a restart");
-  updates.record(2, 10);
+  await updates.record(2, 10);
   await round(clock.now() + PRUNE_INTERVAL_MS);
-  assert.equal(updates.record(2, 10), "seen", "update 2 is still known");
+  assert.equal(await updates.record(2, 10), "seen", "update 2 is still known");
   await pruning.stop();
   assert.equal(clock.sleeping, 0);
   db.close();

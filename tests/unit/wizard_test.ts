@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../lib/clock.ts";
+import { sqliteReader } from "../../lib/db/reader.ts";
 import { migrate } from "../../lib/db/mod.ts";
 import { SyncLedger as Ledger } from "../../lib/ledger/mod.ts";
 import {
@@ -8,9 +9,9 @@ import {
   beginWizard,
   draftOf,
   randomNonce,
-  SyncWizardStore,
   type WizardDraft,
   type WizardEvent,
+  WizardStore,
 } from "../../lib/wizard/mod.ts";
 
 const photo = (fileId: string): WizardEvent => ({ type: "photo", fileId });
@@ -104,43 +105,43 @@ function store(now: { ms: number }) {
   const clock: Clock = { now: () => now.ms, sleep: () => Promise.resolve() };
   new Ledger(db, { clock, defaultTokens: 0 }).ensureUser({ id: 7 });
   let n = 0;
-  const wizards = new SyncWizardStore(db, {
+  const wizards = new WizardStore(sqliteReader(db), {
     clock,
     nonce: () => `nonce${String(++n).padStart(3, "0")}`,
   });
   return { db, wizards };
 }
 
-Deno.test("WizardStore.put() changes the nonce and refuses an outdated one", () => {
+Deno.test("WizardStore.put() changes the nonce and refuses an outdated one", async () => {
   const now = { ms: Date.UTC(2026, 10, 26) };
   const { wizards } = store(now);
-  const first = wizards.put(beginWizard(7, 10));
+  const first = await wizards.put(beginWizard(7, 10));
   assert.equal(first?.nonce, "nonce001");
-  assert.deepEqual(wizards.get(7), first);
-  const next = wizards.put(
+  assert.deepEqual(await wizards.get(7), first);
+  const next = await wizards.put(
     { ...beginWizard(7, 10), step: "duration", fileId: "F" },
     "nonce001",
   );
   assert.equal(next?.nonce, "nonce002");
   // The first screen's buttons are outdated now.
-  assert.equal(wizards.put(beginWizard(7, 10), "nonce001"), undefined);
-  assert.equal(wizards.get(7)?.step, "duration");
-  wizards.setMessage(7, "nonce002", 55);
-  wizards.setMessage(7, "nonce001", 99);
-  assert.equal(wizards.get(7)?.messageId, 55);
+  assert.equal(await wizards.put(beginWizard(7, 10), "nonce001"), undefined);
+  assert.equal((await wizards.get(7))?.step, "duration");
+  await wizards.setMessage(7, "nonce002", 55);
+  await wizards.setMessage(7, "nonce001", 99);
+  assert.equal((await wizards.get(7))?.messageId, 55);
 });
 
-Deno.test("WizardStore.take() succeeds once per nonce", () => {
+Deno.test("WizardStore.take() succeeds once per nonce", async () => {
   const { wizards } = store({ ms: Date.UTC(2026, 10, 26) });
-  const state = wizards.put(beginWizard(7, undefined));
+  const state = await wizards.put(beginWizard(7, undefined));
   assert.ok(state);
-  assert.equal(wizards.take(7, "wrong000"), false);
-  assert.equal(wizards.take(7, state.nonce), true);
-  assert.equal(wizards.take(7, state.nonce), false);
-  assert.equal(wizards.get(7), undefined);
+  assert.equal(await wizards.take(7, "wrong000"), false);
+  assert.equal(await wizards.take(7, state.nonce), true);
+  assert.equal(await wizards.take(7, state.nonce), false);
+  assert.equal(await wizards.get(7), undefined);
 });
 
-Deno.test("WizardStore survives a reopen and forgets a day-old wizard", () => {
+Deno.test("WizardStore survives a reopen and forgets a day-old wizard", async () => {
   const now = { ms: Date.UTC(2026, 10, 26) };
   const { db, wizards } = store(now);
   const draft: WizardDraft = {
@@ -151,28 +152,28 @@ Deno.test("WizardStore survives a reopen and forgets a day-old wizard", () => {
     quality: "low",
     messageId: 3,
   };
-  wizards.put(draft);
-  const reopened = new SyncWizardStore(db, {
+  await wizards.put(draft);
+  const reopened = new WizardStore(sqliteReader(db), {
     clock: { now: () => now.ms, sleep: () => Promise.resolve() },
   });
-  const state = reopened.get(7);
+  const state = await reopened.get(7);
   assert.ok(state);
   assert.deepEqual(draftOf(state), draft);
   now.ms += 24 * 60 * 60 * 1000;
-  assert.equal(reopened.get(7), undefined);
+  assert.equal(await reopened.get(7), undefined);
   assert.equal(
     Number(db.prepare("SELECT COUNT(*) AS n FROM wizard").get()?.n),
     0,
   );
 });
 
-Deno.test("WizardStore.get() drops a row it cannot read", () => {
+Deno.test("WizardStore.get() drops a row it cannot read", async () => {
   const { db, wizards } = store({ ms: Date.UTC(2026, 10, 26) });
   db.prepare(
     `INSERT INTO wizard (user_id, step, nonce, updated_at)
      VALUES (7, 'teleport', 'abcdefgh', '2026-11-26T00:00:00.000Z')`,
   ).run();
-  assert.equal(wizards.get(7), undefined);
+  assert.equal(await wizards.get(7), undefined);
   assert.equal(
     Number(db.prepare("SELECT COUNT(*) AS n FROM wizard").get()?.n),
     0,
