@@ -113,3 +113,11 @@ const pg: StoreFactory = {
 
 /** Every storage implementation, SQLite first. */
 export const STORE_FACTORIES: readonly StoreFactory[] = [sqlite, pg];
+
+/**
+ * The database the e2e harness runs the bot on: TEST_STORE=postgres (with
+ * TEST_DATABASE_URL) runs the same e2e tests on PostgreSQL.
+ */
+export function storeUnderTest(): "sqlite" | "postgres" {
+  return Deno.env.get("TEST_STORE") === "postgres" ? "postgres" : "sqlite";
+}

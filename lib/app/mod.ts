@@ -40,6 +40,7 @@ export interface App {
   readonly runner: JobRunner;
   readonly ledger: Ledger;
   readonly jobs: JobStore;
+  /** The SQLite file (tests); throws when the app runs on PostgreSQL. */
   readonly db: DatabaseSync;
   readonly metrics: Metrics;
   /** The port of the HTTP server, when it runs (HTTP_PORT, webhook mode). */
@@ -118,7 +119,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     runner,
     ledger: store.ledger,
     jobs: store.jobs,
-    db: store.db,
+    get db(): DatabaseSync {
+      if (store.db === undefined) {
+        throw new Error("no SQLite file: the app runs on PostgreSQL");
+      }
+      return store.db;
+    },
     metrics: base.metrics,
     httpPort: transport.httpPort,
     polling: receiving.polling,

@@ -88,6 +88,7 @@ export async function openBase(config: Config, deps: AppDeps): Promise<Base> {
     log,
     defaultTokens: config.defaultTokens,
     referralBonus: config.referralBonus,
+    databaseUrl: config.databaseUrl,
   });
   const times = await openTimeBook(
     `${config.dataDir}/processing_stats.json`,

@@ -47,7 +47,8 @@ import { makePrivateDir, touchPrivate } from "../host/mod.ts";
  * storage interface.
  */
 export interface Store {
-  readonly db: DatabaseSync;
+  /** The SQLite file's connection; undefined on PostgreSQL. */
+  readonly db: DatabaseSync | undefined;
   readonly ledger: Ledger;
   readonly jobs: JobStore;
   readonly payments: PaymentStore;
@@ -109,14 +110,24 @@ export interface OpenStoreOptions {
   readonly defaultTokens: number;
   /** REFERRAL_BONUS (0: referrals are off). */
   readonly referralBonus?: number;
+  /** DATABASE_URL: PostgreSQL instead of the SQLite file in `dataDir`. */
+  readonly databaseUrl?: string | undefined;
 }
 
-/** Opens (creating or upgrading) the database in `dataDir`. */
+/**
+ * Opens (creating or upgrading) the database in `dataDir`, or the
+ * PostgreSQL database of `options.databaseUrl`.
+ */
 export async function openStore(
   dataDir: string,
   options: OpenStoreOptions,
 ): Promise<Store> {
   await makePrivateDir(dataDir);
+  if (options.databaseUrl !== undefined) {
+    // Loaded only when asked for: SQLite operators never load the driver.
+    const { openPgStore } = await import("./pg_store.ts");
+    return await openPgStore(options.databaseUrl, options);
+  }
   const path = `${dataDir}/balances.db`;
   await touchPrivate(path);
   const db = openDatabase(path);

@@ -13,3 +13,4 @@ export {
   MAX_REASON,
   SyncBanStore,
 } from "./store.ts";
+export { PgBanStore } from "./pg.ts";

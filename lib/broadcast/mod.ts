@@ -13,3 +13,4 @@ export {
   type DeliveryState,
   SyncBroadcastStore,
 } from "./store.ts";
+export { PgBroadcastStore } from "./pg.ts";

@@ -62,6 +62,11 @@ export interface Config
   /** How long SIGTERM waits for deliveries in progress. */
   readonly shutdownGraceMs: number;
   readonly dataDir: string;
+  /**
+   * DATABASE_URL: `postgres://…` puts every store on PostgreSQL; undefined
+   * (the default): the SQLite file in DATA_DIR.
+   */
+  readonly databaseUrl: string | undefined;
   readonly telegramApiRoot: string;
   readonly logLevel: LogLevel;
   readonly logFile: string | undefined;
@@ -135,6 +140,7 @@ export function loadConfig(env: Env, requireToken = true): Config {
     progressIntervalMs: seconds("PROGRESS_INTERVAL", get("PROGRESS_INTERVAL")),
     shutdownGraceMs: seconds("SHUTDOWN_GRACE", get("SHUTDOWN_GRACE")),
     dataDir: get("DATA_DIR"),
+    databaseUrl: parseDatabaseUrl(env),
     telegramApiRoot: parseApiRoot(env),
     logLevel: parseLogLevel(env),
     logFile: nonEmpty(env.LOG_FILE),
@@ -156,6 +162,25 @@ function parseAdmins(env: Env): number[] {
   // The old bot's ADMIN_USER_ID defaulted to 0, meaning "no admin".
   return [...new Set(ids.map((id) => int(name, id, 0, 2 ** 52)))]
     .filter((id) => id > 0);
+}
+
+// The value is never quoted back: it holds the database password.
+function parseDatabaseUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env.DATABASE_URL);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== "postgres:" && url?.protocol !== "postgresql:") {
+    throw new ConfigError(
+      "DATABASE_URL",
+      "is not a postgres://user:password@host:port/database URL",
+    );
+  }
+  return raw;
 }
 
 function parseLogLevel(env: Env): LogLevel {

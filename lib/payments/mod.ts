@@ -20,3 +20,4 @@ export {
   type PaymentStore,
   SqlitePaymentStore,
 } from "./store.ts";
+export { PgPaymentStore } from "./pg.ts";

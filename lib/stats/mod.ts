@@ -11,6 +11,7 @@ export {
   StatsFileError,
 } from "./processing_stats.ts";
 export { openTimeBook, type TimeBook } from "./time_book.ts";
+export { pgTextFiles } from "./pg.ts";
 export type {
   KeyMean,
   LoadedProcessingStats,

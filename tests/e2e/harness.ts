@@ -8,6 +8,9 @@
 import assert from "node:assert/strict";
 import { type App, startApp } from "../../lib/app/mod.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
+import postgres from "postgres";
+import { freshDatabase } from "../pg/mod.ts";
+import { storeUnderTest } from "../stores.ts";
 import { loggerFor } from "../../lib/log.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui/mod.ts";
 import { FakeTelegram } from "../fakes/telegram/mod.ts";
@@ -33,6 +36,8 @@ export interface Harness extends AsyncDisposable {
   restart(): Promise<App>;
   readonly dataDir: string;
   readonly logs: string[];
+  /** processing_stats.json as saved: in DATA_DIR, or its PostgreSQL row. */
+  readStats(): Promise<string>;
 }
 
 /** Starts both fakes and the bot. */
@@ -44,6 +49,10 @@ export async function startHarness(
   const dataDir = await Deno.makeTempDir({ prefix: "lora-e2e-" });
   const logs: string[] = [];
   await options.prepare?.(dataDir);
+  // TEST_STORE=postgres: the same test on a fresh PostgreSQL database.
+  const database = storeUnderTest() === "postgres"
+    ? await freshDatabase()
+    : undefined;
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -56,6 +65,7 @@ export async function startHarness(
     // tests/e2e/limits_test.ts checks the throttle at a measurable pace.
     TELEGRAM_CHAT_INTERVAL: "0.001",
     TELEGRAM_RATE: "10000",
+    ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });
   // The bot's own logger (every configured secret masked), at debug.
@@ -73,6 +83,7 @@ export async function startHarness(
     await comfy.close();
     await telegram.close();
     await Deno.remove(dataDir, { recursive: true });
+    await database?.[Symbol.asyncDispose]();
     throw error;
   }
   return {
@@ -88,6 +99,19 @@ export async function startHarness(
     },
     dataDir,
     logs,
+    async readStats() {
+      if (database === undefined) {
+        return await Deno.readTextFile(`${dataDir}/processing_stats.json`);
+      }
+      const sql = postgres(database.url, { max: 1 });
+      try {
+        const [row] = await sql`SELECT body FROM processing_stats
+          WHERE name = 'processing_stats.json'`;
+        return String(row?.body);
+      } finally {
+        await sql.end();
+      }
+    },
     async [Symbol.asyncDispose]() {
       try {
         await app.stop();
@@ -95,6 +119,7 @@ export async function startHarness(
         await comfy.close();
         await telegram.close();
         await Deno.remove(dataDir, { recursive: true });
+        await database?.[Symbol.asyncDispose]();
       }
       const secret = telegram.token.split(":")[1] ?? telegram.token;
       const leaked = logs.filter((line) => line.includes(secret));

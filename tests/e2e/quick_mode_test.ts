@@ -75,7 +75,7 @@ Deno.test("a new user's photo becomes a video, charged once", async (t) => {
       const videoCall = h.telegram.callsOf("sendVideo")[0];
       assert.ok(capture && videoCall);
       const stats = JSON.parse(
-        await Deno.readTextFile(`${h.dataDir}/processing_stats.json`),
+        await h.readStats(),
       );
       assert.equal(stats.times_by_settings["10_medium"].length, 1);
     },

@@ -4,7 +4,13 @@ import type { Clock } from "../../lib/clock.ts";
 import { migrate, openDatabase } from "../../lib/db/mod.ts";
 import { SyncLedger } from "../../lib/ledger/mod.ts";
 import { silentLogger } from "../../lib/log.ts";
-import { openStore } from "../../lib/app/store.ts";
+import { openStore, type Store } from "../../lib/app/store.ts";
+
+// The SQLite connection of a store opened without DATABASE_URL.
+function fileOf(store: Store): DatabaseSync {
+  if (store.db === undefined) throw new Error("not an SQLite store");
+  return store.db;
+}
 
 const clock: Clock = {
   now: () => Date.UTC(2026, 10, 26, 12, 0, 0),
@@ -67,17 +73,17 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
       assert.equal((await store.ledger.account(2))?.tokens, 0);
       // Old users are not greeted as newcomers and keep their balance.
       assert.equal(await store.ledger.markWelcomed(423721043), false);
-      assert.deepEqual(replay(store.db, 423721043), {
+      assert.deepEqual(replay(fileOf(store), 423721043), {
         tokens: 170,
         held: 0,
         spent: 0,
       });
       // The old README's sqlite3 queries keep working.
-      const top = store.db.prepare(
+      const top = fileOf(store).prepare(
         "SELECT username, tokens FROM balances ORDER BY tokens DESC LIMIT 5",
       ).all();
       assert.deepEqual({ ...top[0] }, { username: "serge_k", tokens: 170 });
-      store.db.close();
+      fileOf(store).close();
 
       const backups = (await Array.fromAsync(Deno.readDir(dir))).filter((e) =>
         e.name.startsWith("balances.db.backup-v0-")
@@ -98,7 +104,7 @@ for (const [name, schema] of [["oldest", OLDEST_SCHEMA], ["old", OLD_SCHEMA]]) {
         defaultTokens: 100,
       });
       assert.equal((await again.ledger.account(423721043))?.tokens, 170);
-      again.db.close();
+      fileOf(again).close();
       assert.equal(
         (await Array.fromAsync(Deno.readDir(dir))).filter((e) =>
           e.name.includes("backup")
@@ -146,17 +152,20 @@ for (const version of [1, 2, 3]) {
       });
       try {
         assert.equal(
-          Number(store.db.prepare("PRAGMA user_version").get()?.user_version),
+          Number(
+            fileOf(store).prepare("PRAGMA user_version").get()?.user_version,
+          ),
           4,
         );
-        store.db.prepare("SELECT nonce, expires_at FROM dashboard_links").all();
-        store.db.prepare("SELECT user_id, banned_by FROM bans").all();
-        store.db.prepare("SELECT aspect, reply_to FROM jobs").all();
-        store.db.prepare("SELECT payload, attempts FROM updates").all();
-        store.db.prepare("SELECT video_message_id FROM jobs").all();
+        fileOf(store).prepare("SELECT nonce, expires_at FROM dashboard_links")
+          .all();
+        fileOf(store).prepare("SELECT user_id, banned_by FROM bans").all();
+        fileOf(store).prepare("SELECT aspect, reply_to FROM jobs").all();
+        fileOf(store).prepare("SELECT payload, attempts FROM updates").all();
+        fileOf(store).prepare("SELECT video_message_id FROM jobs").all();
         assert.equal((await store.ledger.account(9))?.tokens, 40);
       } finally {
-        store.db.close();
+        fileOf(store).close();
       }
       const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) =>
         e.name
