@@ -50,6 +50,8 @@ export function redact(text: string, secrets: readonly string[]): string {
 export interface SecretSettings {
   readonly botToken?: string | undefined;
   readonly webhookSecret?: string | undefined;
+  /** DATABASE_URL, whose password is a secret. */
+  readonly databaseUrl?: string | undefined;
   readonly comfyuiServers?: readonly {
     readonly headers: Readonly<Record<string, string>>;
     readonly token: string | undefined;
@@ -67,6 +69,10 @@ export function secretsOf(settings: SecretSettings): string[] {
   const token = settings.botToken;
   if (token) out.push(token, token.split(":")[1] ?? "");
   if (settings.webhookSecret) out.push(settings.webhookSecret);
+  const password = settings.databaseUrl
+    ? URL.parse(settings.databaseUrl)?.password
+    : undefined;
+  if (password) out.push(password, decodeURIComponent(password));
   for (const server of settings.comfyuiServers ?? []) {
     if (server.token) out.push(server.token);
     for (const value of Object.values(server.headers)) {

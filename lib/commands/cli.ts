@@ -23,13 +23,17 @@ import { animateCommand } from "./animate.ts";
 import { backupCommand } from "./backup.ts";
 import { runCheck } from "./check.ts";
 import { runVerify } from "./verify.ts";
+import { migrateCommand } from "./migrate.ts";
 
 /** `lora-bot --help`. */
 export const USAGE = `usage: lora-bot [command]
   start    run the bot (the default)
   check    validate the environment, reach Telegram and every ComfyUI
            server; exit 0 all good, 1 something unreachable, 2 bad config
-  verify   check the token ledger in DATA_DIR/balances.db
+  verify   check the token ledger in DATA_DIR/balances.db (or DATABASE_URL)
+  migrate --to postgres|sqlite
+           copy DATA_DIR/balances.db into the empty DATABASE_URL
+           database, or back; then verify both sides
   backup <file> [--force]
            copy DATA_DIR/balances.db to <file> while the bot runs
   animate PHOTO [--duration 5|10|15] [--quality 300|600|832] [-o OUT.mp4]
@@ -37,7 +41,7 @@ export const USAGE = `usage: lora-bot [command]
   --version  print the version
   --help     print this text`;
 
-const COMMANDS = ["start", "check", "verify", "backup", "animate"];
+const COMMANDS = ["start", "check", "verify", "backup", "animate", "migrate"];
 
 /** What the command line writes to and reads. */
 export interface CliIO {
@@ -95,9 +99,11 @@ export async function runCli(
         ...(io.fetch ? { fetch: io.fetch } : {}),
       });
     case "verify":
-      return runVerify(config, print, Date.now());
+      return await runVerify(config, print, Date.now());
     case "animate":
       return await animateCommand(config, args.slice(1), print);
+    case "migrate":
+      return await migrateCommand(config, args.slice(1), print);
     case "backup":
       return await backupCommand(config, args.slice(1), print);
     default:

@@ -21,6 +21,7 @@ export interface SqlReader {
   all(query: string, args?: readonly SQLInputValue[]): Promise<ReaderRow[]>;
   /** The column that orders rows by insertion (SQLite's rowid). */
   readonly seq: string;
+  readonly dialect: "sqlite" | "postgres";
 }
 
 /**
@@ -37,6 +38,7 @@ export interface SqlRunner extends SqlReader {
 export function sqliteReader(db: DatabaseSync): SqlRunner {
   return {
     seq: "rowid",
+    dialect: "sqlite",
     all(query, args = []) {
       try {
         return Promise.resolve(db.prepare(query).all(...args));
@@ -62,6 +64,7 @@ export function pgReader(sql: Sql): SqlRunner {
   };
   return {
     seq: "seq",
+    dialect: "postgres",
     async all(query, args = []) {
       const rows = await sql.unsafe(numbered(query), args as never[]);
       return [...rows] as ReaderRow[];

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from "node:sqlite";
+import type { ReaderRow, SqlReader } from "../db/reader.ts";
 import { sqlTime } from "./ledger.ts";
 
 /** A rule `verify` checks, in the order it checks them. */
@@ -47,19 +47,28 @@ export interface VerifyOptions {
   readonly holdTimeoutMs: number;
 }
 
-type Check = (db: DatabaseSync, options: VerifyOptions) => string | undefined;
+type Check = (
+  db: SqlReader,
+  options: VerifyOptions,
+) => Promise<string | undefined>;
 
-const first = (db: DatabaseSync, sql: string, ...args: (string | number)[]) =>
-  db.prepare(sql).get(...args);
+const first = async (
+  db: SqlReader,
+  sql: string,
+  ...args: (string | number)[]
+): Promise<ReaderRow | undefined> => (await db.all(sql, args))[0];
 
 // Each check returns a description of the first violation, or undefined.
 const CHECKS: readonly [VerifyRule, Check][] = [
-  ["integrity", (db) => {
-    const result = String(first(db, "PRAGMA integrity_check")?.integrity_check);
+  ["integrity", async (db) => {
+    // PostgreSQL checks its pages itself (and answered this query).
+    if (db.dialect !== "sqlite") return undefined;
+    const row = await first(db, "PRAGMA integrity_check");
+    const result = String(row?.integrity_check);
     return result === "ok" ? undefined : `integrity_check says: ${result}`;
   }],
-  ["non_negative", (db) => {
-    const row = first(
+  ["non_negative", async (db) => {
+    const row = await first(
       db,
       `SELECT user_id, tokens, held, spent FROM balances
        WHERE tokens < 0 OR held < 0 OR spent < 0 LIMIT 1`,
@@ -67,8 +76,8 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     return row &&
       `user ${row.user_id}: tokens ${row.tokens}, held ${row.held}, spent ${row.spent}`;
   }],
-  ["movement_shape", (db) => {
-    const row = first(
+  ["movement_shape", async (db) => {
+    const row = await first(
       db,
       `SELECT id, kind, amount, held_delta FROM journal WHERE NOT (
          (kind IN ('import', 'grant', 'purchase') AND amount >= 0 AND held_delta = 0) OR
@@ -81,8 +90,8 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     return row &&
       `journal row ${row.id} (${row.kind}) moves ${row.amount} available and ${row.held_delta} held`;
   }],
-  ["replay", (db) => {
-    const row = first(
+  ["replay", async (db) => {
+    const row = await first(
       db,
       `SELECT b.user_id, b.tokens, b.held, b.spent,
          COALESCE(j.tokens, 0) AS jt, COALESCE(j.held, 0) AS jh, COALESCE(j.spent, 0) AS js
@@ -96,8 +105,8 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     return row &&
       `user ${row.user_id}: balance ${row.tokens}/${row.held}/${row.spent} (available/held/spent), journal gives ${row.jt}/${row.jh}/${row.js}`;
   }],
-  ["conservation", (db) => {
-    const row = first(
+  ["conservation", async (db) => {
+    const row = await first(
       db,
       `SELECT b.user_id, b.tokens + b.held + b.spent AS has, COALESCE(j.net, 0) AS got
        FROM balances b LEFT JOIN (
@@ -109,25 +118,25 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     return row &&
       `user ${row.user_id}: available + held + spent = ${row.has}, but granted + bought - refunded = ${row.got}`;
   }],
-  ["job_money", (db) => {
-    const row = first(
+  ["job_money", async (db) => {
+    const row = await first(
       db,
-      `SELECT j.id, j.state, j.cost,
+      `SELECT * FROM (SELECT j.id, j.state, j.cost,
          (SELECT -amount FROM journal WHERE idem_key = 'hold:' || j.id) AS held,
          (SELECT COUNT(*) FROM journal WHERE idem_key = 'capture:' || j.id) AS captures,
          (SELECT COUNT(*) FROM journal WHERE idem_key = 'release:' || j.id) AS releases
-       FROM jobs j WHERE NOT (
-         held IS j.cost AND (
-           (j.state = 'done' AND captures = 1 AND releases = 0) OR
-           (j.state IN ('failed', 'cancelled', 'refunded') AND captures = 0 AND releases = 1) OR
-           (j.state IN ('queued', 'submitted', 'running', 'delivering') AND captures = 0 AND releases = 0)))
+       FROM jobs j) m WHERE NOT (
+         held IS NOT DISTINCT FROM cost AND (
+           (state = 'done' AND captures = 1 AND releases = 0) OR
+           (state IN ('failed', 'cancelled', 'refunded') AND captures = 0 AND releases = 1) OR
+           (state IN ('queued', 'submitted', 'running', 'delivering') AND captures = 0 AND releases = 0)))
        LIMIT 1`,
     );
     return row &&
       `job ${row.id} is ${row.state} (cost ${row.cost}) with hold ${row.held}, ${row.captures} capture(s), ${row.releases} release(s)`;
   }],
-  ["held_matches_jobs", (db) => {
-    const row = first(
+  ["held_matches_jobs", async (db) => {
+    const row = await first(
       db,
       `SELECT b.user_id, b.held, COALESCE(j.open, 0) AS open FROM balances b
        LEFT JOIN (SELECT user_id, SUM(cost) AS open FROM jobs
@@ -138,9 +147,9 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     return row &&
       `user ${row.user_id}: ${row.held} held, but unfinished jobs cost ${row.open}`;
   }],
-  ["stale_holds", (db, options) => {
+  ["stale_holds", async (db, options) => {
     const cutoff = sqlTime(options.now - options.holdTimeoutMs);
-    const row = first(
+    const row = await first(
       db,
       `SELECT h.id, h.user_id, h.job_id, h.created_at FROM journal h
        WHERE h.kind = 'hold' AND h.created_at < ?
@@ -154,18 +163,18 @@ const CHECKS: readonly [VerifyRule, Check][] = [
     return row &&
       `hold ${row.id} of user ${row.user_id} (job ${row.job_id}, ${row.created_at}) has no job that owns it`;
   }],
-  ["one_capture_per_job", (db) => {
-    const row = first(
+  ["one_capture_per_job", async (db) => {
+    const row = await first(
       db,
       `SELECT job_id, COUNT(*) AS n FROM journal WHERE kind = 'capture'
-       GROUP BY job_id HAVING n > 1 LIMIT 1`,
+       GROUP BY job_id HAVING COUNT(*) > 1 LIMIT 1`,
     );
     return row && `job ${row.job_id} was captured ${row.n} times`;
   }],
   // A job whose video was sent is captured (done), or still delivering
   // until the next start captures it; it is never released.
-  ["sent_never_refunded", (db) => {
-    const row = first(
+  ["sent_never_refunded", async (db) => {
+    const row = await first(
       db,
       `SELECT id, state FROM jobs WHERE video_message_id IS NOT NULL
          AND state NOT IN ('delivering', 'done') LIMIT 1`,
@@ -174,25 +183,25 @@ const CHECKS: readonly [VerifyRule, Check][] = [
   }],
 ];
 
-function figures(db: DatabaseSync): LedgerFigures {
-  const totals = first(
+async function figures(db: SqlReader): Promise<LedgerFigures> {
+  const totals = await first(
     db,
     `SELECT COUNT(*) AS users, COALESCE(SUM(tokens), 0) AS available,
        COALESCE(SUM(held), 0) AS held, COALESCE(SUM(spent), 0) AS spent
      FROM balances`,
   );
-  const sum = (where: string) =>
+  const sum = async (where: string) =>
     Number(
-      first(
+      (await first(
         db,
         `SELECT COALESCE(SUM(amount), 0) AS n FROM journal WHERE ${where}`,
-      )?.n,
+      ))?.n,
     );
   const jobsByState: Record<string, number> = {};
   for (
-    const row of db.prepare(
+    const row of await db.all(
       "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state",
-    ).all()
+    )
   ) {
     jobsByState[String(row.state)] = Number(row.n);
   }
@@ -201,17 +210,19 @@ function figures(db: DatabaseSync): LedgerFigures {
     available: Number(totals?.available),
     held: Number(totals?.held),
     spent: Number(totals?.spent),
-    granted: sum("kind IN ('import', 'grant', 'adjust')"),
-    bought: sum("kind = 'purchase'"),
-    refunded: Math.abs(sum("kind = 'refund'")),
-    journalRows: Number(first(db, "SELECT COUNT(*) AS n FROM journal")?.n),
+    granted: await sum("kind IN ('import', 'grant', 'adjust')"),
+    bought: await sum("kind = 'purchase'"),
+    refunded: Math.abs(await sum("kind = 'refund'")),
+    journalRows: Number(
+      (await first(db, "SELECT COUNT(*) AS n FROM journal"))?.n,
+    ),
     jobsByState,
     sentUncaptured: Number(
-      first(
+      (await first(
         db,
         `SELECT COUNT(*) AS n FROM jobs
          WHERE video_message_id IS NOT NULL AND state = 'delivering'`,
-      )?.n,
+      ))?.n,
     ),
   };
 }
@@ -226,22 +237,22 @@ function figures(db: DatabaseSync): LedgerFigures {
  * sent ever refunded (one sent but not yet captured is `delivering`: the
  * next start captures it).
  */
-export function verifyLedger(
-  db: DatabaseSync,
+export async function verifyLedger(
+  db: SqlReader,
   options: VerifyOptions,
-): VerifyReport {
+): Promise<VerifyReport> {
   const passed: VerifyRule[] = [];
   for (const [rule, check] of CHECKS) {
-    const problem = check(db, options);
+    const problem = await check(db, options);
     if (problem !== undefined) {
       return {
         ok: false,
         passed,
         broken: { rule, detail: problem },
-        figures: figures(db),
+        figures: await figures(db),
       };
     }
     passed.push(rule);
   }
-  return { ok: true, passed, figures: figures(db) };
+  return { ok: true, passed, figures: await figures(db) };
 }

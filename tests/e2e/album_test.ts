@@ -49,10 +49,10 @@ Deno.test("an album of 3 photos: one confirmation with the total, ✅ → three 
   assert.equal(journal.filter((k) => k === "hold").length, 3);
   assert.equal(journal.filter((k) => k === "capture").length, 3);
   // The album's caption moves every photo.
-  const jobs = h.app.db.prepare(
+  const jobs = await h.sql.all(
     "SELECT prompt, file_id FROM jobs ORDER BY rowid",
-  )
-    .all();
+    [],
+  );
   assert.deepEqual(jobs.map((r) => r.prompt), [
     "slow zoom",
     "slow zoom",

@@ -67,9 +67,10 @@ Deno.test("a banned user's photo starts no render and moves no token; /unban res
     String(lastBot(h, admin.id).text),
     /⛔ Banned .* \(admin 1001\)\. Reason: spam with photos/,
   );
-  const audit = h.app.db.prepare(
+  const audit = (await h.sql.all(
     "SELECT user_id, admin_id, action, reason FROM ban_audit ORDER BY id",
-  ).all().map((r) => ({ ...r }));
+    [],
+  )).map((r) => ({ ...r }));
   assert.deepEqual(audit, [
     {
       user_id: 7301,
@@ -82,7 +83,9 @@ Deno.test("a banned user's photo starts no render and moves no token; /unban res
 
   // Not an admin: /ban is no command at all.
   await say(h, user, "/unban 7301");
-  assert.ok(h.app.db.prepare("SELECT 1 FROM bans WHERE user_id = 7301").get());
+  assert.ok(
+    (await h.sql.all("SELECT 1 FROM bans WHERE user_id = 7301", []))[0],
+  );
 
   await say(h, admin, "/unban 7301");
   assert.match(String(lastBot(h, admin.id).text), /User 7301 is unbanned/);
@@ -92,10 +95,10 @@ Deno.test("a banned user's photo starts no render and moves no token; /unban res
   await h.app.runner.idle();
   assert.deepEqual(await kinds(h, user.id), ["grant", "hold", "capture"]);
   assert.equal(
-    h.app.db.prepare(
+    (await h.sql.all(
       "SELECT COUNT(*) AS n FROM ban_audit WHERE action = 'unban'",
-    )
-      .get()?.n,
+      [],
+    ))[0]?.n,
     1,
   );
 });

@@ -60,7 +60,7 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
 
   await t.step(
     "each user got it exactly once; blocked users are marked",
-    () => {
+    async () => {
       const copies = h.telegram.callsOf("copyMessage");
       const perUser = new Map<number, number>();
       for (const c of copies) {
@@ -73,8 +73,8 @@ Deno.test("broadcast: 500 users, some blocked, stopped half-way and resumed, nob
         const got = h.telegram.chat(id).filter((e) => e.from === "bot");
         assert.equal(got.length, blocked.has(id) ? 0 : 1, `user ${id}`);
       }
-      const marked = h.app.db.prepare("SELECT COUNT(*) AS n FROM blocked_users")
-        .get();
+      const marked =
+        (await h.sql.all("SELECT COUNT(*) AS n FROM blocked_users", []))[0];
       assert.equal(Number(marked?.n), blocked.size);
       const final = lastBot(h, admin.id).text ?? "";
       assert.match(final, new RegExp(`Доставлено: ${USERS - blocked.size}`));

@@ -11,8 +11,8 @@ import { verifyLedger } from "../../lib/ledger/verify.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
 import { type Harness, journalKinds, startHarness } from "./harness.ts";
 
-function verified(h: Harness) {
-  const report = verifyLedger(h.app.db, {
+async function verified(h: Harness) {
+  const report = await verifyLedger(h.sql, {
     now: Date.now(),
     holdTimeoutMs: 3_600_000,
   });
@@ -60,7 +60,7 @@ Deno.test("a capture that fails after the video was sent is retried: charged onc
     h.logs.filter((l) => l.includes("cannot capture a sent video")).length,
     2,
   );
-  verified(h);
+  await verified(h);
 });
 
 Deno.test("a capture that cannot be written is completed by the next start, without a second video", async (t) => {
@@ -78,7 +78,7 @@ Deno.test("a capture that cannot be written is completed by the next start, with
       assert.equal(job?.state, "delivering");
       assert.ok(job?.videoMessageId !== undefined, "the sent video recorded");
       assert.deepEqual(await journalKinds(h.app, user.id), ["grant", "hold"]);
-      assert.equal(verified(h).figures.sentUncaptured, 1);
+      assert.equal((await verified(h)).figures.sentUncaptured, 1);
       assert.ok(
         h.logs.some((l) => l.includes("capture is left for the next start")),
       );
@@ -105,7 +105,7 @@ Deno.test("a capture that cannot be written is completed by the next start, with
       assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
       assert.equal((await h.app.jobs.unfinished()).length, 0);
       assert.equal(chargedNote(h), 1);
-      assert.equal(verified(h).figures.sentUncaptured, 0);
+      assert.equal((await verified(h)).figures.sentUncaptured, 0);
     },
   );
 });
@@ -144,5 +144,5 @@ Deno.test("a real lock held by another connection past busy_timeout does not ref
     "capture",
   ]);
   assert.equal((await h.app.ledger.account(user.id))?.tokens, 90);
-  verified(h);
+  await verified(h);
 });

@@ -28,8 +28,8 @@ async function balanceScreen(h: Harness, user: FakeUser): Promise<string> {
   return message(h, user.id, menu).text ?? "";
 }
 
-function assertVerified(h: Harness): void {
-  const report = verifyLedger(h.app.db, {
+async function assertVerified(h: Harness): Promise<void> {
+  const report = await verifyLedger(h.sql, {
     now: Date.now(),
     holdTimeoutMs: 3_600_000,
   });
@@ -67,7 +67,7 @@ Deno.test("free video: free once a day, then charged; verify holds", async (t) =
           /Готово! Это было бесплатное видео дня/.test(e.text ?? "")
         ),
       );
-      assertVerified(h);
+      await assertVerified(h);
     },
   );
 
@@ -82,7 +82,7 @@ Deno.test("free video: free once a day, then charged; verify holds", async (t) =
     assert.doesNotMatch(confirm, /бесплатное/);
     assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
     assert.deepEqual((await kinds(h, user.id)).slice(4), ["hold", "capture"]);
-    assertVerified(h);
+    await assertVerified(h);
   });
 });
 
@@ -101,7 +101,7 @@ Deno.test("free video: a failed one takes its grant back and stays available", a
     "release",
     "adjust",
   ]);
-  assertVerified(h);
+  await assertVerified(h);
   assert.equal(await h.app.jobs.freeLeft(user.id, 1), 1);
 });
 

@@ -10,6 +10,7 @@ import { type App, startApp } from "../../lib/app/mod.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import postgres from "postgres";
 import { freshDatabase } from "../pg/mod.ts";
+import { pgReader, sqliteReader, type SqlRunner } from "../../lib/db/reader.ts";
 import { storeUnderTest } from "../stores.ts";
 import { loggerFor } from "../../lib/log.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui/mod.ts";
@@ -36,6 +37,8 @@ export interface Harness extends AsyncDisposable {
   restart(): Promise<App>;
   readonly dataDir: string;
   readonly logs: string[];
+  /** Read-only SQL on the bot's database, SQLite or PostgreSQL. */
+  readonly sql: SqlRunner;
   /** processing_stats.json as saved: in DATA_DIR, or its PostgreSQL row. */
   readStats(): Promise<string>;
 }
@@ -77,6 +80,13 @@ export async function startHarness(
     ? { ffmpeg: options.ffmpeg }
     : {};
   let app: App;
+  // One connection for the test's own queries, opened when first asked.
+  let pg: postgres.Sql | undefined;
+  const runner = (): SqlRunner => {
+    if (database === undefined) return sqliteReader(app.db);
+    pg ??= postgres(database.url, { max: 1, onnotice: () => {} });
+    return pgReader(pg);
+  };
   try {
     app = await startApp(config, { log, ...appDeps });
   } catch (error) {
@@ -99,6 +109,12 @@ export async function startHarness(
     },
     dataDir,
     logs,
+    sql: {
+      seq: database ? "seq" : "rowid",
+      dialect: database ? "postgres" : "sqlite",
+      all: (query, args) => runner().all(query, args),
+      run: (query, args) => runner().run(query, args),
+    },
     async readStats() {
       if (database === undefined) {
         return await Deno.readTextFile(`${dataDir}/processing_stats.json`);
@@ -119,6 +135,7 @@ export async function startHarness(
         await comfy.close();
         await telegram.close();
         await Deno.remove(dataDir, { recursive: true });
+        await pg?.end({ timeout: 5 });
         await database?.[Symbol.asyncDispose]();
       }
       const secret = telegram.token.split(":")[1] ?? telegram.token;

@@ -177,7 +177,7 @@ Deno.test("quick mode button: asks for a photo, then 10 s medium", async () => {
     duration: { value: 10 },
     size: { value: 600 },
   });
-  const job = h.app.db.prepare("SELECT mode FROM jobs").get();
+  const job = (await h.sql.all("SELECT mode FROM jobs", []))[0];
   assert.equal(job?.mode, "quick");
 });
 

@@ -37,7 +37,8 @@ Deno.test("referrals: a new user's first video pays both sides once", async (t) 
   await t.step("self-referral and existing users earn nothing", async () => {
     await say(h, anna, `/start ${code}`);
     await say(h, old, `/start ${code}`);
-    const rows = h.app.db.prepare("SELECT COUNT(*) AS n FROM referrals").get();
+    const rows =
+      (await h.sql.all("SELECT COUNT(*) AS n FROM referrals", []))[0];
     assert.equal(Number(rows?.n), 0);
   });
 
@@ -52,9 +53,10 @@ Deno.test("referrals: a new user's first video pays both sides once", async (t) 
     }
     assert.equal((await h.app.ledger.account(boris.id))?.tokens, 100 - 20 + 30);
     assert.equal((await h.app.ledger.account(anna.id))?.tokens, 130);
-    const keys = h.app.db.prepare(
+    const keys = (await h.sql.all(
       "SELECT idem_key FROM journal WHERE idem_key LIKE 'referral:%' ORDER BY id",
-    ).all().map((r) => String(r.idem_key));
+      [],
+    )).map((r) => String(r.idem_key));
     assert.deepEqual(keys, [
       `referral:${boris.id}`,
       `referral:${boris.id}:inviter`,

@@ -162,8 +162,8 @@ for (const locale of ["ru", "en"] as const) {
         });
         assert.equal((await h.app.ledger.account(user.id))?.tokens, 95);
         assert.deepEqual(await kinds(h, user.id), ["grant", "hold", "capture"]);
-        const job = h.app.db.prepare("SELECT mode, duration, quality FROM jobs")
-          .get();
+        const job =
+          (await h.sql.all("SELECT mode, duration, quality FROM jobs", []))[0];
         assert.deepEqual({ ...job }, {
           mode: "wizard",
           duration: 5,

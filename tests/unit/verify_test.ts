@@ -4,6 +4,7 @@ import type { Clock } from "../../lib/clock.ts";
 import { migrate } from "../../lib/db/mod.ts";
 import { SyncJobStore as JobStore } from "../../lib/jobs/store.ts";
 import { SyncLedger as Ledger } from "../../lib/ledger/mod.ts";
+import { sqliteReader } from "../../lib/db/reader.ts";
 import { verifyLedger, type VerifyRule } from "../../lib/ledger/verify.ts";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -37,12 +38,12 @@ function busyLedger(): DatabaseSync {
   return db;
 }
 
-function brokenRule(db: DatabaseSync): VerifyRule | undefined {
-  return verifyLedger(db, options).broken?.rule;
+async function brokenRule(db: DatabaseSync): Promise<VerifyRule | undefined> {
+  return (await verifyLedger(sqliteReader(db), options)).broken?.rule;
 }
 
-Deno.test("verifyLedger() passes a consistent ledger and sums it up", () => {
-  const report = verifyLedger(busyLedger(), options);
+Deno.test("verifyLedger() passes a consistent ledger and sums it up", async () => {
+  const report = await verifyLedger(sqliteReader(busyLedger()), options);
   assert.equal(report.ok, true, JSON.stringify(report.broken));
   assert.equal(report.passed.length, 10);
   assert.ok(report.passed.includes("conservation"));
@@ -63,50 +64,50 @@ Deno.test("verifyLedger() passes a consistent ledger and sums it up", () => {
   );
 });
 
-Deno.test("verifyLedger() names a balance that the journal does not explain", () => {
+Deno.test("verifyLedger() names a balance that the journal does not explain", async () => {
   const db = busyLedger();
   db.exec("UPDATE balances SET tokens = tokens + 5 WHERE user_id = 1");
-  assert.equal(brokenRule(db), "replay");
-  const report = verifyLedger(db, options);
+  assert.equal(await brokenRule(db), "replay");
+  const report = await verifyLedger(sqliteReader(db), options);
   assert.match(report.broken?.detail ?? "", /user 1: balance 95\/0\/10/);
 });
 
-Deno.test("verifyLedger() catches a journal row of the wrong shape", () => {
+Deno.test("verifyLedger() catches a journal row of the wrong shape", async () => {
   const db = busyLedger();
   db.exec(
     "UPDATE journal SET held_delta = 0 WHERE kind = 'hold' AND user_id = 3",
   );
-  assert.equal(brokenRule(db), "movement_shape");
+  assert.equal(await brokenRule(db), "movement_shape");
 });
 
-Deno.test("verifyLedger() catches a capture that spends unheld tokens", () => {
+Deno.test("verifyLedger() catches a capture that spends unheld tokens", async () => {
   const db = busyLedger();
   // Spent grows by 5 with nothing taken from available or held.
   db.exec(`UPDATE journal SET held_delta = -15 WHERE kind = 'capture'`);
   db.exec(`UPDATE balances SET spent = 15 WHERE user_id = 1`);
-  assert.equal(brokenRule(db), "replay");
+  assert.equal(await brokenRule(db), "replay");
 });
 
-Deno.test("verifyLedger() catches a done job that was never captured", () => {
+Deno.test("verifyLedger() catches a done job that was never captured", async () => {
   const db = busyLedger();
   db.exec("UPDATE jobs SET state = 'done' WHERE id = 'telegram_2_2'");
-  assert.equal(brokenRule(db), "job_money");
+  assert.equal(await brokenRule(db), "job_money");
 });
 
-Deno.test("verifyLedger() catches held tokens no unfinished job accounts for", () => {
+Deno.test("verifyLedger() catches held tokens no unfinished job accounts for", async () => {
   const db = busyLedger();
   db.exec("UPDATE jobs SET cost = 10 WHERE id = 'telegram_3_3'");
   db.exec("DELETE FROM job_events WHERE job_id = 'telegram_3_3'");
   db.exec("DELETE FROM jobs WHERE id = 'telegram_3_3'");
-  assert.equal(brokenRule(db), "held_matches_jobs");
+  assert.equal(await brokenRule(db), "held_matches_jobs");
 });
 
-Deno.test("verifyLedger() reports SQLite's integrity first", () => {
-  const report = verifyLedger(busyLedger(), options);
+Deno.test("verifyLedger() reports SQLite's integrity first", async () => {
+  const report = await verifyLedger(sqliteReader(busyLedger()), options);
   assert.equal(report.passed[0], "integrity");
 });
 
-Deno.test("verifyLedger() accepts a sent job waiting for its capture and catches a refunded one", () => {
+Deno.test("verifyLedger() accepts a sent job waiting for its capture and catches a refunded one", async () => {
   const db = busyLedger();
   const jobs = new JobStore(
     db,
@@ -115,7 +116,7 @@ Deno.test("verifyLedger() accepts a sent job waiting for its capture and catches
   );
   jobs.advance("telegram_3_3", "delivering");
   jobs.markSent("telegram_3_3", { messageId: 42, videoFileId: "v" });
-  const waiting = verifyLedger(db, options);
+  const waiting = await verifyLedger(sqliteReader(db), options);
   assert.equal(waiting.ok, true, JSON.stringify(waiting.broken));
   assert.equal(waiting.figures.sentUncaptured, 1);
   // fail() leaves a sent job alone; the old bug (hold → release after the
@@ -124,5 +125,5 @@ Deno.test("verifyLedger() accepts a sent job waiting for its capture and catches
   db.exec(`UPDATE jobs SET video_message_id = NULL`);
   jobs.fail("telegram_3_3", "capture failed");
   db.exec(`UPDATE jobs SET video_message_id = 42 WHERE id = 'telegram_3_3'`);
-  assert.equal(brokenRule(db), "sent_never_refunded");
+  assert.equal(await brokenRule(db), "sent_never_refunded");
 });
