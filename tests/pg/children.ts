@@ -1,0 +1,97 @@
+/**
+ * Leadership in child processes (tests/pg/leader_child.ts): spawn, read
+ * their event lines, SIGKILL one.
+ */
+
+const CHILD = new URL("./leader_child.ts", import.meta.url).pathname;
+
+/** One event line of a child. */
+export interface LeaderEvent {
+  readonly event: "started" | "active" | "standby" | "stopped";
+  readonly pid: number;
+  /** The child's Date.now() when it printed the line. */
+  readonly at: number;
+  readonly reason?: string;
+}
+
+/** A child process running PgLeader. */
+export class LeaderChild implements AsyncDisposable {
+  readonly #process: Deno.ChildProcess;
+  readonly events: LeaderEvent[] = [];
+  readonly #waiters = new Set<() => void>();
+  readonly #done: Promise<void>;
+
+  constructor(url: string, env: Record<string, string> = {}) {
+    this.#process = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--frozen",
+        "--allow-net=127.0.0.1",
+        "--allow-env",
+        "--allow-read",
+        CHILD,
+      ],
+      env: { DATABASE_URL: url, NO_COLOR: "1", ...env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    this.#done = this.#read();
+  }
+
+  /** The child's process id. */
+  get pid(): number {
+    return this.#process.pid;
+  }
+
+  /** Whether the latest event says active. */
+  get active(): boolean {
+    return this.events.findLast((e) => e.event !== "started")?.event ===
+      "active";
+  }
+
+  /** Waits until an event satisfies `test`; throws when the child ends. */
+  async waitFor(test: (e: LeaderEvent) => boolean): Promise<LeaderEvent> {
+    for (;;) {
+      const found = this.events.find(test);
+      if (found !== undefined) return found;
+      if (this.#ended) throw new Error(`leader child ${this.pid} ended`);
+      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    }
+  }
+
+  /** SIGKILL: no cleanup runs, the socket is closed by the kernel. */
+  kill(): void {
+    this.#process.kill("SIGKILL");
+  }
+
+  #ended = false;
+
+  async #read(): Promise<void> {
+    let buffer = "";
+    const lines = this.#process.stdout.pipeThrough(new TextDecoderStream());
+    for await (const chunk of lines) {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        this.events.push(JSON.parse(buffer.slice(0, nl)) as LeaderEvent);
+        buffer = buffer.slice(nl + 1);
+        this.#wake();
+      }
+    }
+    this.#ended = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters) w();
+    this.#waiters.clear();
+  }
+
+  /** Closes its standard input (it stops by itself) and waits for it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#process.stdin.close().catch(() => {});
+    await this.#process.status;
+    await this.#done;
+  }
+}
