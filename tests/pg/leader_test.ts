@@ -13,7 +13,7 @@ import {
   type StepDownReason,
 } from "../../lib/leader/mod.ts";
 import { createLogger } from "../../lib/log.ts";
-import { freshDatabase, skipPgTests } from "./mod.ts";
+import { freshDatabase, skipPgTests, standbyTried } from "./mod.ts";
 
 /** Records a leader's role changes and lets a test wait for one. */
 class Recorder implements LeaderHooks {
@@ -71,19 +71,6 @@ function startPair(url: string, timings: { retryMs: number; checkMs: number }) {
   };
 }
 
-/** Waits until a leader session other than `pid` has tried for the lock. */
-async function standbyTried(sql: postgres.Sql, since: Date): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const rows = await sql`select 1 from pg_stat_activity
-      where application_name = 'lora-bot leader'
-        and query like '%pg_try_advisory_lock%' and state = 'idle'
-        and query_start > ${since}`;
-    if (rows.length > 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the standby never tried for the lock");
-}
-
 const FAST = { retryMs: 100, checkMs: 100 };
 
 Deno.test({
@@ -91,21 +78,13 @@ Deno.test({
   ignore: skipPgTests(),
   fn: async () => {
     await using db = await freshDatabase();
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
-    try {
-      await using pair = startPair(db.url, FAST);
-      await Promise.race([pair.ra.until(1), pair.rb.until(1)]);
-      const [{ now }] = await sql`select now() as now` as unknown as [
-        { now: Date },
-      ];
-      // The other one tried again after the first became active, and lost.
-      await standbyTried(sql, now);
-      const roles = [pair.a.role(), pair.b.role()].sort();
-      assert.deepEqual(roles, ["active", "standby"]);
-      assert.equal(pair.ra.changes.length + pair.rb.changes.length, 1);
-    } finally {
-      await sql.end();
-    }
+    await using pair = startPair(db.url, FAST);
+    await Promise.race([pair.ra.until(1), pair.rb.until(1)]);
+    // The other one tried again after the first became active, and lost.
+    await standbyTried(db.url);
+    const roles = [pair.a.role(), pair.b.role()].sort();
+    assert.deepEqual(roles, ["active", "standby"]);
+    assert.equal(pair.ra.changes.length + pair.rb.changes.length, 1);
   },
 });
 

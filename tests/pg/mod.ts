@@ -90,3 +90,31 @@ async function admin(
     await sql.end({ timeout: 5 });
   }
 }
+
+/**
+ * Waits until a leader session (lib/leader) of the database at `url` that
+ * holds no advisory lock has tried for one (a standby that lost at least
+ * once) after `since` (server time, default: now); fails after 30 s.
+ */
+export async function standbyTried(url: string, since?: Date): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select now() as now`;
+    const from = since ?? (row?.now as Date);
+    for (let i = 0; i < 600; i++) {
+      const rows = await sql`select 1 from pg_stat_activity a
+        where datname = current_database()
+          and application_name = 'lora-bot leader'
+          and query like '%pg_try_advisory_lock%' and state = 'idle'
+          and query_start > ${from}
+          and not exists (select 1 from pg_locks l
+            where l.pid = a.pid and l.locktype = 'advisory')`;
+      if (rows.length > 0) return;
+      // Polls a condition only the server can tell (bounded: 30 s).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("no standby tried for the leader lock within 30 s");
+  } finally {
+    await sql.end();
+  }
+}
