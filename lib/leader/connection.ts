@@ -31,9 +31,14 @@ export class LeaderTimeoutError extends Error {
  * while data is in flight). The backend then exits and the lock is free.
  * (A process that dies, even by SIGKILL, closes its socket through the
  * kernel: the backend sees end-of-file and exits at once.)
+ * idle_session_timeout (PostgreSQL 14+) covers an instance that is alive
+ * but stuck (a frozen VM, SIGSTOP, a blocked event loop): its session is
+ * ended after 10 s without a query, while a healthy one queries every
+ * `checkMs` (a standby every `retryMs`).
  */
 const SESSION_SETTINGS = {
   application_name: "lora-bot leader",
+  idle_session_timeout: 10_000,
   tcp_keepalives_idle: 4,
   tcp_keepalives_interval: 2,
   tcp_keepalives_count: 3,

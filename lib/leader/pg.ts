@@ -10,7 +10,10 @@
  *   (2 s) plus one round trip;
  * - its machine or network dies silently: the server's TCP keepalives set
  *   on the session (see connection.ts) end the backend within 10 s of the
- *   last exchange, so the takeover is within 10 s + `retryMs` = 12 s.
+ *   last exchange, so the takeover is within 10 s + `retryMs` = 12 s;
+ * - it hangs (frozen VM, SIGSTOP, an event loop blocked): the server ends a
+ *   session idle for 10 s (idle_session_timeout), again within 12 s. When
+ *   it wakes up it finds its connection closed and steps down.
  * Both stay under the 15 s the bot promises. The active instance itself
  * checks its lock every `checkMs` (2 s) with a `timeoutMs` (3 s) limit, so
  * when it is cut off it steps down within 5 s of the last exchange, before
@@ -87,12 +90,21 @@ export class PgLeader implements Leader {
       const conn = await this.#acquire(signal);
       if (conn === undefined) return;
       let reason: StepDownReason | undefined;
+      this.#role = "active";
+      this.#log.info("leader: active");
+      // Watch from the start: a slow onActive must not leave the session
+      // idle long enough for the server to end it.
+      const local = new AbortController();
+      const watching = this.#watch(
+        conn,
+        AbortSignal.any([signal, local.signal]),
+      );
       try {
-        this.#role = "active";
-        this.#log.info("leader: active");
         await hooks.onActive();
-        reason = await this.#watch(conn, signal);
+        reason = await watching;
       } finally {
+        local.abort();
+        await watching;
         this.#role = "standby";
         // On a shutdown unlock first, so a standby need not wait for the
         // backend to notice; on a loss the session is gone or suspect.

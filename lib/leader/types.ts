@@ -36,7 +36,8 @@ export interface Leader {
    * Waits to become active, calls `onActive`, watches, calls `onStandby`
    * when leadership is lost and goes back to waiting; resolves once
    * `signal` aborts, having given the leadership up (so that a standby
-   * takes over at its next attempt rather than after a timeout).
+   * takes over at its next attempt rather than after a timeout). Rejects
+   * with a hook's error, having given the leadership up first.
    */
   run(hooks: LeaderHooks, signal: AbortSignal): Promise<void>;
 }

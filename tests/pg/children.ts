@@ -50,19 +50,48 @@ export class LeaderChild implements AsyncDisposable {
       "active";
   }
 
-  /** Waits until an event satisfies `test`; throws when the child ends. */
-  async waitFor(test: (e: LeaderEvent) => boolean): Promise<LeaderEvent> {
+  /**
+   * Waits until an event satisfies `test`; throws when the child ends or
+   * after `timeoutMs`.
+   */
+  async waitFor(
+    test: (e: LeaderEvent) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<LeaderEvent> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(test);
       if (found !== undefined) return found;
       if (this.#ended) throw new Error(`leader child ${this.pid} ended`);
-      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(
+          `leader child ${this.pid}: no such event within ${timeoutMs} ms ` +
+            `(${JSON.stringify(this.events)})`,
+        );
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#waiters.add(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
     }
   }
 
   /** SIGKILL: no cleanup runs, the socket is closed by the kernel. */
   kill(): void {
     this.#process.kill("SIGKILL");
+  }
+
+  /** SIGSTOP (a hung instance: its socket stays open) or SIGCONT. */
+  freeze(frozen: boolean): void {
+    this.#process.kill(frozen ? "SIGSTOP" : "SIGCONT");
+  }
+
+  /** SIGTERM: the child gives the leadership up and exits. */
+  terminate(): void {
+    this.#process.kill("SIGTERM");
   }
 
   #ended = false;
