@@ -21,17 +21,24 @@ export class LeaderChild implements AsyncDisposable {
   readonly #waiters = new Set<() => void>();
   readonly #done: Promise<void>;
 
-  constructor(url: string, env: Record<string, string> = {}) {
+  /**
+   * Runs `script` (default tests/pg/leader_child.ts, or a bundle of it) on
+   * the database at `url`, with `env` added.
+   */
+  constructor(
+    url: string,
+    options: { script?: string; env?: Record<string, string> } = {},
+  ) {
     this.#process = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
-        "--frozen",
+        ...(options.script === undefined ? ["--frozen"] : ["--no-lock"]),
         "--allow-net=127.0.0.1",
         "--allow-env",
         "--allow-read",
-        CHILD,
+        options.script ?? CHILD,
       ],
-      env: { DATABASE_URL: url, NO_COLOR: "1", ...env },
+      env: { DATABASE_URL: url, NO_COLOR: "1", ...options.env },
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
