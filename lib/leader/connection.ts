@@ -58,14 +58,12 @@ export class LockConnection {
   readonly #sql: postgres.Sql;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  readonly #closed: Promise<void>;
+  readonly #closed = new AbortController();
   #isClosed = false;
 
   private constructor(options: LockConnectionOptions) {
     this.#clock = options.clock;
     this.#timeoutMs = options.timeoutMs;
-    let closed = () => {};
-    this.#closed = new Promise<void>((resolve) => closed = resolve);
     this.#sql = postgres(options.url, {
       max: 1,
       // Never close or recycle the connection on our behalf.
@@ -78,7 +76,7 @@ export class LockConnection {
       onnotice: () => {},
       onclose: () => {
         this.#isClosed = true;
-        closed();
+        this.#closed.abort();
       },
       connection: SESSION_SETTINGS,
     });
@@ -89,9 +87,13 @@ export class LockConnection {
     return new LockConnection(options);
   }
 
-  /** Resolves when the driver reports the connection closed. */
-  get closed(): Promise<void> {
-    return this.#closed;
+  /**
+   * Aborted when the driver reports the connection closed (a signal, not a
+   * promise: the leader waits on it every few seconds for days, and each
+   * `then` on a pending promise would be kept until it settles).
+   */
+  get closed(): AbortSignal {
+    return this.#closed.signal;
   }
 
   /** Whether the connection has closed since it was opened. */

@@ -4,7 +4,7 @@
  * session advisory lock ({@link PgLeader}); on SQLite the one process that
  * owns the file ({@link AlwaysLeader}). The app starts its work in
  * `onActive`, stops it in `onStandby`, and reports `role()` on /healthz and
- * /metrics.
+ * /metrics. Needs PostgreSQL 14 or later (idle_session_timeout).
  *
  * @module
  */

@@ -156,15 +156,11 @@ export class PgLeader implements Leader {
     conn: LockConnection,
     signal: AbortSignal,
   ): Promise<StepDownReason | undefined> {
+    const wake = AbortSignal.any([signal, conn.closed]);
     while (true) {
-      const stop = new AbortController();
-      const woke = await Promise.race([
-        this.#pause(this.#checkMs, AbortSignal.any([signal, stop.signal])),
-        conn.closed.then(() => "closed" as const),
-      ]);
-      stop.abort();
+      await this.#pause(this.#checkMs, wake);
       if (signal.aborted) return undefined;
-      if (woke === "closed") return "connection-closed";
+      if (conn.closed.aborted) return "connection-closed";
       try {
         if (!await conn.holds(this.#key)) return "lock-lost";
       } catch {
