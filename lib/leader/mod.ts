@@ -11,6 +11,7 @@
 
 export type { Leader, LeaderHooks, Role, StepDownReason } from "./types.ts";
 export { AlwaysLeader } from "./always.ts";
+export { createLeader, isPostgresUrl } from "./create.ts";
 export {
   LEADER_LOCK_KEY,
   LEADER_TIMINGS,
