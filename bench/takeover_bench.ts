@@ -15,8 +15,8 @@
  */
 
 import { LEADER_TIMINGS } from "../lib/leader/mod.ts";
-import { LeaderChild } from "../tests/pg/children.ts";
-import { freshDatabase, standbyTried } from "../tests/pg/mod.ts";
+import { type StopSignal, takeover } from "../tests/pg/children.ts";
+import { freshDatabase } from "../tests/pg/mod.ts";
 import { note, percentile, printReport, round } from "./common.ts";
 
 const roundsArg = Deno.args.indexOf("--rounds");
@@ -24,29 +24,10 @@ const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 8;
 const GOAL_MS = 15_000;
 const CLUSTER = new URL("../tests/pg/cluster.sh", import.meta.url).pathname;
 
-/**
- * One hand-over: ms from the signal to the standby's "active" line. The
- * signal follows right after the standby's attempt, so each figure is the
- * worst phase of its retry interval.
- */
-async function handOver(
-  signal: "SIGKILL" | "SIGTERM" | "SIGSTOP",
-): Promise<number> {
+/** One hand-over on a fresh database (see takeover()). */
+async function handOver(signal: StopSignal): Promise<number> {
   await using db = await freshDatabase();
-  await using one = new LeaderChild(db.url);
-  await one.waitFor((e) => e.event === "active");
-  await using two = new LeaderChild(db.url);
-  await standbyTried(db.url);
-  const sentAt = Date.now();
-  if (signal === "SIGKILL") one.kill();
-  else if (signal === "SIGTERM") one.terminate();
-  else one.freeze(true);
-  try {
-    const active = await two.waitFor((e) => e.event === "active");
-    return active.at - sentAt;
-  } finally {
-    if (signal === "SIGSTOP") one.freeze(false);
-  }
+  return await takeover(db.url, signal);
 }
 
 async function cluster(command: string[]): Promise<string> {

@@ -3,6 +3,8 @@
  * their event lines, SIGKILL one.
  */
 
+import { standbyTried } from "./mod.ts";
+
 const CHILD = new URL("./leader_child.ts", import.meta.url).pathname;
 
 /** One event line of a child. */
@@ -130,4 +132,38 @@ export class LeaderChild implements AsyncDisposable {
     await this.#process.status;
     await this.#done;
   }
+}
+
+/** How the active instance is stopped in {@link takeover}. */
+export type StopSignal = "SIGKILL" | "SIGTERM" | "SIGSTOP";
+
+/**
+ * Starts an active and a standby child on `url`, sends `signal` to the
+ * active one right after the standby's attempt (the worst phase of its
+ * retry interval) and returns the ms until the standby reports active.
+ * `then` runs with both children before they are disposed (a SIGSTOPped
+ * one continued first).
+ */
+export async function takeover(
+  url: string,
+  signal: StopSignal,
+  then?: (old: LeaderChild, next: LeaderChild) => void | Promise<void>,
+): Promise<number> {
+  await using old = new LeaderChild(url);
+  await old.waitFor((e) => e.event === "active");
+  await using next = new LeaderChild(url);
+  await standbyTried(url);
+  if (!old.active || next.active) throw new Error("not active and standby");
+  const sentAt = Date.now();
+  if (signal === "SIGKILL") old.kill();
+  else if (signal === "SIGTERM") old.terminate();
+  else old.freeze(true);
+  let tookMs: number;
+  try {
+    tookMs = (await next.waitFor((e) => e.event === "active")).at - sentAt;
+  } finally {
+    if (signal === "SIGSTOP") old.freeze(false);
+  }
+  await then?.(old, next);
+  return tookMs;
 }
