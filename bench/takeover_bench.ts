@@ -1,0 +1,103 @@
+/**
+ * Takeover time of active/passive leadership on PostgreSQL: two instances
+ * (tests/pg/leader_child.ts, PgLeader with the production timings, each in
+ * its own process) share a database; the active one is SIGKILLed and the
+ * time until the standby reports active is measured. Baseline, same run:
+ * the same hand-over after a clean stop (SIGTERM: the active instance
+ * unlocks first), which costs only the standby's retry interval; the ratio
+ * says what a kill adds. Also a hung active instance (SIGSTOP: its socket
+ * stays open, the server ends its idle session). Goal: under 15 s.
+ *
+ * Uses TEST_DATABASE_URL when set, else starts the throwaway cluster of
+ * tests/pg/cluster.sh and stops it at the end.
+ *
+ * Usage: deno task bench, or deno run … bench/takeover_bench.ts [-- --rounds 8]
+ */
+
+import { LEADER_TIMINGS } from "../lib/leader/mod.ts";
+import { type StopSignal, takeover } from "../tests/pg/children.ts";
+import { freshDatabase } from "../tests/pg/mod.ts";
+import { note, percentile, printReport, round } from "./common.ts";
+
+const roundsArg = Deno.args.indexOf("--rounds");
+const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 8;
+const GOAL_MS = 15_000;
+const CLUSTER = new URL("../tests/pg/cluster.sh", import.meta.url).pathname;
+
+/** One hand-over on a fresh database (see takeover()). */
+async function handOver(signal: StopSignal): Promise<number> {
+  await using db = await freshDatabase();
+  return await takeover(db.url, signal);
+}
+
+async function cluster(command: string[]): Promise<string> {
+  const out = await new Deno.Command("bash", {
+    args: [CLUSTER, ...command],
+    stderr: "null",
+  }).output();
+  if (!out.success) throw new Error(`cluster.sh ${command[0]} failed`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Starts the throwaway cluster unless one is configured; returns a stop. */
+async function ensureCluster(): Promise<() => Promise<void>> {
+  if (Deno.env.get("TEST_DATABASE_URL")) return () => Promise.resolve();
+  note("starting a throwaway PostgreSQL (tests/pg/cluster.sh)");
+  const exports = await cluster(["start"]);
+  const vars = Object.fromEntries(
+    [...exports.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]),
+  );
+  Deno.env.set("TEST_DATABASE_URL", vars.TEST_DATABASE_URL ?? "");
+  return async () => void await cluster(["stop", vars.PG_CLUSTER_DIR ?? ""]);
+}
+
+function summary(values: number[]) {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return {
+    meanMs: round(mean, 0),
+    p50Ms: percentile(values, 50),
+    maxMs: Math.max(...values),
+    samplesMs: values,
+  };
+}
+
+const stopCluster = await ensureCluster();
+// Ctrl-C must not leave the cluster running (the children stop by
+// themselves when this process's pipes close).
+Deno.addSignalListener("SIGINT", () => {
+  stopCluster().finally(() => Deno.exit(130));
+});
+try {
+  const kill: number[] = [];
+  const term: number[] = [];
+  const stop: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    term.push(await handOver("SIGTERM"));
+    kill.push(await handOver("SIGKILL"));
+    // A hang costs idle_session_timeout (10 s): half the rounds suffice.
+    if (i % 2 === 0) stop.push(await handOver("SIGSTOP"));
+    note(
+      `round ${i + 1}/${ROUNDS}: SIGTERM ${term.at(-1)} ms, ` +
+        `SIGKILL ${kill.at(-1)} ms, SIGSTOP ${stop.at(-1)} ms`,
+    );
+  }
+  const baseline = summary(term);
+  const killed = summary(kill);
+  const hung = summary(stop);
+  printReport("takeover", {
+    timings: LEADER_TIMINGS,
+    rounds: ROUNDS,
+    baselineCleanStop: baseline,
+    sigkill: killed,
+    sigstop: hung,
+    ratioMean: round(killed.meanMs / baseline.meanMs, 2),
+    ratioMeanSigstop: round(hung.meanMs / baseline.meanMs, 2),
+    goalMs: GOAL_MS,
+    met: killed.maxMs < GOAL_MS && hung.maxMs < GOAL_MS,
+  });
+} finally {
+  await stopCluster();
+}
