@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import postgres from "postgres";
 import type { Clock } from "../lib/clock.ts";
 import { migrate } from "../lib/db/mod.ts";
-import { migratePg } from "../lib/db/pg/schema.ts";
+import { migratePg, PG_OPTIONS } from "../lib/db/pg/schema.ts";
 import { type JobStore, PgJobStore, SqliteJobStore } from "../lib/jobs/mod.ts";
 import { type Ledger, PgLedger, SqliteLedger } from "../lib/ledger/mod.ts";
 import { freshDatabase, skipPgTests } from "./pg/mod.ts";
@@ -85,7 +85,7 @@ const pg: StoreFactory = {
     const database = await freshDatabase();
     const connections: postgres.Sql[] = [];
     const connect = () => {
-      const sql = postgres(database.url, { max: 4, onnotice: () => {} });
+      const sql = postgres(database.url, { ...PG_OPTIONS, max: 4 });
       connections.push(sql);
       return sql;
     };

@@ -9,7 +9,7 @@ import postgres from "postgres";
 import { PgBanStore } from "../bans/mod.ts";
 import { PgBroadcastStore } from "../broadcast/mod.ts";
 import { tableUsedLinks } from "../dashboard/mod.ts";
-import { migratePg } from "../db/pg/schema.ts";
+import { migratePg, PG_OPTIONS } from "../db/pg/schema.ts";
 import { pgReader } from "../db/reader.ts";
 import { GroupSettings } from "../groups/mod.ts";
 import { PgJobStore } from "../jobs/mod.ts";
@@ -30,8 +30,8 @@ export async function openPgStore(
   options: OpenStoreOptions,
 ): Promise<Store> {
   const sql = postgres(url, {
+    ...PG_OPTIONS,
     max: POOL_SIZE,
-    onnotice: () => {},
     // The driver's own errors never quote the URL (it holds the password).
     connection: { application_name: "lora-bot" },
   });

@@ -19,7 +19,7 @@ import {
   schemaVersion,
   transaction,
 } from "../db/mod.ts";
-import { migratePg } from "../db/pg/schema.ts";
+import { migratePg, PG_OPTIONS } from "../db/pg/schema.ts";
 import { pgReader, sqliteReader, type SqlReader } from "../db/reader.ts";
 import { touchPrivate } from "../host/mod.ts";
 import { verifyLedger } from "../ledger/mod.ts";
@@ -74,7 +74,7 @@ export async function migrateCommand(
     return 2;
   }
   const path = `${config.dataDir}/balances.db`;
-  const sql = postgres(config.databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(config.databaseUrl, { ...PG_OPTIONS, max: 1 });
   let db: DatabaseSync | undefined;
   try {
     await migratePg(sql);

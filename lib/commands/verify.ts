@@ -2,6 +2,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { Config } from "../config/mod.ts";
 import { SCHEMA_VERSION, schemaVersion } from "../db/mod.ts";
 import { verifyLedger } from "../ledger/mod.ts";
+import { PG_OPTIONS } from "../db/pg/schema.ts";
 import { pgReader, sqliteReader, type SqlReader } from "../db/reader.ts";
 
 /** Where `verify` writes its report. */
@@ -50,10 +51,7 @@ async function verifyPostgres(
   now: number,
 ): Promise<number> {
   const postgres = (await import("postgres")).default;
-  const sql = postgres(config.databaseUrl ?? "", {
-    max: 1,
-    onnotice: () => {},
-  });
+  const sql = postgres(config.databaseUrl ?? "", { ...PG_OPTIONS, max: 1 });
   try {
     const [row] = await sql`SELECT to_regclass('schema_version') AS t`;
     if (row?.t === null) {

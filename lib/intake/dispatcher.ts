@@ -110,7 +110,11 @@ export class UpdateDispatcher {
       this.#pumpAgain = true;
       return;
     }
-    const pumping = this.#load().finally(() => this.#pumping = undefined);
+    const pumping = this.#load().finally(() => {
+      this.#pumping = undefined;
+      // Asked for after the last read's check: read once more.
+      if (this.#pumpAgain) this.pump();
+    });
     this.#pumping = pumping;
     this.#track(pumping);
   }

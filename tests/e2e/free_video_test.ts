@@ -15,8 +15,10 @@ async function fiveSeconds(h: Harness, user: FakeUser): Promise<string> {
   await press(h, user, wizard, "5 сек · 5 токенов");
   await press(h, user, wizard, "низкое · 300 px");
   const confirm = message(h, user.id, wizard).text ?? "";
+  // Counted before the press: the render may start before it returns.
+  const requests = h.comfy.requests.length;
   await press(h, user, wizard, "✅ Создать видео");
-  await h.comfy.waitForRequest({ after: h.comfy.requests.length });
+  await h.comfy.waitForRequest({ after: requests });
   await h.app.runner.idle();
   return confirm;
 }

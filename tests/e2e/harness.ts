@@ -10,6 +10,7 @@ import { type App, startApp } from "../../lib/app/mod.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import postgres from "postgres";
 import { freshDatabase } from "../pg/mod.ts";
+import { PG_OPTIONS } from "../../lib/db/pg/schema.ts";
 import { pgReader, sqliteReader, type SqlRunner } from "../../lib/db/reader.ts";
 import { storeUnderTest } from "../stores.ts";
 import { loggerFor } from "../../lib/log.ts";
@@ -84,7 +85,7 @@ export async function startHarness(
   let pg: postgres.Sql | undefined;
   const runner = (): SqlRunner => {
     if (database === undefined) return sqliteReader(app.db);
-    pg ??= postgres(database.url, { max: 1, onnotice: () => {} });
+    pg ??= postgres(database.url, { ...PG_OPTIONS, max: 1 });
     return pgReader(pg);
   };
   try {

@@ -133,14 +133,19 @@ Deno.test("Stars: buying a pack credits it once, re-delivered or not", async (t)
       // The bot died after storing the update (Telegram was told it
       // arrived) and before the credit: simulate by undoing the credit and
       // the claim in the database.
-      h.app.db.prepare(
+      await h.sql.run(
         `UPDATE updates SET payload = ? WHERE update_id = ?`,
-      ).run(JSON.stringify(paid.update), paid.update.update_id);
-      h.app.db.exec(
-        `DELETE FROM journal WHERE idem_key = 'purchase:${paid.chargeId}';
-       DELETE FROM payments WHERE charge_id = '${paid.chargeId}';
-       UPDATE balances SET tokens = 150 WHERE user_id = ${user.id};`,
+        [JSON.stringify(paid.update), paid.update.update_id],
       );
+      await h.sql.run("DELETE FROM journal WHERE idem_key = ?", [
+        `purchase:${paid.chargeId}`,
+      ]);
+      await h.sql.run("DELETE FROM payments WHERE charge_id = ?", [
+        paid.chargeId ?? "",
+      ]);
+      await h.sql.run("UPDATE balances SET tokens = 150 WHERE user_id = ?", [
+        user.id,
+      ]);
       await h.restart();
       await h.app.handled(paid.update.update_id);
       assert.equal((await h.app.ledger.account(user.id))?.tokens, 350);

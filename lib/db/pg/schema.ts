@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Sql } from "postgres";
+import type { Options, PostgresType, Sql } from "postgres";
 
 /** The version of this schema (the SQLite schema version it matches). */
 export const PG_SCHEMA_VERSION = 4;
@@ -203,3 +203,20 @@ export async function migratePg(sql: Sql): Promise<number> {
     return from;
   });
 }
+
+/**
+ * Options of every connection: BIGINT columns (user and chat ids, tokens,
+ * COUNT(*)) arrive as numbers, as SQLite gives them; all of them stay far
+ * below 2^53. Notices are not logged.
+ */
+export const PG_OPTIONS = {
+  onnotice: () => {},
+  types: {
+    int8: {
+      to: 20,
+      from: [20],
+      serialize: (value: number) => String(value),
+      parse: (value: string) => Number(value),
+    } as PostgresType<number>,
+  },
+} satisfies Options<Record<string, PostgresType>>;
