@@ -11,7 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../lib/clock.ts";
 import { migrate, openDatabase, transaction } from "../lib/db/mod.ts";
 import { SqliteLedger } from "../lib/ledger/mod.ts";
-import { machine } from "./common.ts";
+import { printReport } from "./common.ts";
 
 const pairsArg = Deno.args.indexOf("--pairs");
 const PAIRS = pairsArg >= 0 ? Number(Deno.args[pairsArg + 1]) : 500;
@@ -48,18 +48,12 @@ try {
   // Two transactions per pair, so the fair baseline is 2 inserts per pair.
   const base = baseline(`${dir}/base.db`, PAIRS * 2) / 2;
   const pairs = await ledgerPairs(`${dir}/ledger.db`, PAIRS);
-  const report = {
-    benchmark: "ledger",
-    date: new Date().toISOString().slice(0, 10),
-    machine: machine(),
+  printReport("ledger", {
     pairs: PAIRS,
     baselinePairsPerSecond: Math.round(base),
     ledgerPairsPerSecond: Math.round(pairs),
     ratio: Number((pairs / base).toFixed(2)),
-  };
-  Deno.stdout.writeSync(
-    new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"),
-  );
+  });
 } finally {
   await Deno.remove(dir, { recursive: true });
 }

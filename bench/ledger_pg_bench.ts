@@ -13,7 +13,7 @@ import type { Clock } from "../lib/clock.ts";
 import { migratePg, PG_OPTIONS } from "../lib/db/pg/schema.ts";
 import { PgLedger } from "../lib/ledger/mod.ts";
 import { freshDatabase } from "../tests/pg/mod.ts";
-import { machine } from "./common.ts";
+import { printReport } from "./common.ts";
 
 const pairsArg = Deno.args.indexOf("--pairs");
 const PAIRS = pairsArg >= 0 ? Number(Deno.args[pairsArg + 1]) : 500;
@@ -38,18 +38,12 @@ try {
     await ledger.capture(1, 10, { idemKey: `capture:${i}`, jobId: String(i) });
   }
   const pairs = PAIRS / ((performance.now() - start) / 1000);
-  const report = {
-    benchmark: "ledger_pg",
-    date: new Date().toISOString().slice(0, 10),
-    machine: machine(),
+  printReport("ledger_pg", {
     pairs: PAIRS,
     baselinePairsPerSecond: Math.round(base),
     ledgerPairsPerSecond: Math.round(pairs),
     ratio: Number((pairs / base).toFixed(2)),
-  };
-  Deno.stdout.writeSync(
-    new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"),
-  );
+  });
 } finally {
   await sql.end({ timeout: 5 });
 }
