@@ -1,10 +1,11 @@
 import type { Sql } from "postgres";
 import type { Clock } from "../clock.ts";
 import { movePg, type PgTx, sqlTime } from "../ledger/mod.ts";
-import type {
-  ReferralCounts,
-  ReferralRefusal,
-  ReferralStore,
+import {
+  type ReferralCounts,
+  type ReferralRefusal,
+  type ReferralStore,
+  refusalUpFront,
 } from "./store.ts";
 
 /**
@@ -66,8 +67,8 @@ export class PgReferralStore implements ReferralStore {
     inviterId: number,
     invitedId: number,
   ): Promise<ReferralRefusal | "recorded"> {
-    if (this.#bonus <= 0) return Promise.resolve("off");
-    if (inviterId === invitedId) return Promise.resolve("self");
+    const refused = refusalUpFront(this.#bonus, inviterId, invitedId);
+    if (refused !== undefined) return Promise.resolve(refused);
     return this.#sql.begin(async (tx) => {
       const [inviter] = await tx`SELECT 1 FROM balances
         WHERE user_id = ${inviterId}`;

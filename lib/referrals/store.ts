@@ -12,6 +12,20 @@ export interface ReferralCounts {
 /** Why an invitation was not recorded. */
 export type ReferralRefusal = "self" | "unknown_inviter" | "not_new" | "off";
 
+/**
+ * The refusals known before the database is asked (both stores check them
+ * first): referrals off, or a user inviting themselves.
+ */
+export function refusalUpFront(
+  bonus: number,
+  inviterId: number,
+  invitedId: number,
+): ReferralRefusal | undefined {
+  if (bonus <= 0) return "off";
+  if (inviterId === invitedId) return "self";
+  return undefined;
+}
+
 // The code is the user id in base 36: stable, needs no table, and fits
 // Telegram's start parameter ([A-Za-z0-9_-], at most 64 characters).
 const CODE = /^[0-9a-z]{1,13}$/;
@@ -110,8 +124,8 @@ export class SqliteReferralStore implements ReferralStore {
     inviterId: number,
     invitedId: number,
   ): Promise<ReferralRefusal | "recorded"> {
-    if (this.#bonus <= 0) return Promise.resolve("off");
-    if (inviterId === invitedId) return Promise.resolve("self");
+    const refused = refusalUpFront(this.#bonus, inviterId, invitedId);
+    if (refused !== undefined) return Promise.resolve(refused);
     return settled(() => this.#register(inviterId, invitedId));
   }
 
