@@ -83,3 +83,21 @@ Deno.test("secretsOf() lists every configured secret, longest first", () => {
     "INFO proxy said: bad key <redacted> for <redacted>",
   );
 });
+
+Deno.test("DATABASE_URL's password is masked, also where no URL surrounds it", () => {
+  const secrets = secretsOf({
+    databaseUrl: "postgres://lora:pgSecret42@db.local:5432/lora",
+  });
+  const log: string[] = [];
+  const logger = createLogger({
+    level: "info",
+    secrets,
+    sink: (l) => log.push(l),
+  });
+  logger.error("cannot connect", {
+    error: new Error('password authentication failed: "pgSecret42"'),
+    url: "postgres://lora:pgSecret42@db.local:5432/lora",
+  });
+  assert.equal(log.length, 1);
+  assert.ok(!log[0]?.includes("pgSecret42"), log[0]);
+});
