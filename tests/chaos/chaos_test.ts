@@ -7,15 +7,18 @@
  * started two jobs, nobody got a video made from someone else's photo, and
  * no job was captured twice. Issue #14 adds a smaller run in webhook mode
  * (the fake Telegram POSTs the updates and retries refused ones), where an
- * update answered 200 must survive the kill as well.
+ * update answered 200 must survive the kill as well. Issue #18 runs it on
+ * PostgreSQL with two instances (each its own DATA_DIR): each round kills
+ * either one, mostly the active one, and restarts it as a standby; the
+ * other must take over and resume the jobs with the same guarantees.
  */
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
-import { FakeComfy } from "../fakes/comfyui/mod.ts";
-import { FakeTelegram, type FakeUser } from "../fakes/telegram/mod.ts";
+import { one, type SqlReader } from "../../lib/db/reader.ts";
+import type { FakeTelegram, FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
-import { botCommand, MAIN } from "../e2e/bot_process.ts";
+import { type BotChild, type Fleet, startFleet, until } from "../pg/bots.ts";
+import { skipPgTests } from "../pg/mod.ts";
 
 const TAG = 16; // bytes of identity appended to each photo and its video
 
@@ -24,20 +27,6 @@ let seed = 20261126;
 function random(): number {
   seed = (seed * 48271) % 2147483647;
   return seed / 2147483647;
-}
-
-// Polls with a deadline (the fakes and the database change from another
-// process, so there is nothing to await directly).
-async function until(
-  what: string,
-  ready: () => boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 function tagged(base: Uint8Array, tag: string): Uint8Array {
@@ -59,10 +48,6 @@ function freePort(): number {
   return port;
 }
 
-function spawnBot(env: Record<string, string>): Deno.ChildProcess {
-  return botCommand(env, { output: "null" }).spawn();
-}
-
 // ComfyUI-Connect answered a render (the video is in the answer).
 const isAnswer = (c: { path: string; status: number }) =>
   c.path.includes("/connect/workflows/") && c.status === 200;
@@ -75,236 +60,302 @@ const TRIGGERS: readonly Trigger[] = [
   "anytime",
 ];
 
-/** The size of one chaos run and how updates reach the bot. */
+/** The size of one chaos run, how updates reach the bot, on what. */
 interface Run {
   readonly users: number;
   readonly photos: number;
   readonly kills: number;
   readonly webhook: boolean;
+  /** 1: SQLite; 2: two instances on one PostgreSQL database. */
+  readonly instances: 1 | 2;
 }
 
 Deno.test("chaos: SIGKILL at random moments never loses or double-charges a token", async () => {
-  await chaos({ users: 20, photos: 100, kills: 12, webhook: false });
+  await chaos({
+    users: 20,
+    photos: 100,
+    kills: 12,
+    webhook: false,
+    instances: 1,
+  });
 });
 
 Deno.test("chaos in webhook mode: updates answered 200 survive SIGKILLs", async () => {
-  await chaos({ users: 10, photos: 40, kills: 10, webhook: true });
+  await chaos({
+    users: 10,
+    photos: 40,
+    kills: 10,
+    webhook: true,
+    instances: 1,
+  });
 });
 
-async function chaos(run: Run): Promise<void> {
-  await using telegram = await FakeTelegram.start();
-  await using comfy = await FakeComfy.start({
-    renderMs: 120,
-    // The video carries the identity of the photo it was made from.
-    videoFor: (image) => tagged(SAMPLE_MP4, tagOf(image)),
-  });
-  const dataDir = await Deno.makeTempDir({ prefix: "lora-chaos-" });
-  const env = {
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    COMFYUI_URL: comfy.url,
-    DATA_DIR: dataDir,
-    PROGRESS_INTERVAL: "0.1",
-    COMFYUI_HISTORY_INTERVAL: "0.05",
-    COMFYUI_CONCURRENCY: "2",
-    MAX_ACTIVE_JOBS_PER_USER: "5",
-    SHUTDOWN_GRACE: "1",
-    // Telegram's pace is not what this test is about.
-    TELEGRAM_CHAT_INTERVAL: "0.001",
-    TELEGRAM_RATE: "10000",
-    ...(run.webhook ? webhookEnv(telegram) : {}),
-  };
+Deno.test({
+  name: "chaos on PostgreSQL: SIGKILL either of two instances, mostly the " +
+    "active one; the other takes over without losing or double-charging",
+  ignore: skipPgTests(),
+  fn: async () => {
+    await chaos({
+      users: 10,
+      photos: 40,
+      kills: 12,
+      webhook: false,
+      instances: 2,
+    });
+  },
+});
+
+// Photos sent so far and whose each one is (by the tag in its bytes).
+interface Photos {
+  readonly owner: Map<string, number>;
+  /** Sends up to `n` more photos, round-robin over the users. */
+  sendSome(n: number): void;
+}
+
+function photos(telegram: FakeTelegram, run: Run): Photos {
   const users: FakeUser[] = [];
   for (let i = 0; i < run.users; i++) {
     users.push(telegram.user(1000 + i, { first_name: `User${i}` }));
   }
-  const photoOwner = new Map<string, number>();
+  const owner = new Map<string, number>();
   let sent = 0;
-  const sendSome = (n: number) => {
-    for (let i = 0; i < n && sent < run.photos; i++, sent++) {
-      const user = users[sent % run.users] as FakeUser;
-      const tag = `u${user.id}p${sent}`;
-      photoOwner.set(tag, user.id);
-      telegram.sendPhoto(user, tagged(SAMPLE_JPEG, tag));
-    }
-  };
-
-  let bot = spawnBot(env);
-  let kills = 0;
-  try {
-    for (let round = 0; round < run.kills; round++) {
-      sendSome(Math.ceil(run.photos / run.kills));
-      const trigger = TRIGGERS[round % TRIGGERS.length] as Trigger;
-      const requests = comfy.requests.length;
-      const answered = comfy.calls.filter(isAnswer).length;
-      const videos = telegram.callsOf("sendVideo").length;
-      if (trigger === "rendering") {
-        await until("a render", () => comfy.requests.length > requests);
-      } else if (trigger === "answered") {
-        await until(
-          "an answer",
-          () => comfy.calls.filter(isAnswer).length > answered,
-        );
-      } else if (trigger === "sent") {
-        await until(
-          "a video",
-          () => telegram.callsOf("sendVideo").length > videos,
-        );
-      } else {
-        const at = Date.now() + Math.floor(random() * 400);
-        await until("a random moment", () => Date.now() >= at);
+  return {
+    owner,
+    sendSome(n) {
+      for (let i = 0; i < n && sent < run.photos; i++, sent++) {
+        const user = users[sent % run.users] as FakeUser;
+        const tag = `u${user.id}p${sent}`;
+        owner.set(tag, user.id);
+        telegram.sendPhoto(user, tagged(SAMPLE_JPEG, tag));
       }
-      bot.kill("SIGKILL");
-      await bot.status;
-      kills++;
-      bot = spawnBot(env);
-    }
-    sendSome(run.photos);
-    const db = new DatabaseSync(`${dataDir}/balances.db`, { readOnly: true });
-    try {
-      const unfinished = () =>
-        Number(
-          db.prepare(
-            `SELECT COUNT(*) AS n FROM jobs WHERE state NOT IN
-               ('done', 'failed', 'cancelled', 'refunded')`,
-          ).get()?.n,
-        );
-      // Stored updates not handled yet would start jobs still.
-      const stored = () =>
-        Number(
-          db.prepare(
-            "SELECT COUNT(*) AS n FROM updates WHERE payload IS NOT NULL",
-          ).get()?.n,
-        );
-      await until(
-        "every photo handled",
-        () =>
-          telegram.pendingUpdates().length === 0 && unfinished() === 0 &&
-          stored() === 0,
-        120_000,
-      );
-    } finally {
-      db.close();
+    },
+  };
+}
+
+async function chaos(run: Run): Promise<void> {
+  await using fleet = await startFleet({
+    instances: run.instances,
+    postgres: run.instances > 1,
+    comfy: {
+      renderMs: 120,
+      // The video carries the identity of the photo it was made from.
+      videoFor: (image) => tagged(SAMPLE_MP4, tagOf(image)),
+    },
+    env: (telegram) => ({
+      PROGRESS_INTERVAL: "0.1",
+      COMFYUI_HISTORY_INTERVAL: "0.05",
+      COMFYUI_CONCURRENCY: "2",
+      MAX_ACTIVE_JOBS_PER_USER: "5",
+      SHUTDOWN_GRACE: "1",
+      // Telegram's pace is not what this test is about.
+      TELEGRAM_CHAT_INTERVAL: "0.001",
+      TELEGRAM_RATE: "10000",
+      ...(run.webhook ? webhookEnv(telegram) : {}),
+    }),
+  });
+  const sent = photos(fleet.telegram, run);
+  const bots = fleet.dataDirs.map((_, i) => fleet.spawn(i, `${i}#0`));
+  let kills: Kills;
+  try {
+    kills = await killRounds(fleet, bots, run, sent);
+    sent.sendSome(run.photos);
+    await allHandled(fleet);
+    for (const bot of bots) {
+      assert.ok(!bot.exited, `bot ${bot.name} exited:\n${bot.output}`);
     }
   } finally {
-    bot.kill("SIGTERM");
-    await bot.status;
+    for (const bot of bots) await bot[Symbol.asyncDispose]();
   }
+  const verify = await fleet.verify();
+  assert.equal(verify.code, 0, verify.text);
+  await using db = fleet.reader();
+  const jobs = await checkLedger(db, run);
+  const deliveries = checkDeliveries(fleet, sent.owner);
+  assert.ok(jobs.done > 0, "some videos were delivered");
+  assert.ok(deliveries.photos >= jobs.done, "every done job delivered");
+  assert.ok(kills.active + kills.standby >= 10);
+  if (run.instances > 1) {
+    assert.ok(kills.active >= kills.standby, JSON.stringify(kills));
+    assert.ok(kills.standby > 0, JSON.stringify(kills));
+  }
+  // Files of killed processes were swept by their next start (each
+  // instance sweeps only its own DATA_DIR); videos were removed once
+  // delivered.
+  assert.deepEqual(await fleet.spooled(), [], "videos left in a spool");
+  Deno.stdout.writeSync(new TextEncoder().encode(
+    `chaos${run.webhook ? " (webhook)" : ""}${
+      run.instances > 1 ? " (postgres, 2 instances)" : ""
+    }: photos=${run.photos} jobs=${jobs.done + jobs.refunded} ` +
+      `done=${jobs.done} refunded=${jobs.refunded} ` +
+      `kills=${kills.active + kills.standby} (standby ${kills.standby}) ` +
+      `duplicate-deliveries=${deliveries.duplicates} ` +
+      `renders=${fleet.comfy.requests.length}\n`,
+  ));
+}
 
-  const verify = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      "verify",
-    ],
-    env: { NO_COLOR: "1", DATA_DIR: dataDir },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const verifyText = new TextDecoder().decode(verify.stderr);
-  assert.equal(verify.code, 0, verifyText);
+/** Kills of the instance running the bot, and of a standby. */
+interface Kills {
+  active: number;
+  standby: number;
+}
 
-  const db = new DatabaseSync(`${dataDir}/balances.db`, { readOnly: true });
-  try {
-    const rows = (sql: string) => db.prepare(sql).all();
-    const states = Object.fromEntries(
-      rows("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
-        .map((r) => [String(r.state), Number(r.n)]),
-    );
-    assert.deepEqual(
-      Object.keys(states).filter((s) =>
-        !["done", "failed", "cancelled"].includes(s)
-      ),
-      [],
-      JSON.stringify(states),
-    );
-    assert.equal(
-      Number(db.prepare("SELECT SUM(held) AS n FROM balances").get()?.n),
-      0,
-    );
-    assert.equal(
-      rows("SELECT user_id FROM balances WHERE tokens < 0").length,
-      0,
-    );
-    assert.equal(
-      rows(`SELECT update_id FROM jobs WHERE update_id IS NOT NULL
-            GROUP BY update_id HAVING COUNT(*) > 1`).length,
-      0,
-      "an update started two jobs",
-    );
-    assert.equal(
-      rows(`SELECT job_id FROM journal WHERE kind = 'capture'
-            GROUP BY job_id HAVING COUNT(*) > 1`).length,
-      0,
-      "a job was captured twice",
-    );
-    // Whose photo each delivered video was made from.
-    const deliveries = telegram.callsOf("sendVideo");
-    const perPhoto = new Map<string, number>();
-    for (const call of deliveries) {
-      const tag = tagOf(call.files[0]?.bytes);
-      assert.equal(
-        photoOwner.get(tag),
-        Number(call.params.chat_id),
-        `chat ${call.params.chat_id} got the video of photo "${tag}"`,
+// Each round sends photos, waits for its trigger, SIGKILLs an instance
+// and starts it again on its DATA_DIR. With two instances every third
+// kill is of the standby, the others of the active one.
+async function killRounds(
+  fleet: Fleet,
+  bots: BotChild[],
+  run: Run,
+  sent: Photos,
+): Promise<Kills> {
+  const kills: Kills = { active: 0, standby: 0 };
+  for (let round = 0; round < run.kills; round++) {
+    sent.sendSome(Math.ceil(run.photos / run.kills));
+    await trigger(fleet, TRIGGERS[round % TRIGGERS.length] as Trigger);
+    let victim = 0;
+    if (bots.length > 1) {
+      await until(
+        "an active instance",
+        () => bots.some((b) => b.role === "active"),
       );
-      perPhoto.set(tag, (perPhoto.get(tag) ?? 0) + 1);
+      const active = bots.findIndex((b) => b.role === "active");
+      victim = round % 3 === 2 ? 1 - active : active;
+      if (victim === active) kills.active++;
+      else kills.standby++;
+    } else {
+      kills.active++;
     }
-    const done = states.done ?? 0;
-    const refunded = (states.failed ?? 0) + (states.cancelled ?? 0);
-    const duplicates = [...perPhoto.values()].filter((n) => n > 1).length;
-    assert.equal(
-      done + refunded,
-      Number(db.prepare("SELECT COUNT(*) AS n FROM jobs").get()?.n),
+    const bot = bots[victim] as BotChild;
+    assert.ok(!bot.exited, `bot ${bot.name} exited:\n${bot.output}`);
+    await bot.stop("SIGKILL");
+    await bot[Symbol.asyncDispose]();
+    bots[victim] = fleet.spawn(victim, `${victim}#${round + 1}`);
+  }
+  return kills;
+}
+
+async function trigger(fleet: Fleet, kind: Trigger): Promise<void> {
+  const { comfy, telegram } = fleet;
+  const requests = comfy.requests.length;
+  const answered = comfy.calls.filter(isAnswer).length;
+  const videos = telegram.callsOf("sendVideo").length;
+  if (kind === "rendering") {
+    await until("a render", () => comfy.requests.length > requests);
+  } else if (kind === "answered") {
+    await until(
+      "an answer",
+      () => comfy.calls.filter(isAnswer).length > answered,
     );
-    assert.ok(kills >= 10);
-    // Every update Telegram delivered was stored, once, and handled.
-    assert.equal(
-      Number(db.prepare("SELECT COUNT(*) AS n FROM updates").get()?.n),
-      run.photos,
-      "an update was lost before it was stored",
+  } else if (kind === "sent") {
+    await until(
+      "a video",
+      () => telegram.callsOf("sendVideo").length > videos,
     );
-    assert.equal(
-      Number(
-        db.prepare("SELECT COUNT(DISTINCT update_id) AS n FROM jobs").get()?.n,
-      ),
-      run.photos,
-      `a photo started no job: ${
-        JSON.stringify(
-          db.prepare(
-            `SELECT update_id, attempts, payload IS NULL AS handled
+  } else {
+    const at = Date.now() + Math.floor(random() * 400);
+    await until("a random moment", () => Date.now() >= at);
+  }
+}
+
+// Every update taken and stored, every stored one handled, every job ended.
+async function allHandled(fleet: Fleet): Promise<void> {
+  await using db = fleet.reader();
+  const n = async (query: string) => Number((await one(db, query)).n);
+  await until(
+    "every photo handled",
+    async () =>
+      fleet.telegram.pendingUpdates().length === 0 &&
+      await n(`SELECT COUNT(*) AS n FROM jobs WHERE state NOT IN
+                 ('done', 'failed', 'cancelled', 'refunded')`) === 0 &&
+      // Stored updates not handled yet would start jobs still.
+      await n(
+          "SELECT COUNT(*) AS n FROM updates WHERE payload IS NOT NULL",
+        ) === 0,
+    120_000,
+  );
+}
+
+// The ledger's side: every job ended, no hold left, no update started two
+// jobs, no job was captured twice, every update stored once and handled.
+async function checkLedger(
+  db: SqlReader,
+  run: Run,
+): Promise<{ done: number; refunded: number }> {
+  const rows = (query: string) => db.all(query);
+  const n = async (query: string) => Number((await one(db, query)).n);
+  const states = Object.fromEntries(
+    (await rows("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"))
+      .map((r) => [String(r.state), Number(r.n)]),
+  );
+  assert.deepEqual(
+    Object.keys(states).filter((s) =>
+      !["done", "failed", "cancelled"].includes(s)
+    ),
+    [],
+    JSON.stringify(states),
+  );
+  assert.equal(await n("SELECT SUM(held) AS n FROM balances"), 0);
+  assert.equal(
+    (await rows("SELECT user_id FROM balances WHERE tokens < 0")).length,
+    0,
+  );
+  assert.equal(
+    (await rows(`SELECT update_id FROM jobs WHERE update_id IS NOT NULL
+            GROUP BY update_id HAVING COUNT(*) > 1`)).length,
+    0,
+    "an update started two jobs",
+  );
+  assert.equal(
+    (await rows(`SELECT job_id FROM journal WHERE kind = 'capture'
+            GROUP BY job_id HAVING COUNT(*) > 1`)).length,
+    0,
+    "a job was captured twice",
+  );
+  const done = states.done ?? 0;
+  const refunded = (states.failed ?? 0) + (states.cancelled ?? 0);
+  assert.equal(done + refunded, await n("SELECT COUNT(*) AS n FROM jobs"));
+  // Every update Telegram delivered was stored, once, and handled.
+  assert.equal(
+    await n("SELECT COUNT(*) AS n FROM updates"),
+    run.photos,
+    "an update was lost before it was stored",
+  );
+  assert.equal(
+    await n("SELECT COUNT(DISTINCT update_id) AS n FROM jobs"),
+    run.photos,
+    `a photo started no job: ${
+      JSON.stringify(
+        await rows(
+          `SELECT update_id, attempts, payload IS NULL AS handled
              FROM updates WHERE update_id NOT IN
              (SELECT update_id FROM jobs WHERE update_id IS NOT NULL)`,
-          ).all(),
-        )
-      }`,
+        ),
+      )
+    }`,
+  );
+  return { done, refunded };
+}
+
+// Whose photo each delivered video was made from: nobody got someone
+// else's. Returns how many photos got a video, and how many more than one.
+function checkDeliveries(
+  fleet: Fleet,
+  owner: Map<string, number>,
+): { photos: number; duplicates: number } {
+  const perPhoto = new Map<string, number>();
+  for (const call of fleet.telegram.callsOf("sendVideo")) {
+    const tag = tagOf(call.files[0]?.bytes);
+    assert.equal(
+      owner.get(tag),
+      Number(call.params.chat_id),
+      `chat ${call.params.chat_id} got the video of photo "${tag}"`,
     );
-    assert.ok(done > 0, "some videos were delivered");
-    assert.ok(perPhoto.size >= done, "every done job delivered its video");
-    // Files of killed processes were swept by the next start; the last
-    // process removed each video once it was delivered.
-    assert.deepEqual(
-      (await Array.fromAsync(Deno.readDir(`${dataDir}/tmp/videos`)))
-        .map((e) => e.name),
-      [],
-      "videos left in the spool",
-    );
-    Deno.stdout.writeSync(new TextEncoder().encode(
-      `chaos${run.webhook ? " (webhook)" : ""}: photos=${run.photos} jobs=${
-        done + refunded
-      } done=${done} ` +
-        `refunded=${refunded} kills=${kills} duplicate-deliveries=${duplicates} ` +
-        `renders=${comfy.requests.length}\n`,
-    ));
-  } finally {
-    db.close();
-    await Deno.remove(dataDir, { recursive: true });
+    perPhoto.set(tag, (perPhoto.get(tag) ?? 0) + 1);
   }
+  return {
+    photos: perPhoto.size,
+    duplicates: [...perPhoto.values()].filter((n) => n > 1).length,
+  };
 }
 
 // Webhook mode on a free port; the fake Telegram POSTs there.

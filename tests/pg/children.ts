@@ -3,6 +3,7 @@
  * their event lines, SIGKILL one.
  */
 
+import { ChildLines } from "./lines.ts";
 import { standbyTried } from "./mod.ts";
 
 const CHILD = new URL("./leader_child.ts", import.meta.url).pathname;
@@ -19,9 +20,7 @@ export interface LeaderEvent {
 /** A child process running PgLeader. */
 export class LeaderChild implements AsyncDisposable {
   readonly #process: Deno.ChildProcess;
-  readonly events: LeaderEvent[] = [];
-  readonly #waiters = new Set<() => void>();
-  readonly #done: Promise<void>;
+  readonly #lines: ChildLines<LeaderEvent>;
 
   /**
    * Runs `script` (default tests/pg/leader_child.ts, or a bundle of it) on
@@ -45,12 +44,20 @@ export class LeaderChild implements AsyncDisposable {
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
-    this.#done = this.#read();
+    this.#lines = new ChildLines(
+      [this.#process.stdout],
+      (line) => JSON.parse(line) as LeaderEvent,
+    );
   }
 
   /** The child's process id. */
   get pid(): number {
     return this.#process.pid;
+  }
+
+  /** Its event lines so far. */
+  get events(): readonly LeaderEvent[] {
+    return this.#lines.items;
   }
 
   /** Whether the latest event says active. */
@@ -63,29 +70,11 @@ export class LeaderChild implements AsyncDisposable {
    * Waits until an event satisfies `test`; throws when the child ends or
    * after `timeoutMs`.
    */
-  async waitFor(
+  waitFor(
     test: (e: LeaderEvent) => boolean,
     timeoutMs = 30_000,
   ): Promise<LeaderEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(test);
-      if (found !== undefined) return found;
-      if (this.#ended) throw new Error(`leader child ${this.pid} ended`);
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(
-          `leader child ${this.pid}: no such event within ${timeoutMs} ms ` +
-            `(${JSON.stringify(this.events)})`,
-        );
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#waiters.add(resolve);
-        timer = setTimeout(resolve, left);
-      });
-      clearTimeout(timer);
-    }
+    return this.#lines.waitFor(`leader child ${this.pid}`, test, timeoutMs);
   }
 
   /** SIGKILL: no cleanup runs, the socket is closed by the kernel. */
@@ -103,34 +92,11 @@ export class LeaderChild implements AsyncDisposable {
     this.#process.kill("SIGTERM");
   }
 
-  #ended = false;
-
-  async #read(): Promise<void> {
-    let buffer = "";
-    const lines = this.#process.stdout.pipeThrough(new TextDecoderStream());
-    for await (const chunk of lines) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        this.events.push(JSON.parse(buffer.slice(0, nl)) as LeaderEvent);
-        buffer = buffer.slice(nl + 1);
-        this.#wake();
-      }
-    }
-    this.#ended = true;
-    this.#wake();
-  }
-
-  #wake(): void {
-    for (const w of this.#waiters) w();
-    this.#waiters.clear();
-  }
-
   /** Closes its standard input (it stops by itself) and waits for it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.#process.stdin.close().catch(() => {});
     await this.#process.status;
-    await this.#done;
+    await this.#lines.done;
   }
 }
 
