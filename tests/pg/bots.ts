@@ -91,13 +91,19 @@ export class BotChild implements AsyncDisposable {
 
   /** GET `path` on its HTTP server: status and body text. */
   async get(path: string): Promise<{ status: number; text: string }> {
-    const response = await fetch(
-      `http://127.0.0.1:${await this.port()}${path}`,
-      {
+    const url = `http://127.0.0.1:${await this.port()}${path}`;
+    try {
+      const response = await fetch(url, {
         signal: AbortSignal.timeout(10_000),
-      },
-    );
-    return { status: response.status, text: await response.text() };
+      });
+      return { status: response.status, text: await response.text() };
+    } catch (error) {
+      throw new Error(
+        `bot ${this.name}: GET ${path} failed` +
+          (this.#exited ? `; it exited:\n${this.output}` : ""),
+        { cause: error },
+      );
+    }
   }
 
   /** The role its /healthz reports, with the HTTP status. */
@@ -106,10 +112,10 @@ export class BotChild implements AsyncDisposable {
     return { status, role: (JSON.parse(text) as { role?: unknown }).role };
   }
 
-  /** The value of `lora_bot_leader_active` on its /metrics. */
+  /** The value of `lora_leader_active` on its /metrics (1: active). */
   async leaderMetric(): Promise<string | undefined> {
     const { text } = await this.get("/metrics");
-    return /^lora_bot_leader_active (\S+)$/m.exec(text)?.[1];
+    return /^lora_leader_active (\S+)$/m.exec(text)?.[1];
   }
 
   /** Sends `signal` and waits for the exit. */
