@@ -6,7 +6,7 @@
  * @module
  */
 
-import { startApp } from "./lib/app/mod.ts";
+import { type App, startApp } from "./lib/app/mod.ts";
 import { runCli } from "./lib/commands/mod.ts";
 import type { Config } from "./lib/config/mod.ts";
 import { consoleSink, loggerFor } from "./lib/log.ts";
@@ -18,20 +18,29 @@ const encoder = new TextEncoder();
 
 async function start(config: Config): Promise<number> {
   const log = loggerFor(config, consoleSink(journal));
+  let app: App;
   try {
-    const app = await startApp(config, { log });
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      Deno.addSignalListener(signal, () => {
-        log.info("signal received", { signal });
-        app.stop().then(() => Deno.exit(0));
-      });
-    }
+    app = await startApp(config, { log });
+  } catch (error) {
+    log.error("lora-bot stopped on an error", { error });
+    return 1;
+  }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      log.info("signal received", { signal });
+      app.stop().then(() => Deno.exit(0));
+    });
+  }
+  // A lost leadership ends polling with an error: exit non-zero, and
+  // systemd starts this instance again, as a standby.
+  try {
     await app.polling;
-    await app.stop();
     return 0;
   } catch (error) {
     log.error("lora-bot stopped on an error", { error });
     return 1;
+  } finally {
+    await app.stop();
   }
 }
 

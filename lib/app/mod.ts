@@ -9,19 +9,21 @@
 
 import type { Bot } from "grammy";
 import type { DatabaseSync } from "node:sqlite";
-import { type BotContext, registerCommands } from "../bot/mod.ts";
+import type { BotContext } from "../bot/mod.ts";
 import { type Backends } from "./backends.ts";
 import type { Config } from "../config/mod.ts";
-import { type Receiving, startTransport, type Transport } from "./transport.ts";
+import { startTransport, type Transport } from "./transport.ts";
 import { Metrics } from "../http/mod.ts";
 import { Later } from "./later.ts";
 import { JobRunner } from "../jobs/mod.ts";
 import type { JobStore } from "../jobs/mod.ts";
 import type { Ledger } from "../ledger/mod.ts";
-import { startPruning } from "../telegram/mod.ts";
+import { createLeader, type Role } from "../leader/mod.ts";
 import { Broadcaster } from "../broadcast/mod.ts";
 import type { DashboardAccess } from "./dashboard.ts";
-import { type Alerts, startAlerts } from "./alerts.ts";
+import { startAlerts } from "./alerts.ts";
+import { Duty } from "./duty.ts";
+import { lead, type Leadership } from "./leadership.ts";
 
 import {
   type AppDeps,
@@ -45,8 +47,16 @@ export interface App {
   readonly metrics: Metrics;
   /** The port of the HTTP server, when it runs (HTTP_PORT, webhook mode). */
   readonly httpPort: number | undefined;
-  /** Resolves when the bot stops taking updates (polling ends, or stop()). */
+  /**
+   * Resolves when the bot stops taking updates (polling ends, or stop());
+   * rejects when this instance lost the leadership (LeadershipLostError:
+   * exit and start again as a standby) or could not take over.
+   */
   readonly polling: Promise<void>;
+  /** `active`, or `standby` while another instance is active. */
+  role(): Role;
+  /** Resolves once this instance is active (tests of takeovers). */
+  readonly active: Promise<void>;
   /** Stops polling, lets jobs finish within the grace period, closes the DB. */
   stop(): Promise<void>;
   /**
@@ -56,7 +66,12 @@ export interface App {
   handled(updateId: number): Promise<void>;
 }
 
-/** Starts the bot with long polling, or in webhook mode with WEBHOOK_URL. */
+/**
+ * Starts the bot with long polling, or in webhook mode with WEBHOOK_URL.
+ * On PostgreSQL it may find another instance active: it then resolves as
+ * a standby (HTTP served, no updates taken) and takes over when that one
+ * dies or stops (lib/leader/).
+ */
 export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const base = await openBase(config, deps);
   const { store, log, clock } = base;
@@ -75,6 +90,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     await store.close();
     throw error;
   }
+  const leader = deps.leader ??
+    createLeader(config.databaseUrl, { clock, log });
+  base.metrics.role = () => leader.role();
   const alerts = startAlerts(config, {
     api: bot.api,
     reports: store.reports,
@@ -89,8 +107,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   base.metrics.servers = () => backends?.pool.status() ?? [];
   const runner = await runnerOf(base, { bot, backends, spool, alerts });
   later.runner.set(runner);
-  backends?.pool.start();
-  const resumed = await runner.resume();
   const broadcaster = new Broadcaster({
     store: store.broadcasts,
     api: bot.api,
@@ -100,20 +116,26 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     progressIntervalMs: config.progressIntervalMs,
   });
   later.broadcaster.set(broadcaster);
-  const broadcasts = await broadcaster.resume();
-  if (broadcasts > 0) log.info("resuming broadcasts", { count: broadcasts });
-  if (resumed > 0) log.info("resuming unfinished jobs", { count: resumed });
-  await registerCommands(bot.api, config.adminUserIds, log, {
-    payments: config.tokenPacks.length > 0,
-  });
-  const parts = { bot, runner, backends, broadcaster, alerts };
-  const { transport, receiving } = await receive(base, parts, {
+  const parts = { bot, runner, backends, broadcaster, alerts, spool };
+  const transport = await serve(base, parts, {
     dashboard,
     httpPort: later.httpPort,
+    role: () => leader.role(),
   });
-  alerts?.start();
-  // Pruned at start (openBase), then hourly while the bot runs.
-  const pruning = startPruning(() => base.updates.prune(), { clock, log });
+  const duty = new Duty(base, { ...parts, transport });
+  const leadership = lead(leader, duty, {
+    log,
+    graceMs: config.shutdownGraceMs,
+  });
+  try {
+    await leadership.ready;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (leadership.role() === "standby") {
+    log.info("standby: another instance is active; waiting to take over");
+  }
   return {
     bot,
     runner,
@@ -127,32 +149,30 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     },
     metrics: base.metrics,
     httpPort: transport.httpPort,
-    polling: receiving.polling,
-    stop: stopper(base, { ...parts, transport, pruning }),
+    polling: leadership.ended,
+    role: () => leadership.role(),
+    active: leadership.active,
+    stop: stopper(base, leadership),
     handled: (updateId) => transport.handled(updateId),
   };
 }
 
-// The parts that run once started, stopped in one place.
-interface Running {
-  readonly bot: Bot<BotContext>;
-  readonly runner: JobRunner;
-  readonly backends: Backends | undefined;
-  readonly broadcaster: Broadcaster;
-  readonly alerts: Alerts | undefined;
-}
-
-// Resumed jobs already run: if the HTTP server cannot listen (the port is
-// taken) or the webhook cannot be set, they stop and the database closes
-// before the error goes up.
-async function receive(
+// The HTTP server listens from the start, on a standby too (/healthz,
+// /metrics, the dashboard); if it cannot (the port is taken), what was
+// built stops and the database closes before the error goes up.
+async function serve(
   base: Base,
-  parts: Running,
+  parts: {
+    bot: Bot<BotContext>;
+    runner: JobRunner;
+    backends: Backends | undefined;
+  },
   http: {
     dashboard: DashboardAccess | undefined;
     httpPort: Later<number>;
+    role: () => Role;
   },
-): Promise<{ transport: Transport; receiving: Receiving }> {
+): Promise<Transport> {
   const { config, deps, store } = base;
   try {
     const transport = startTransport(config, {
@@ -165,11 +185,12 @@ async function receive(
       clock: base.clock,
       log: base.log,
       fetch: deps.fetch,
+      role: http.role,
     });
     if (transport.httpPort !== undefined) {
       http.httpPort.set(transport.httpPort);
     }
-    return { transport, receiving: await transport.receive() };
+    return transport;
   } catch (error) {
     await parts.runner.stop(0);
     await parts.backends?.pool.stop();
@@ -178,26 +199,15 @@ async function receive(
   }
 }
 
-// Stops in order: no new updates, running jobs finish within the grace
-// period, then the rest; called twice, it stops once.
-function stopper(
-  base: Base,
-  parts: Running & {
-    transport: Transport;
-    pruning: { stop(): Promise<void> };
-  },
-): () => Promise<void> {
-  const { config, store, log } = base;
+// Stops in order (the duty with its grace period, then the leadership,
+// then the database); called twice, it stops once.
+function stopper(base: Base, leadership: Leadership): () => Promise<void> {
+  const { store, log } = base;
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
       log.info("stopping: no new updates, waiting for running jobs");
-      await parts.transport.close();
-      await parts.runner.stop(config.shutdownGraceMs);
-      await parts.broadcaster.stop();
-      await parts.backends?.pool.stop();
-      await parts.alerts?.stop();
-      await parts.pruning.stop();
+      await leadership.stop();
       await store.close();
       log.info("stopped");
     })();
@@ -205,4 +215,5 @@ function stopper(
   };
 }
 export { createBackends } from "./backends.ts";
+export { LeadershipLostError } from "./leadership.ts";
 export type { AppDeps } from "./parts.ts";

@@ -37,6 +37,7 @@ import { moneyDeps } from "./money.ts";
 import { type DashboardAccess, startDashboard } from "./dashboard.ts";
 import { msUntilNextDay } from "../jobs/mod.ts";
 import type { Alerts } from "./alerts.ts";
+import type { Leader } from "../leader/mod.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** ffmpeg's path; null: as if not installed (default: found on PATH). */
   readonly ffmpeg?: string | null;
+  /** Replaces the leadership DATABASE_URL calls for (tests). */
+  readonly leader?: Leader;
 }
 
 // What every step below builds on: the settings, the outside things, and
@@ -193,10 +196,10 @@ export async function backendsOf(
   alerts: Alerts | undefined,
 ): Promise<{ spool: VideoSpool; backends: Backends | undefined }> {
   const { config, deps, store, clock, log } = base;
+  // Swept when this instance becomes active (duty.ts), not before: a
+  // standby sharing the data directory must not take a running job's file.
   const spool = new VideoSpool(`${config.dataDir}/tmp/videos`);
   try {
-    const swept = await spool.sweep();
-    if (swept > 0) log.info("removed videos left by a previous run", { swept });
     const backends = deps.renderer === undefined
       ? await createBackends(config, {
         clock,

@@ -56,6 +56,8 @@ export interface TransportDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly fetch?: typeof fetch | undefined;
+  /** This instance's role: a standby serves HTTP but takes no updates. */
+  readonly role: () => "active" | "standby";
 }
 
 /** Updates being taken. */
@@ -73,7 +75,10 @@ export interface Transport {
    * the HTTP server is closed and the error thrown.
    */
   receive(): Promise<Receiving>;
-  /** Takes no more updates: closes the webhook or stops polling, then HTTP. */
+  /**
+   * Takes no more updates: closes the webhook or stops polling, then HTTP.
+   * Twice: once.
+   */
   close(): Promise<void>;
   /** Resolves once a stored update has been handled (tests). */
   handled(updateId: number): Promise<void>;
@@ -95,7 +100,8 @@ const UPDATES_IN_FLIGHT = 500;
 /**
  * Starts the HTTP server when HTTP_PORT is set or in webhook mode (it
  * listens before {@link Transport.receive} so the dashboard knows its
- * port). Updates flow only after `receive()`.
+ * port, and on a standby instance, which never receives). Updates flow
+ * only after `receive()`.
  */
 export function startTransport(
   config: TransportConfig,
@@ -109,17 +115,29 @@ export function startTransport(
     log,
   });
   const { webhook, poller } = receivers(config, deps, dispatcher);
-  const pollingAlive = pollingCheck(deps, poller);
+  const polls = pollingCheck(deps, poller);
   const http = config.httpPort !== undefined || webhook !== undefined
-    ? serveHttp(config, deps, { webhook, pollingAlive })
+    ? serveHttp(config, deps, { webhook, pollingAlive: polls.alive })
     : undefined;
   // A polling failure after close() began is part of stopping; any other
   // one is fatal and reported to the caller.
   let closing = false;
   let stopped = () => {};
+  let closed: Promise<void> | undefined;
+  // Once, whoever asks first: a failed receive() or the app's stop.
+  const close = () =>
+    closed ??= (async () => {
+      closing = true;
+      webhook?.close();
+      await poller?.stop();
+      await dispatcher.close();
+      await http?.close();
+      stopped();
+    })();
   return {
     httpPort: http?.port,
     async receive() {
+      polls.started();
       // Updates stored by an earlier run and never handled go first.
       dispatcher.pump();
       if (poller !== undefined) {
@@ -136,6 +154,7 @@ export function startTransport(
         };
       }
       const polling = new Promise<void>((resolve) => stopped = resolve);
+      webhook?.open();
       try {
         await bot.api.setWebhook(config.webhookUrl ?? "", {
           secret_token: config.webhookSecret ?? "",
@@ -143,22 +162,14 @@ export function startTransport(
           drop_pending_updates: false,
         });
       } catch (error) {
-        await dispatcher.close();
-        await http?.close();
+        await close();
         throw error;
       }
       log.info("webhook set", { url: config.webhookUrl });
       return { polling };
     },
     handled: (updateId) => dispatcher.handled(updateId),
-    async close() {
-      closing = true;
-      webhook?.close();
-      await poller?.stop();
-      await dispatcher.close();
-      await http?.close();
-      stopped();
-    },
+    close,
   };
 }
 
@@ -205,17 +216,23 @@ function receivers(
 }
 
 // For /healthz: updates arrive (always true in webhook mode), or the long
-// poll succeeded lately. The clock starts when the transport does.
+// poll succeeded lately, or this is a standby, which does not poll. The
+// clock starts when receiving does (a takeover may come hours later).
 function pollingCheck(
   deps: TransportDeps,
   poller: Poller | undefined,
-): () => boolean {
+): { alive: () => boolean; started: () => void } {
   const { clock, metrics } = deps;
-  const startedAt = clock.now();
-  return () =>
-    poller === undefined ||
-    (poller.running &&
-      clock.now() - (metrics.lastPollAt ?? startedAt) < POLL_STALE_MS);
+  let startedAt = clock.now();
+  return {
+    alive: () =>
+      poller === undefined || deps.role() === "standby" ||
+      (poller.running &&
+        clock.now() - (metrics.lastPollAt ?? startedAt) < POLL_STALE_MS),
+    started: () => {
+      startedAt = clock.now();
+    },
+  };
 }
 
 function serveHttp(
@@ -239,6 +256,7 @@ function serveHttp(
         ? { comfyuiOk: () => Promise.resolve(pool.status().some((s) => s.up)) }
         : {}),
       pollingAlive,
+      role: deps.role,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     }, { intervalMs: config.healthIntervalMs, now: () => deps.clock.now() }),
     metrics: async () =>

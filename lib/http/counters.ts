@@ -111,6 +111,8 @@ export class Metrics {
   lastPollAt: number | undefined;
   /** The render servers and whether each is up (set once the pool runs). */
   servers: () => readonly ServerUp[] = () => [];
+  /** This instance's role (set by the app once its leadership runs). */
+  role: () => "active" | "standby" = () => "active";
 }
 
 /** The same renderer, counting its failures by kind. */

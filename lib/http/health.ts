@@ -4,7 +4,9 @@
  * updates are arriving (long polling is alive, or webhook mode). ComfyUI
  * is probed at most once per COMFYUI_HEALTH_INTERVAL however often
  * `/healthz` is asked: a flood of requests must not become one to every
- * GPU server each.
+ * GPU server each. It also says which role this instance has: the active
+ * one polls and runs jobs, a standby (PostgreSQL, two instances) waits and
+ * is healthy without polling.
  *
  * @module
  */
@@ -15,6 +17,7 @@ export interface Health {
   readonly database: "ok" | "down";
   readonly comfyui: "ok" | "down";
   readonly polling: "ok" | "stale";
+  readonly role: "active" | "standby";
 }
 
 /** What {@link checkHealth} looks at. */
@@ -26,6 +29,8 @@ export interface HealthDeps {
   readonly comfyuiOk?: () => Promise<boolean>;
   /** Whether updates are arriving (always true in webhook mode). */
   readonly pollingAlive: () => boolean;
+  /** This instance's role (default: active, the single instance). */
+  readonly role?: () => "active" | "standby";
   readonly fetch?: typeof fetch;
   /** How long ComfyUI may take to answer (default 2000 ms). */
   readonly timeoutMs?: number;
@@ -61,6 +66,7 @@ export async function checkHealth(deps: HealthDeps): Promise<Health> {
     database,
     comfyui,
     polling,
+    role: deps.role?.() ?? "active",
   };
 }
 

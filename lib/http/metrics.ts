@@ -118,6 +118,11 @@ export function renderMetrics(
         value: s.up ? 1 : 0,
       })),
     )
+    .gauge(
+      "lora_leader_active",
+      "Whether this instance is the active one (1) or a standby (0).",
+      [{ value: metrics.role() === "active" ? 1 : 0 }],
+    )
     .gauge("lora_build_info", "The running build; always 1.", [
       { labels: { version: facts.version }, value: 1 },
     ])

@@ -6,6 +6,9 @@
  * handled afterwards from there (lib/intake/), so a slow handler never
  * makes Telegram resend an update (it does after ~60 s without an answer).
  * One that cannot be stored gets 500, and Telegram sends it again.
+ * Until {@link WebhookReceiver.open} (a standby instance, or a start not
+ * finished) and after close() it answers 503, which Telegram also retries
+ * and a reverse proxy can take as its cue to try the other instance.
  *
  * @module
  */
@@ -33,7 +36,7 @@ export interface WebhookReceiverOptions {
 export class WebhookReceiver {
   readonly #o: WebhookReceiverOptions;
   readonly #secret: Uint8Array;
-  #closed = false;
+  #state: "waiting" | "open" | "closed" = "waiting";
 
   constructor(options: WebhookReceiverOptions) {
     this.#o = options;
@@ -50,10 +53,12 @@ export class WebhookReceiver {
     if (request.method !== "POST") {
       return new Response("method not allowed\n", { status: 405 });
     }
-    if (this.#closed) {
-      // Telegram keeps the update and sends it again after the restart.
+    if (this.#state !== "open") {
+      // Telegram keeps the update and sends it again later, here after a
+      // restart or takeover, or to the active instance behind a proxy.
       await request.body?.cancel();
-      return new Response("stopping\n", { status: 503 });
+      const why = this.#state === "closed" ? "stopping" : "standby";
+      return new Response(`${why}\n`, { status: 503 });
     }
     let update: Update;
     try {
@@ -74,9 +79,14 @@ export class WebhookReceiver {
     return new Response(null, { status: 200 });
   }
 
+  /** Takes updates from now on (this instance is the active one). */
+  open(): void {
+    if (this.#state === "waiting") this.#state = "open";
+  }
+
   /** Refuses new updates (the accepted ones are stored already). */
   close(): void {
-    this.#closed = true;
+    this.#state = "closed";
   }
 
   // Compared in constant time: the answer time must not reveal the secret.

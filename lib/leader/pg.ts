@@ -87,7 +87,7 @@ export class PgLeader implements Leader {
   /** See {@link Leader.run}. */
   async run(hooks: LeaderHooks, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const conn = await this.#acquire(signal);
+      const conn = await this.#acquire(hooks, signal);
       if (conn === undefined) return;
       let reason: StepDownReason | undefined;
       this.#role = "active";
@@ -122,7 +122,10 @@ export class PgLeader implements Leader {
   }
 
   /** Tries every `retryMs` until it holds the lock; undefined on abort. */
-  async #acquire(signal: AbortSignal): Promise<LockConnection | undefined> {
+  async #acquire(
+    hooks: LeaderHooks,
+    signal: AbortSignal,
+  ): Promise<LockConnection | undefined> {
     let conn: LockConnection | undefined;
     let failures = 0;
     while (!signal.aborted) {
@@ -145,6 +148,7 @@ export class PgLeader implements Leader {
         }
         await conn.close();
       }
+      hooks.onWaiting?.();
       if (!await this.#pause(this.#retryMs, signal)) break;
     }
     await conn?.release(this.#key);

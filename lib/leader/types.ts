@@ -26,6 +26,12 @@ export interface LeaderHooks {
    * signal given to {@link Leader.run}.
    */
   onStandby(reason: StepDownReason): void | Promise<void>;
+  /**
+   * An attempt to become active failed: another instance holds the
+   * leadership, or the database did not answer. Called after every failed
+   * attempt while waiting (every few seconds); never by a single instance.
+   */
+  onWaiting?(): void;
 }
 
 /** Active/passive leadership among instances sharing one database. */

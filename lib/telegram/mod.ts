@@ -14,4 +14,4 @@ export type { DownloadOptions, PhotoSource } from "./files.ts";
 export { retryTransformer } from "./retry.ts";
 export { throttleTransformer } from "./throttle.ts";
 export { UpdateLog } from "./update_log.ts";
-export { startPruning } from "./update_prune.ts";
+export { type Pruning, startPruning } from "./update_prune.ts";

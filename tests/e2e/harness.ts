@@ -26,6 +26,8 @@ export interface HarnessOptions {
   readonly prepare?: (dataDir: string) => Promise<void> | void;
   /** ffmpeg's path; null: run as if it were not installed. */
   readonly ffmpeg?: string | null;
+  /** On a fresh PostgreSQL database whatever TEST_STORE says. */
+  readonly postgres?: boolean;
 }
 
 /** A running bot with its fakes. */
@@ -36,6 +38,12 @@ export interface Harness extends AsyncDisposable {
   readonly app: App;
   /** Stops the app as SIGTERM does and starts a new one on the same data. */
   restart(): Promise<App>;
+  /**
+   * Starts another instance on the same PostgreSQL database, with a data
+   * directory of its own (a standby while the first one is active);
+   * stopped at the end.
+   */
+  startInstance(deps?: { fetch?: typeof fetch }): Promise<App>;
   readonly dataDir: string;
   readonly logs: string[];
   /** Read-only SQL on the bot's database, SQLite or PostgreSQL. */
@@ -54,7 +62,7 @@ export async function startHarness(
   const logs: string[] = [];
   await options.prepare?.(dataDir);
   // TEST_STORE=postgres: the same test on a fresh PostgreSQL database.
-  const database = storeUnderTest() === "postgres"
+  const database = options.postgres || storeUnderTest() === "postgres"
     ? await freshDatabase()
     : undefined;
   const config = loadConfig({
@@ -81,6 +89,7 @@ export async function startHarness(
     ? { ffmpeg: options.ffmpeg }
     : {};
   let app: App;
+  const others: { app: App; dataDir: string }[] = [];
   // One connection for the test's own queries, opened when first asked.
   let pg: postgres.Sql | undefined;
   const runner = (): SqlRunner => {
@@ -108,6 +117,17 @@ export async function startHarness(
       app = await startApp(config, { log, ...appDeps });
       return app;
     },
+    async startInstance(deps = {}) {
+      if (database === undefined) throw new Error("instances share PostgreSQL");
+      const dir = await Deno.makeTempDir({ prefix: "lora-e2e-" });
+      const other = await startApp({ ...config, dataDir: dir }, {
+        log,
+        ...appDeps,
+        ...deps,
+      });
+      others.push({ app: other, dataDir: dir });
+      return other;
+    },
     dataDir,
     logs,
     sql: {
@@ -132,7 +152,11 @@ export async function startHarness(
     async [Symbol.asyncDispose]() {
       try {
         await app.stop();
+        for (const other of others) await other.app.stop();
       } finally {
+        for (const other of others) {
+          await Deno.remove(other.dataDir, { recursive: true });
+        }
         await comfy.close();
         await telegram.close();
         await Deno.remove(dataDir, { recursive: true });

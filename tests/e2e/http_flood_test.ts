@@ -32,7 +32,9 @@ async function floodableBot(env: Record<string, string>): Promise<Flooded> {
     exited = true;
     return s;
   });
-  // The port is known once the bot logs it; an early exit fails the wait.
+  // The port is known once the bot logs it, and the flood starts once the
+  // bot polls (the server listens before the bot has finished starting,
+  // on a standby even); an early exit fails the wait.
   const ready = Promise.withResolvers<number>();
   const reading = (async () => {
     for await (
@@ -40,7 +42,9 @@ async function floodableBot(env: Record<string, string>): Promise<Flooded> {
     ) {
       text += chunk;
       const port = /http server listening .*port=(\d+)/.exec(text)?.[1];
-      if (port !== undefined) ready.resolve(Number(port));
+      if (port !== undefined && /polling started/.test(text)) {
+        ready.resolve(Number(port));
+      }
     }
     ready.reject(new Error(`the bot exited:\n${text}`));
   })();

@@ -21,6 +21,7 @@ Deno.test("/healthz is 200 while everything answers, 503 once a check finds Comf
     database: "ok",
     comfyui: "ok",
     polling: "ok",
+    role: "active",
   });
   await h.comfy.close();
   // The next periodic check (50 ms) finds it down; ask until it does.
@@ -37,6 +38,7 @@ Deno.test("/healthz is 200 while everything answers, 503 once a check finds Comf
     database: "ok",
     comfyui: "down",
     polling: "ok",
+    role: "active",
   });
   const missing = await fetch(`${base}/nothing`);
   await missing.body?.cancel();
@@ -84,6 +86,8 @@ Deno.test("/metrics counts jobs, render times, tokens and updates", async () => 
   assert.deepEqual(exposition(text).problems, []);
   assert.match(text, /^lora_telegram_pace_wait_seconds_count [1-9]\d*$/m);
   assert.match(text, /^lora_build_info\{version="[^"]+"\} 1$/m);
+  // The single (SQLite) instance is always the active one.
+  assert.match(text, /^lora_leader_active 1$/m);
   assert.match(text, /^lora_comfyui_up\{server="127\.0\.0\.1:\d+"\} 1$/m);
 });
 

@@ -196,6 +196,9 @@ export async function migratePg(sql: Sql): Promise<number> {
       version INTEGER NOT NULL)`;
     const [row] = await tx`SELECT version FROM schema_version`;
     const from = row === undefined ? 0 : Number(row.version);
+    // A later version adds its steps from `from` up, by additions only:
+    // during a rolling upgrade the old version runs on the grown schema
+    // (docs/postgresql.md).
     if (from >= PG_SCHEMA_VERSION) return from;
     await tx.unsafe(TABLES);
     await tx`INSERT INTO schema_version (version)
