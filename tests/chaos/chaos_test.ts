@@ -165,6 +165,7 @@ async function chaos(run: Run): Promise<void> {
     for (const bot of bots) {
       assert.ok(!bot.exited, `bot ${bot.name} exited:\n${bot.output}`);
     }
+    if (bots.length > 1) await handOverTwice(fleet, bots);
   } finally {
     for (const bot of bots) await bot[Symbol.asyncDispose]();
   }
@@ -180,7 +181,7 @@ async function chaos(run: Run): Promise<void> {
     assert.ok(kills.active >= kills.standby, JSON.stringify(kills));
     assert.ok(kills.standby > 0, JSON.stringify(kills));
   }
-  // Files of killed processes were swept by their next start (each
+  // Files of killed processes were swept by their next activation (each
   // instance sweeps only its own DATA_DIR); videos were removed once
   // delivered.
   assert.deepEqual(await fleet.spooled(), [], "videos left in a spool");
@@ -251,6 +252,36 @@ async function killRounds(
     bots[victim] = fleet.spawn(victim, `${victim}#${round + 1}`);
   }
   return kills;
+}
+
+// Both instances become active once more, in turn, as in a rolling
+// upgrade: the active one stops (SIGTERM, exit code 0), the other takes
+// over, the stopped one starts again as a standby. An instance sweeps
+// its own spool when it becomes active, never a standby's.
+async function handOverTwice(fleet: Fleet, bots: BotChild[]): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) {
+    await until(
+      "an active instance",
+      () => bots.some((b) => b.role === "active"),
+    );
+    const active = bots.findIndex((b) => b.role === "active");
+    const bot = bots[active] as BotChild;
+    const other = bots[1 - active] as BotChild;
+    const status = await bot.stop("SIGTERM");
+    assert.equal(status.code, 0, `bot ${bot.name}:\n${bot.output}`);
+    await bot[Symbol.asyncDispose]();
+    await until(
+      "the standby taking over",
+      () => other.role === "active",
+      TAKEOVER_MS,
+    );
+    bots[active] = fleet.spawn(active, `${active}#last`);
+  }
+  // The sweep runs right after the role changes.
+  await until(
+    "both spools swept",
+    async () => (await fleet.spooled()).length === 0,
+  );
 }
 
 async function trigger(fleet: Fleet, kind: Trigger): Promise<void> {

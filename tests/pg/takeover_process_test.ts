@@ -143,6 +143,8 @@ Deno.test({
     const killedAt = Date.now();
     await a.stop("SIGKILL");
     await takenOver(b, killedAt, "SIGKILL");
+    // The job A was rendering: B picks it up as a restart would.
+    await b.waitForLine(/resuming unfinished jobs count=1/);
     await delivered(fleet, user);
     assert.equal((await b.stop("SIGTERM")).code, 0, b.output);
     await chargedOnce(fleet, user);
