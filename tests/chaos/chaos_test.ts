@@ -18,7 +18,7 @@ import { one, type SqlReader } from "../../lib/db/reader.ts";
 import type { FakeTelegram, FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { type BotChild, type Fleet, startFleet, until } from "../pg/bots.ts";
-import { skipPgTests } from "../pg/mod.ts";
+import { skipPgTests, standbyTried } from "../pg/mod.ts";
 
 const TAG = 16; // bytes of identity appended to each photo and its video
 /** The bound issue #18 sets on a takeover after the active one dies. */
@@ -210,9 +210,9 @@ interface Kills {
 
 // Each round sends photos, waits for its trigger, SIGKILLs an instance
 // and starts it again on its DATA_DIR. With two instances, of every three
-// kills: the active one, then the standby must take over before it starts
-// again; the active one, started again at once (it races the standby for
-// the lock); the standby.
+// kills: the active one, then the standby (one that has been waiting) must
+// take over within 15 s before it starts again; the active one, started
+// again at once (it races the standby for the lock); the standby.
 async function killRounds(
   fleet: Fleet,
   bots: BotChild[],
@@ -221,6 +221,10 @@ async function killRounds(
 ): Promise<Kills> {
   const kills: Kills = { active: 0, standby: 0, takeovers: [] };
   for (let round = 0; round < run.kills; round++) {
+    const waitForTakeover = bots.length > 1 && round % 3 === 0;
+    // A standby in its retry loop, not one just started (which tries the
+    // lock at once), is what takes over after this round's kill.
+    if (waitForTakeover) await standbyTried(fleet.databaseUrl ?? "");
     sent.sendSome(Math.ceil(run.photos / run.kills));
     await trigger(fleet, TRIGGERS[round % TRIGGERS.length] as Trigger);
     let victim = 0;
@@ -240,7 +244,7 @@ async function killRounds(
     await bot[Symbol.asyncDispose]();
     if (!wasActive) kills.standby++;
     else kills.active++;
-    if (wasActive && other !== undefined && round % 3 === 0) {
+    if (wasActive && other !== undefined && waitForTakeover) {
       const killed = Date.now();
       await until(
         "the standby taking over",
