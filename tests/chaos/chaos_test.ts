@@ -229,11 +229,7 @@ async function killRounds(
     await trigger(fleet, TRIGGERS[round % TRIGGERS.length] as Trigger);
     let victim = 0;
     if (bots.length > 1) {
-      await until(
-        "an active instance",
-        () => bots.some((b) => b.role === "active"),
-      );
-      const active = bots.findIndex((b) => b.role === "active");
+      const active = await activeOne(bots);
       victim = round % 3 === 2 ? 1 - active : active;
     }
     const bot = bots[victim] as BotChild;
@@ -246,16 +242,24 @@ async function killRounds(
     else kills.active++;
     if (wasActive && other !== undefined && waitForTakeover) {
       const killed = Date.now();
-      await until(
-        "the standby taking over",
-        () => other.role === "active",
-        TAKEOVER_MS,
-      );
+      await other.waitForRole("active", TAKEOVER_MS);
       kills.takeovers.push(Date.now() - killed);
     }
     bots[victim] = fleet.spawn(victim, `${victim}#${round + 1}`);
   }
   return kills;
+}
+
+// The index of the active instance, once there is one; none may exit
+// by itself (had two polled Telegram, the fake's 409 would end one).
+async function activeOne(bots: BotChild[]): Promise<number> {
+  await until("an active instance", () => {
+    for (const b of bots) {
+      assert.ok(!b.exited, `bot ${b.name} exited:\n${b.output}`);
+    }
+    return bots.some((b) => b.role === "active");
+  });
+  return bots.findIndex((b) => b.role === "active");
 }
 
 // Both instances become active once more, in turn, as in a rolling
@@ -264,21 +268,13 @@ async function killRounds(
 // its own spool when it becomes active, never a standby's.
 async function handOverTwice(fleet: Fleet, bots: BotChild[]): Promise<void> {
   for (let turn = 0; turn < 2; turn++) {
-    await until(
-      "an active instance",
-      () => bots.some((b) => b.role === "active"),
-    );
-    const active = bots.findIndex((b) => b.role === "active");
+    const active = await activeOne(bots);
     const bot = bots[active] as BotChild;
     const other = bots[1 - active] as BotChild;
     const status = await bot.stop("SIGTERM");
     assert.equal(status.code, 0, `bot ${bot.name}:\n${bot.output}`);
     await bot[Symbol.asyncDispose]();
-    await until(
-      "the standby taking over",
-      () => other.role === "active",
-      TAKEOVER_MS,
-    );
+    await other.waitForRole("active", TAKEOVER_MS);
     bots[active] = fleet.spawn(active, `${active}#last`);
   }
   // The sweep runs right after the role changes.

@@ -83,6 +83,18 @@ export class BotChild implements AsyncDisposable {
     return this.waitForLine(/leader: active/, timeoutMs);
   }
 
+  /** Waits until its latest `leader:` line says `role`; throws if it exits. */
+  async waitForRole(
+    role: "active" | "standby",
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    await this.#lines.waitFor(
+      `bot ${this.name} becoming ${role}`,
+      () => this.role === role,
+      timeoutMs,
+    );
+  }
+
   /** The port of its HTTP server (start it with HTTP_PORT=0). */
   async port(): Promise<number> {
     const line = await this.waitForLine(/http server listening .*port=\d+/);

@@ -46,7 +46,8 @@ export class ChildLines<T> {
       if (this.#ended || left <= 0) {
         throw new Error(
           `${what}: ${this.#ended ? "the child ended" : `${timeoutMs} ms`} ` +
-            `before such a line (${JSON.stringify(this.items)})`,
+            `before such a line; the last ones: ` +
+            JSON.stringify(this.items.slice(-40)),
         );
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
