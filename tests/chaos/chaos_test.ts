@@ -185,18 +185,28 @@ async function chaos(run: Run): Promise<void> {
   // instance sweeps only its own DATA_DIR); videos were removed once
   // delivered.
   assert.deepEqual(await fleet.spooled(), [], "videos left in a spool");
+  report(run, { jobs, kills, deliveries, renders: fleet.comfy.requests });
+}
+
+// One line of figures on stdout.
+function report(run: Run, figures: {
+  jobs: { done: number; refunded: number };
+  kills: Kills;
+  deliveries: { duplicates: number };
+  renders: readonly unknown[];
+}): void {
+  const { jobs, kills, deliveries, renders } = figures;
+  const mode = (run.webhook ? " (webhook)" : "") +
+    (run.instances > 1 ? " (postgres, 2 instances)" : "");
+  const killed = run.instances > 1
+    ? `(standby ${kills.standby}) takeover-ms=${kills.takeovers.join(",")} `
+    : "";
   Deno.stdout.writeSync(new TextEncoder().encode(
-    `chaos${run.webhook ? " (webhook)" : ""}${
-      run.instances > 1 ? " (postgres, 2 instances)" : ""
-    }: photos=${run.photos} jobs=${jobs.done + jobs.refunded} ` +
+    `chaos${mode}: photos=${run.photos} jobs=${jobs.done + jobs.refunded} ` +
       `done=${jobs.done} refunded=${jobs.refunded} ` +
-      `kills=${kills.active + kills.standby} ` +
-      (run.instances > 1
-        ? `(standby ${kills.standby}) ` +
-          `takeover-ms=${kills.takeovers.join(",")} `
-        : "") +
+      `kills=${kills.active + kills.standby} ${killed}` +
       `duplicate-deliveries=${deliveries.duplicates} ` +
-      `renders=${fleet.comfy.requests.length}\n`,
+      `renders=${renders.length}\n`,
   ));
 }
 
