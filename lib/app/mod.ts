@@ -90,8 +90,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     await store.close();
     throw error;
   }
-  const leader = deps.leader ??
-    createLeader(config.databaseUrl, { clock, log });
+  const leader = createLeader(config.databaseUrl, { clock, log });
   base.metrics.role = () => leader.role();
   const alerts = startAlerts(config, {
     api: bot.api,
