@@ -90,7 +90,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     await store.close();
     throw error;
   }
-  const leader = createLeader(config.databaseUrl, { clock, log });
+  const leader = createLeader(config.databaseUrl, {
+    clock,
+    log,
+    dataDir: config.dataDir,
+  });
   base.metrics.role = () => leader.role();
   const alerts = startAlerts(config, {
     api: bot.api,
