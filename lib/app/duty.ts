@@ -48,8 +48,11 @@ export class Duty {
    * this one's previous run) left: the same steps as a restart.
    */
   async start(): Promise<Receiving> {
-    const { config, log, clock, updates } = this.#base;
+    const { config, log, clock, updates, times } = this.#base;
     const { bot, runner, backends, broadcaster, spool } = this.#parts;
+    // As the previous active instance left it, not as it was when this
+    // one started.
+    await times.reload();
     // Before any job runs: a resumed job writes its video there.
     const swept = await spool.sweep();
     if (swept > 0) log.info("removed videos left by a previous run", { swept });

@@ -1,5 +1,5 @@
 /**
- * Runs the app's {@link Duty} under a {@link Leader}: started when this
+ * Runs the app's duty (duty.ts) under a {@link Leader}: started when this
  * instance becomes active, stopped when it shuts down or loses the
  * leadership. A lost leadership ends the process's run (the caller exits
  * non-zero and systemd starts it again, as a standby): after losing, this
@@ -12,7 +12,7 @@
 
 import type { Leader, Role, StepDownReason } from "../leader/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Duty } from "./duty.ts";
+import type { Receiving } from "./transport.ts";
 
 /** This instance lost the leadership while active; it must restart. */
 export class LeadershipLostError extends Error {
@@ -23,6 +23,12 @@ export class LeadershipLostError extends Error {
     this.name = "LeadershipLostError";
     this.reason = reason;
   }
+}
+
+/** What the active instance does (duty.ts's Duty). */
+export interface ActiveWork {
+  start(): Promise<Receiving>;
+  stop(graceMs: number): Promise<void>;
 }
 
 /** A running leadership; see {@link lead}. */
@@ -54,7 +60,7 @@ export interface Leadership {
 /** Starts `leader.run` with `duty` as what the active instance does. */
 export function lead(
   leader: Leader,
-  duty: Duty,
+  duty: ActiveWork,
   options: { readonly log: Logger; readonly graceMs: number },
 ): Leadership {
   const abort = new AbortController();

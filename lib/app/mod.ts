@@ -57,7 +57,10 @@ export interface App {
   role(): Role;
   /** Resolves once this instance is active (tests of takeovers). */
   readonly active: Promise<void>;
-  /** Stops polling, lets jobs finish within the grace period, closes the DB. */
+  /**
+   * Stops polling, lets jobs finish within the grace period, then gives
+   * the leadership up and closes the DB.
+   */
   stop(): Promise<void>;
   /**
    * Resolves once the update with this id, stored when it arrived, has
@@ -68,9 +71,10 @@ export interface App {
 
 /**
  * Starts the bot with long polling, or in webhook mode with WEBHOOK_URL.
- * On PostgreSQL it may find another instance active: it then resolves as
- * a standby (HTTP served, no updates taken) and takes over when that one
- * dies or stops (lib/leader/).
+ * It may find another instance active on the same database (PostgreSQL)
+ * or data directory (SQLite): it then resolves as a standby (HTTP served,
+ * no updates taken) and takes over when that one dies or stops
+ * (lib/leader/, duty.ts).
  */
 export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const base = await openBase(config, deps);
@@ -90,8 +94,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     await store.close();
     throw error;
   }
-  const leader = deps.leader ??
-    createLeader(config.databaseUrl, { clock, log });
+  const leader = createLeader(config.databaseUrl, {
+    clock,
+    log,
+    dataDir: config.dataDir,
+  });
   base.metrics.role = () => leader.role();
   const alerts = startAlerts(config, {
     api: bot.api,

@@ -37,7 +37,6 @@ import { moneyDeps } from "./money.ts";
 import { type DashboardAccess, startDashboard } from "./dashboard.ts";
 import { msUntilNextDay } from "../jobs/mod.ts";
 import type { Alerts } from "./alerts.ts";
-import type { Leader } from "../leader/mod.ts";
 
 /** Outside things the app uses; tests replace them. */
 export interface AppDeps {
@@ -50,8 +49,6 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** ffmpeg's path; null: as if not installed (default: found on PATH). */
   readonly ffmpeg?: string | null;
-  /** Replaces the leadership DATABASE_URL calls for (tests). */
-  readonly leader?: Leader;
 }
 
 // What every step below builds on: the settings, the outside things, and

@@ -19,7 +19,7 @@ import { PgReferralStore } from "../referrals/mod.ts";
 import { pgTextFiles } from "../stats/mod.ts";
 import { UpdateLog } from "../telegram/mod.ts";
 import { WizardStore } from "../wizard/mod.ts";
-import { type OpenStoreOptions, readerReports, type Store } from "./store.ts";
+import { type OpenStoreOptions, readerReports, type Store } from "./stores.ts";
 
 /** Connections the bot keeps open to PostgreSQL. */
 const POOL_SIZE = 8;

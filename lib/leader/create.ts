@@ -7,6 +7,7 @@
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { AlwaysLeader } from "./always.ts";
+import { FileLeader, LOCK_FILE } from "./file.ts";
 import { PgLeader } from "./pg.ts";
 import type { Leader } from "./types.ts";
 
@@ -16,13 +17,22 @@ export function isPostgresUrl(url: string | undefined): url is string {
 }
 
 /**
- * PgLeader for a PostgreSQL `databaseUrl` (DATABASE_URL), else AlwaysLeader
- * (SQLite: one process owns the file).
+ * PgLeader for a PostgreSQL `databaseUrl` (DATABASE_URL); else, with a
+ * data directory, FileLeader on its lock file (SQLite: processes sharing
+ * DATA_DIR on one machine); else AlwaysLeader.
  */
 export function createLeader(
   databaseUrl: string | undefined,
-  deps: { readonly clock?: Clock; readonly log?: Logger } = {},
+  deps: {
+    readonly clock?: Clock;
+    readonly log?: Logger;
+    readonly dataDir?: string;
+  } = {},
 ): Leader {
-  if (!isPostgresUrl(databaseUrl)) return new AlwaysLeader();
-  return new PgLeader({ url: databaseUrl, ...deps });
+  const { dataDir, ...rest } = deps;
+  if (isPostgresUrl(databaseUrl)) {
+    return new PgLeader({ url: databaseUrl, ...rest });
+  }
+  if (dataDir === undefined) return new AlwaysLeader();
+  return new FileLeader({ path: `${dataDir}/${LOCK_FILE}`, ...rest });
 }

@@ -1,8 +1,8 @@
 /**
  * Active/passive leadership: which of the instances sharing one database
  * polls Telegram, runs jobs and paces sends. On PostgreSQL the holder of a
- * session advisory lock ({@link PgLeader}); on SQLite the one process that
- * owns the file ({@link AlwaysLeader}). The app starts its work in
+ * session advisory lock ({@link PgLeader}); on SQLite the process holding
+ * the lock file in DATA_DIR ({@link FileLeader}). The app starts its work in
  * `onActive`, stops it in `onStandby`, and reports `role()` on /healthz and
  * /metrics. Needs PostgreSQL 14 or later (idle_session_timeout).
  *
@@ -11,6 +11,7 @@
 
 export type { Leader, LeaderHooks, Role, StepDownReason } from "./types.ts";
 export { AlwaysLeader } from "./always.ts";
+export { FileLeader, type FileLeaderOptions, LOCK_FILE } from "./file.ts";
 export { createLeader, isPostgresUrl } from "./create.ts";
 export {
   LEADER_LOCK_KEY,

@@ -82,6 +82,14 @@ export class ProcessingStats {
     };
   }
 
+  /** Takes `other`'s history in place of this one's (a reload). */
+  replaceWith(other: ProcessingStats): void {
+    this.#times = [...other.#times];
+    this.#byKey = new Map(
+      [...other.#byKey].map(([key, times]) => [key, [...times]]),
+    );
+  }
+
   /** Adds one processing time; ignores values that are not positive. */
   record(key: string, seconds: number): void {
     if (!isValidTime(seconds)) return;

@@ -13,6 +13,12 @@ export interface TimeBook {
   readonly stats: ProcessingStats;
   predictSeconds(key: string): number;
   record(key: string, seconds: number): Promise<void>;
+  /**
+   * Reads the saved history again, in place: a standby taking over must
+   * not save its copy from start-up over what the active one recorded
+   * since. Keeps the history in memory when the saved one is unreadable.
+   */
+  reload(): Promise<void>;
 }
 
 /**
@@ -47,6 +53,14 @@ export async function openTimeBook(
       saving = saving.catch(() => {}).then(() =>
         saveProcessingStats(path, stats, files)
       );
+      return saving;
+    },
+    reload() {
+      saving = saving.catch(() => {}).then(async () => {
+        const loaded = await loadProcessingStats(path, files);
+        if (loaded.format === "corrupt") return;
+        stats.replaceWith(loaded.stats);
+      });
       return saving;
     },
   };

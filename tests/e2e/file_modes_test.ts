@@ -71,6 +71,7 @@ Deno.test("under umask 022 the bot creates files 0600 and folders 0700", async (
       const name of [
         "/",
         "/balances.db",
+        "/lora-bot.lock",
         "/processing_stats.json",
         "/dashboard.key",
         "/tmp",

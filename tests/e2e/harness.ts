@@ -39,9 +39,9 @@ export interface Harness extends AsyncDisposable {
   /** Stops the app as SIGTERM does and starts a new one on the same data. */
   restart(): Promise<App>;
   /**
-   * Starts another instance on the same PostgreSQL database, with a data
-   * directory of its own (a standby while the first one is active);
-   * stopped at the end.
+   * Starts another instance on the same database (a standby while the
+   * first one is active), stopped at the end: on PostgreSQL with a data
+   * directory of its own, on SQLite in the same one (the same machine).
    */
   startInstance(deps?: { fetch?: typeof fetch }): Promise<App>;
   readonly dataDir: string;
@@ -118,8 +118,9 @@ export async function startHarness(
       return app;
     },
     async startInstance(deps = {}) {
-      if (database === undefined) throw new Error("instances share PostgreSQL");
-      const dir = await Deno.makeTempDir({ prefix: "lora-e2e-" });
+      const dir = database === undefined
+        ? dataDir
+        : await Deno.makeTempDir({ prefix: "lora-e2e-" });
       const other = await startApp({ ...config, dataDir: dir }, {
         log,
         ...appDeps,
@@ -155,6 +156,7 @@ export async function startHarness(
         for (const other of others) await other.app.stop();
       } finally {
         for (const other of others) {
+          if (other.dataDir === dataDir) continue;
           await Deno.remove(other.dataDir, { recursive: true });
         }
         await comfy.close();

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { silentLogger } from "../../lib/log.ts";
 import {
   DEFAULT_PREDICTION_SECONDS,
   denoTextFiles,
   loadProcessingStats,
   MAX_TIMES,
   MAX_TIMES_PER_KEY,
+  openTimeBook,
   ProcessingStats,
   saveProcessingStats,
   StatsFileError,
@@ -401,6 +403,23 @@ Deno.test("denoTextFiles.readText() rethrows errors other than NotFound", async 
   try {
     // Reading a directory as text fails with something other than NotFound.
     await assert.rejects(denoTextFiles.readText(dir));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reload(): a standby taking over keeps what the active one recorded since it started", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lora-stats-" });
+  const path = `${dir}/processing_stats.json`;
+  try {
+    const active = await openTimeBook(path, silentLogger);
+    const standby = await openTimeBook(path, silentLogger);
+    await active.record("5_medium", 100);
+    await standby.reload();
+    await standby.record("5_medium", 200);
+    const saved = JSON.parse(await Deno.readTextFile(path));
+    assert.deepEqual(saved.times_by_settings["5_medium"], [100, 200]);
+    assert.equal(standby.predictSeconds("5_medium"), 150);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

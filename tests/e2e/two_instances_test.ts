@@ -1,17 +1,19 @@
 /**
- * Two app instances on one PostgreSQL database (issue #18): the one
- * holding the leadership polls Telegram and runs jobs, the other serves
- * HTTP as a standby and takes no update; when the active one stops or
- * loses its session, the standby takes over and resumes the running job
- * as a restart does: one render, one video, one charge.
+ * Two app instances on one database (issue #18): the one holding the
+ * leadership polls Telegram and runs jobs, the other serves HTTP as a
+ * standby and takes no update; when the active one stops or loses its
+ * session, the standby takes over and resumes the running job as a restart
+ * does: one render, one video, one charge. On PostgreSQL the instances
+ * have data directories of their own (two machines); on SQLite they share
+ * one (the lock file in DATA_DIR decides).
  */
 
 import assert from "node:assert/strict";
 import type { App } from "../../lib/app/mod.ts";
 import { LeadershipLostError } from "../../lib/app/mod.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
-import { type Harness, journalKinds, startHarness } from "../e2e/harness.ts";
-import { skipPgTests } from "./mod.ts";
+import { type Harness, journalKinds, startHarness } from "./harness.ts";
+import { skipPgTests } from "../pg/mod.ts";
 
 // Bot API calls one instance made, by method (ComfyUI's are not counted).
 function countingFetch(): { fetch: typeof fetch; calls: string[] } {
@@ -57,49 +59,48 @@ async function deliveredOnce(h: Harness, app: App, userId: number) {
   ]);
 }
 
-Deno.test({
-  name:
-    "two instances: the standby takes no update and takes the job over when the active one stops",
-  ignore: skipPgTests(),
-  fn: async () => {
-    await using h = await startHarness({
-      postgres: true,
-      comfy: { renderMs: 600 },
-      env: { HTTP_PORT: "0" },
-    });
-    const standby = countingFetch();
-    const b = await h.startInstance({ fetch: standby.fetch });
-    assert.equal(h.app.role(), "active");
-    assert.equal(b.role(), "standby");
-    const health = await get(b, "/healthz");
-    assert.equal(health.status, 200);
-    assert.equal((await health.json()).role, "standby");
-    assert.match(
-      await (await get(b, "/metrics")).text(),
-      /^lora_leader_active 0$/m,
-    );
-    assert.match(
-      await (await get(h.app, "/metrics")).text(),
-      /^lora_leader_active 1$/m,
-    );
+for (const store of ["sqlite", "postgres"] as const) {
+  Deno.test({
+    name:
+      `two instances on ${store}: the standby takes no update and takes the job over when the active one stops`,
+    ignore: store === "postgres" && skipPgTests(),
+    fn: () => handOver(store === "postgres"),
+  });
+}
 
-    const user = await renderStarted(h, 41);
-    assert.deepEqual(
-      standby.calls.filter((m) => m !== "getMe"),
-      [],
-      "a standby calls nothing but getMe",
-    );
-    const handedOver = Date.now();
-    await h.app.stop();
-    await b.active;
-    assert.equal(b.role(), "active");
-    // The stopped one unlocked: the standby's next attempt (every 2 s) wins.
-    assert.ok(Date.now() - handedOver < 10_000);
-    await deliveredOnce(h, b, user.id);
-    assert.ok(standby.calls.includes("getUpdates"), "the new active one polls");
-    assert.ok(standby.calls.includes("sendVideo"), "and delivered the video");
-  },
-});
+async function handOver(postgres: boolean): Promise<void> {
+  await using h = await startHarness({
+    postgres,
+    comfy: { renderMs: 600 },
+    env: { HTTP_PORT: "0" },
+  });
+  const standby = countingFetch();
+  const b = await h.startInstance({ fetch: standby.fetch });
+  assert.equal(h.app.role(), "active");
+  assert.equal(b.role(), "standby");
+  const health = await get(b, "/healthz");
+  assert.equal(health.status, 200);
+  assert.equal((await health.json()).role, "standby");
+  const metrics = async (app: App) => await (await get(app, "/metrics")).text();
+  assert.match(await metrics(b), /^lora_leader_active 0$/m);
+  assert.match(await metrics(h.app), /^lora_leader_active 1$/m);
+
+  const user = await renderStarted(h, 41);
+  assert.deepEqual(
+    standby.calls.filter((m) => m !== "getMe"),
+    [],
+    "a standby calls nothing but getMe",
+  );
+  const handedOver = Date.now();
+  await h.app.stop();
+  await b.active;
+  assert.equal(b.role(), "active");
+  // The stopped one unlocked: the standby's next attempt (every 2 s) wins.
+  assert.ok(Date.now() - handedOver < 10_000);
+  await deliveredOnce(h, b, user.id);
+  assert.ok(standby.calls.includes("getUpdates"), "the new active one polls");
+  assert.ok(standby.calls.includes("sendVideo"), "and delivered the video");
+}
 
 Deno.test({
   name:
