@@ -59,7 +59,7 @@ export class BotChild implements AsyncDisposable {
 
   /**
    * Its role by its latest `leader:` log line; undefined before the first
-   * (still starting, or on SQLite, where there is no leader election).
+   * (still starting, or a standby that has not been active).
    */
   get role(): "active" | "standby" | undefined {
     const last = this.#lines.items.findLast((l) =>
