@@ -156,7 +156,8 @@ async function chaos(run: Run): Promise<void> {
     }),
   });
   const sent = photos(fleet.telegram, run);
-  const bots = fleet.dataDirs.map((_, i) => fleet.spawn(i, `${i}#0`));
+  const bots: BotChild[] = [];
+  for (let i = 0; i < fleet.instances; i++) bots.push(fleet.spawn(i, `${i}#0`));
   let kills: Kills;
   try {
     kills = await killRounds(fleet, bots, run, sent);

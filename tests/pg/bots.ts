@@ -145,9 +145,13 @@ export class BotChild implements AsyncDisposable {
 
 /** Options of {@link startFleet}. */
 export interface FleetOptions {
-  /** How many DATA_DIRs (one per instance). */
+  /** How many instances. */
   readonly instances: number;
-  /** true: all share a fresh PostgreSQL database; false: SQLite. */
+  /**
+   * true: they share a fresh PostgreSQL database, each with a DATA_DIR of
+   * its own (two machines); false: they share one DATA_DIR and its SQLite
+   * file (one machine).
+   */
   readonly postgres: boolean;
   readonly comfy?: FakeComfyOptions;
   /** Added to every instance's environment (asked once, fakes started). */
@@ -158,7 +162,9 @@ export interface FleetOptions {
 export interface Fleet extends AsyncDisposable {
   readonly telegram: FakeTelegram;
   readonly comfy: FakeComfy;
-  /** The DATA_DIR of each instance. */
+  /** How many instances. */
+  readonly instances: number;
+  /** The DATA_DIRs (one per instance on PostgreSQL, one on SQLite). */
   readonly dataDirs: readonly string[];
   /** The shared PostgreSQL database (undefined on SQLite). */
   readonly databaseUrl: string | undefined;
@@ -170,7 +176,7 @@ export interface Fleet extends AsyncDisposable {
   reader(): SqlReader & AsyncDisposable;
   /** `lora-bot verify` on the shared database: exit code and output. */
   verify(): Promise<{ code: number; text: string }>;
-  /** The files left in each instance's video spool. */
+  /** The files left in the video spool of each DATA_DIR. */
   spooled(): Promise<string[]>;
 }
 
@@ -182,19 +188,20 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ? await freshDatabase()
     : undefined;
   const dataDirs: string[] = [];
-  for (let i = 0; i < options.instances; i++) {
+  for (let i = 0; i < (database ? options.instances : 1); i++) {
     dataDirs.push(await Deno.makeTempDir({ prefix: `lora-fleet${i}-` }));
   }
   const shared = database === undefined ? {} : { DATABASE_URL: database.url };
   const extra = options.env?.(telegram);
   const env = (i: number) => ({
-    ...fakesEnv({ telegram, comfy }, dataDirs[i] ?? ""),
+    ...fakesEnv({ telegram, comfy }, dataDirs[database ? i : 0] ?? ""),
     ...shared,
     ...extra,
   });
   return {
     telegram,
     comfy,
+    instances: options.instances,
     dataDirs,
     databaseUrl: database?.url,
     env,

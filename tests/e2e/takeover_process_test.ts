@@ -1,6 +1,7 @@
 /**
- * Issue #18's process tests: two real bot processes (each its own
- * DATA_DIR) on one PostgreSQL database, the fake Telegram and a fake
+ * Issue #18's process tests: two real bot processes on one database
+ * (PostgreSQL: each its own DATA_DIR, as on two machines; SQLite: one
+ * DATA_DIR, whose lock file decides), the fake Telegram and a fake
  * ComfyUI whose renders last long enough to stop an instance mid-render.
  * SIGKILL of the active instance: the standby takes over within 15 s and
  * resumes the job, delivered once and charged once. A rolling upgrade:
@@ -13,18 +14,24 @@ import assert from "node:assert/strict";
 import { one } from "../../lib/db/reader.ts";
 import type { FakeUser } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { type BotChild, type Fleet, startFleet, until } from "./bots.ts";
-import { skipPgTests, standbyTried } from "./mod.ts";
+import { type BotChild, type Fleet, startFleet, until } from "../pg/bots.ts";
+import { skipPgTests } from "../pg/mod.ts";
 
 const TOKENS = 100;
 const PER_VIDEO = 10;
 /** The bound the issue sets on a takeover. */
 const TAKEOVER_MS = 15_000;
 
-function twoInstances(): Promise<Fleet> {
+/** The databases the tests run on. */
+const DATABASES = [
+  { name: "PostgreSQL", postgres: true, ignore: skipPgTests() },
+  { name: "SQLite", postgres: false, ignore: false },
+] as const;
+
+function twoInstances(postgres: boolean): Promise<Fleet> {
   return startFleet({
     instances: 2,
-    postgres: true,
+    postgres,
     // Long enough to stop the active instance while ComfyUI renders.
     comfy: { renderMs: 3000 },
     env: () => ({
@@ -45,13 +52,19 @@ async function activeAndStandby(fleet: Fleet): Promise<[BotChild, BotChild]> {
   const a = fleet.spawn(0, "A");
   await a.waitForActive();
   const b = fleet.spawn(1, "B");
-  await standbyTried(fleet.databaseUrl ?? "");
+  await turnedAway(b);
   await healthy(a, "active");
   await healthy(b, "standby");
   assert.equal(await a.leaderMetric(), "1");
   assert.equal(await b.leaderMetric(), "0");
   assert.equal(b.role, undefined, b.output);
   return [a, b];
+}
+
+// Waits until `bot` found another instance active (its first try for the
+// leadership failed; it tries again every 2 s).
+async function turnedAway(bot: BotChild): Promise<void> {
+  await bot.waitForLine(/standby: another instance is active/);
 }
 
 // Waits until /healthz answers 200 with `role` (an instance that just
@@ -126,66 +139,68 @@ async function delivered(fleet: Fleet, user: FakeUser): Promise<void> {
   );
 }
 
-Deno.test({
-  name: "two bot processes on PostgreSQL: SIGKILL the active one " +
-    "mid-render, the standby takes over within 15 s, the video is " +
-    "delivered once and charged once",
-  ignore: skipPgTests(),
-  fn: async () => {
-    await using fleet = await twoInstances();
-    const [a, b] = await activeAndStandby(fleet);
-    await using _a = a;
-    await using _b = b;
-    const user = fleet.telegram.user(81, { first_name: "Anna" });
-    fleet.telegram.sendPhoto(user, SAMPLE_JPEG);
-    await fleet.comfy.waitForRequest({ timeoutMs: 30_000 });
-    assert.ok(!a.exited && !b.exited, a.output + b.output);
-    const killedAt = Date.now();
-    await a.stop("SIGKILL");
-    await takenOver(b, killedAt, "SIGKILL");
-    // The job A was rendering: B picks it up as a restart would.
-    await b.waitForLine(/resuming unfinished jobs count=1/);
-    await delivered(fleet, user);
-    assert.equal((await b.stop("SIGTERM")).code, 0, b.output);
-    await chargedOnce(fleet, user);
-    const verify = await fleet.verify();
-    assert.equal(verify.code, 0, verify.text);
-  },
-});
+for (const database of DATABASES) {
+  Deno.test({
+    name: `two bot processes on ${database.name}: SIGKILL the active one ` +
+      "mid-render, the standby takes over within 15 s, the video is " +
+      "delivered once and charged once",
+    ignore: database.ignore,
+    fn: async () => {
+      await using fleet = await twoInstances(database.postgres);
+      const [a, b] = await activeAndStandby(fleet);
+      await using _a = a;
+      await using _b = b;
+      const user = fleet.telegram.user(81, { first_name: "Anna" });
+      fleet.telegram.sendPhoto(user, SAMPLE_JPEG);
+      await fleet.comfy.waitForRequest({ timeoutMs: 30_000 });
+      assert.ok(!a.exited && !b.exited, a.output + b.output);
+      const killedAt = Date.now();
+      await a.stop("SIGKILL");
+      await takenOver(b, killedAt, `SIGKILL (${database.name})`);
+      // The job A was rendering: B picks it up as a restart would.
+      await b.waitForLine(/resuming unfinished jobs count=1/);
+      await delivered(fleet, user);
+      assert.equal((await b.stop("SIGTERM")).code, 0, b.output);
+      await chargedOnce(fleet, user);
+      const verify = await fleet.verify();
+      assert.equal(verify.code, 0, verify.text);
+    },
+  });
 
-Deno.test({
-  name: "rolling upgrade on PostgreSQL: the new instance starts as a " +
-    "standby, the old one stops (SIGTERM) mid-render, the new one " +
-    "delivers that job once and serves the next photo",
-  ignore: skipPgTests(),
-  fn: async () => {
-    await using fleet = await twoInstances();
-    const old = fleet.spawn(0, "old");
-    await using _old = old;
-    await old.waitForActive();
-    const first = fleet.telegram.user(82, { first_name: "Boris" });
-    fleet.telegram.sendPhoto(first, SAMPLE_JPEG);
-    await fleet.comfy.waitForRequest({ timeoutMs: 30_000 });
-    // The new version, started beside the old one: a standby.
-    const next = fleet.spawn(1, "new");
-    await using _next = next;
-    await standbyTried(fleet.databaseUrl ?? "");
-    await healthy(next, "standby");
-    const stoppedAt = Date.now();
-    const status = await old.stop("SIGTERM");
-    const stopMs = Date.now() - stoppedAt;
-    assert.equal(status.code, 0, old.output);
-    // It finishes or hands the job over within SHUTDOWN_GRACE (10 s).
-    assert.ok(stopMs < 10_000, `the old instance took ${stopMs} ms to stop`);
-    await takenOver(next, stoppedAt, "SIGTERM");
-    await delivered(fleet, first);
-    const second = fleet.telegram.user(83, { first_name: "Vera" });
-    fleet.telegram.sendPhoto(second, SAMPLE_JPEG);
-    await delivered(fleet, second);
-    assert.equal((await next.stop("SIGTERM")).code, 0, next.output);
-    await chargedOnce(fleet, first);
-    await chargedOnce(fleet, second);
-    const verify = await fleet.verify();
-    assert.equal(verify.code, 0, verify.text);
-  },
-});
+  Deno.test({
+    name: `rolling upgrade on ${database.name}: the new instance starts as ` +
+      "a standby, the old one stops (SIGTERM) mid-render, the new one " +
+      "delivers that job once and serves the next photo",
+    ignore: database.ignore,
+    fn: async () => {
+      await using fleet = await twoInstances(database.postgres);
+      const old = fleet.spawn(0, "old");
+      await using _old = old;
+      await old.waitForActive();
+      const first = fleet.telegram.user(82, { first_name: "Boris" });
+      fleet.telegram.sendPhoto(first, SAMPLE_JPEG);
+      await fleet.comfy.waitForRequest({ timeoutMs: 30_000 });
+      // The new version, started beside the old one: a standby.
+      const next = fleet.spawn(1, "new");
+      await using _next = next;
+      await turnedAway(next);
+      await healthy(next, "standby");
+      const stoppedAt = Date.now();
+      const status = await old.stop("SIGTERM");
+      const stopMs = Date.now() - stoppedAt;
+      assert.equal(status.code, 0, old.output);
+      // It finishes or hands the job over within SHUTDOWN_GRACE (10 s).
+      assert.ok(stopMs < 10_000, `the old instance took ${stopMs} ms to stop`);
+      await takenOver(next, stoppedAt, `SIGTERM (${database.name})`);
+      await delivered(fleet, first);
+      const second = fleet.telegram.user(83, { first_name: "Vera" });
+      fleet.telegram.sendPhoto(second, SAMPLE_JPEG);
+      await delivered(fleet, second);
+      assert.equal((await next.stop("SIGTERM")).code, 0, next.output);
+      await chargedOnce(fleet, first);
+      await chargedOnce(fleet, second);
+      const verify = await fleet.verify();
+      assert.equal(verify.code, 0, verify.text);
+    },
+  });
+}
