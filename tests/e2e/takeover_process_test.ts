@@ -79,13 +79,16 @@ async function healthy(bot: BotChild, role: "active" | "standby") {
   });
 }
 
+// A figure on stdout.
+function print(line: string): void {
+  Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
+}
+
 // Waits until `b` reports active after `since` (Date.now() when the
 // active one was stopped); prints and returns the time it took.
 async function takenOver(b: BotChild, since: number, how: string) {
   const tookMs = (await b.waitForActive(TAKEOVER_MS * 2)).at - since;
-  Deno.stdout.writeSync(
-    new TextEncoder().encode(`takeover after ${how}: ${tookMs} ms\n`),
-  );
+  print(`takeover after ${how}: ${tookMs} ms`);
   assert.ok(tookMs < TAKEOVER_MS, `the takeover took ${tookMs} ms`);
   await healthy(b, "active");
   assert.equal(await b.leaderMetric(), "1");
@@ -191,6 +194,7 @@ for (const database of DATABASES) {
       assert.equal(status.code, 0, old.output);
       // It finishes or hands the job over within SHUTDOWN_GRACE (10 s).
       assert.ok(stopMs < 10_000, `the old instance took ${stopMs} ms to stop`);
+      print(`old instance stopped (${database.name}): ${stopMs} ms`);
       await takenOver(next, stoppedAt, `SIGTERM (${database.name})`);
       await delivered(fleet, first);
       const second = fleet.telegram.user(83, { first_name: "Vera" });
