@@ -47,6 +47,22 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
+/** Mean, median and worst of durations in milliseconds, with the samples. */
+export function msSummary(values: readonly number[]): {
+  meanMs: number;
+  p50Ms: number;
+  maxMs: number;
+  samplesMs: readonly number[];
+} {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return {
+    meanMs: round(mean, 0),
+    p50Ms: percentile(values, 50),
+    maxMs: Math.max(...values),
+    samplesMs: values,
+  };
+}
+
 /** SAMPLE_MP4 padded with zeros to `bytes`: a valid header, a big body. */
 export function paddedVideo(bytes: number): Uint8Array<ArrayBuffer> {
   const video = new Uint8Array(Math.max(bytes, SAMPLE_MP4.length));

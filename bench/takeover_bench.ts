@@ -17,12 +17,12 @@
 import { LEADER_TIMINGS } from "../lib/leader/mod.ts";
 import { type StopSignal, takeover } from "../tests/pg/children.ts";
 import { freshDatabase } from "../tests/pg/mod.ts";
-import { note, percentile, printReport, round } from "./common.ts";
+import { msSummary, note, printReport, round } from "./common.ts";
+import { ensureCluster } from "./pg_cluster.ts";
 
 const roundsArg = Deno.args.indexOf("--rounds");
 const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 8;
 const GOAL_MS = 15_000;
-const CLUSTER = new URL("../tests/pg/cluster.sh", import.meta.url).pathname;
 
 /** One hand-over on a fresh database (see takeover()). */
 async function handOver(signal: StopSignal): Promise<number> {
@@ -30,46 +30,7 @@ async function handOver(signal: StopSignal): Promise<number> {
   return await takeover(db.url, signal);
 }
 
-async function cluster(command: string[]): Promise<string> {
-  const out = await new Deno.Command("bash", {
-    args: [CLUSTER, ...command],
-    stderr: "null",
-  }).output();
-  if (!out.success) throw new Error(`cluster.sh ${command[0]} failed`);
-  return new TextDecoder().decode(out.stdout);
-}
-
-/** Starts the throwaway cluster unless one is configured; returns a stop. */
-async function ensureCluster(): Promise<() => Promise<void>> {
-  if (Deno.env.get("TEST_DATABASE_URL")) return () => Promise.resolve();
-  note("starting a throwaway PostgreSQL (tests/pg/cluster.sh)");
-  const exports = await cluster(["start"]);
-  const vars = Object.fromEntries(
-    [...exports.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [
-      m[1],
-      m[2],
-    ]),
-  );
-  Deno.env.set("TEST_DATABASE_URL", vars.TEST_DATABASE_URL ?? "");
-  return async () => void await cluster(["stop", vars.PG_CLUSTER_DIR ?? ""]);
-}
-
-function summary(values: number[]) {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return {
-    meanMs: round(mean, 0),
-    p50Ms: percentile(values, 50),
-    maxMs: Math.max(...values),
-    samplesMs: values,
-  };
-}
-
 const stopCluster = await ensureCluster();
-// Ctrl-C must not leave the cluster running (the children stop by
-// themselves when this process's pipes close).
-Deno.addSignalListener("SIGINT", () => {
-  stopCluster().finally(() => Deno.exit(130));
-});
 try {
   const kill: number[] = [];
   const term: number[] = [];
@@ -84,9 +45,9 @@ try {
         `SIGKILL ${kill.at(-1)} ms, SIGSTOP ${stop.at(-1)} ms`,
     );
   }
-  const baseline = summary(term);
-  const killed = summary(kill);
-  const hung = summary(stop);
+  const baseline = msSummary(term);
+  const killed = msSummary(kill);
+  const hung = msSummary(stop);
   printReport("takeover", {
     timings: LEADER_TIMINGS,
     rounds: ROUNDS,
