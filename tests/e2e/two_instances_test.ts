@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import type { App } from "../../lib/app/mod.ts";
 import { LeadershipLostError } from "../../lib/app/mod.ts";
+import { SECRET_HEADER } from "../../lib/http/webhook.ts";
 import { SAMPLE_JPEG, SAMPLE_MP4 } from "../fixtures/media.ts";
 import { type Harness, journalKinds, startHarness } from "./harness.ts";
 import { skipPgTests } from "../pg/mod.ts";
@@ -131,4 +132,58 @@ async function endLeaderSession(h: Harness): Promise<void> {
                        WHERE datname = current_database())`,
   );
   assert.equal(Number(row?.n), 1);
+}
+
+for (const store of ["sqlite", "postgres"] as const) {
+  Deno.test({
+    name:
+      `webhook mode, two instances on ${store}: a standby answers 503 and stores nothing; the new active one sets the webhook and takes updates`,
+    ignore: store === "postgres" && skipPgTests(),
+    fn: () => webhookHandOver(store === "postgres"),
+  });
+}
+
+async function webhookHandOver(postgres: boolean): Promise<void> {
+  const secret = "two_instances-0123456789";
+  await using h = await startHarness({
+    postgres,
+    env: {
+      WEBHOOK_URL: "https://bot.example.test/telegram",
+      WEBHOOK_SECRET: secret,
+      HTTP_PORT: "0",
+    },
+  });
+  const b = await h.startInstance();
+  const post = (app: App, update: unknown) =>
+    fetch(`http://127.0.0.1:${app.httpPort}/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SECRET_HEADER]: secret },
+      body: JSON.stringify(update),
+    });
+  const user = h.telegram.user(43, { first_name: "We", language_code: "en" });
+  const update = h.telegram.sendText(user, "/start");
+  // A proxy in front of both tries the other instance on this answer.
+  const refused = await post(b, update);
+  assert.equal(refused.status, 503);
+  assert.equal(await refused.text(), "standby\n");
+  const stored = await h.sql.all(
+    "SELECT update_id FROM updates WHERE update_id = ?",
+    [update.update_id],
+  );
+  assert.deepEqual(stored, [], "a standby stores no update");
+  assert.equal(h.telegram.callsOf("setWebhook").length, 1);
+
+  await h.app.stop();
+  await b.active;
+  assert.equal(h.telegram.callsOf("setWebhook").length, 2, "set again");
+  const taken = await post(b, update);
+  await taken.body?.cancel();
+  assert.equal(taken.status, 200);
+  await b.handled(update.update_id);
+  assert.ok(
+    h.telegram.callsOf("sendMessage").some((c) =>
+      Number(c.params.chat_id) === user.id
+    ),
+    "the new active instance answered",
+  );
 }
