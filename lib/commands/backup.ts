@@ -93,5 +93,14 @@ export async function backupCommand(
     );
     return 2;
   }
+  if (config.databaseUrl !== undefined) {
+    // Nothing to copy here: the data is on the server, which has its own
+    // tools; a nightly unit failing says so rather than copying nothing.
+    print(
+      "lora-bot: backup copies DATA_DIR/balances.db; with DATABASE_URL the " +
+        "data is in PostgreSQL: back it up with pg_dump (docs/postgresql.md)",
+    );
+    return 2;
+  }
   return await runBackup(config, backup, print);
 }
