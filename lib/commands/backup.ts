@@ -42,6 +42,16 @@ export async function runBackup(
   print: Print,
 ): Promise<number> {
   const source = `${config.dataDir}/balances.db`;
+  if (config.databaseUrl !== undefined) {
+    // The ledger is in PostgreSQL; a balances.db left in DATA_DIR (the one
+    // `migrate --to postgres` copied) is stale, and a copy of it would pass
+    // for a backup.
+    print(
+      "backup: the bot runs on PostgreSQL (DATABASE_URL); back it up with " +
+        "pg_dump: this command copies only the SQLite file",
+    );
+    return 1;
+  }
   if (!args.force && await exists(args.target)) {
     print(`backup: ${args.target} exists; add --force to replace it`);
     return 1;
