@@ -83,7 +83,10 @@ export interface Harness extends AsyncDisposable {
   startInstance(deps?: { fetch?: typeof fetch }): Promise<App>;
   readonly dataDir: string;
   readonly logs: string[];
-  /** Read-only SQL on the bot's database, SQLite or PostgreSQL. */
+  /**
+   * SQL on the bot's database, SQLite or PostgreSQL: reads, and the rows a
+   * test plants (seeded history, an old error text).
+   */
   readonly sql: SqlRunner;
   /** processing_stats.json as saved: in DATA_DIR, or its PostgreSQL row. */
   readStats(): Promise<string>;
