@@ -121,3 +121,24 @@ export const STORE_FACTORIES: readonly StoreFactory[] = [sqlite, pg];
 export function storeUnderTest(): "sqlite" | "postgres" {
   return Deno.env.get("TEST_STORE") === "postgres" ? "postgres" : "sqlite";
 }
+
+let sqliteOnlyNoted = false;
+
+/**
+ * Whether a test about the SQLite file itself (the old bot's balances.db,
+ * `lora-bot backup`) is skipped: under TEST_STORE=postgres the bot has no
+ * such file. Says why on stderr once.
+ */
+export function sqliteFileOnly(): boolean {
+  if (storeUnderTest() !== "postgres") return false;
+  if (!sqliteOnlyNoted) {
+    sqliteOnlyNoted = true;
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(
+        "skipping the SQLite file's own tests (old balances.db, backup): " +
+          "TEST_STORE=postgres\n",
+      ),
+    );
+  }
+  return true;
+}

@@ -32,9 +32,10 @@ export function parseBackupArgs(
 }
 
 /**
- * Writes the copy and returns the exit code (0 done, 1 failed). The copy is
- * written next to the target and renamed into place, so an interrupted run
- * never leaves a half-written file under the target's name.
+ * Writes the copy and returns the exit code (0 done, 1 failed, 2 not the
+ * SQLite ledger: DATABASE_URL is set). The copy is written next to the
+ * target and renamed into place, so an interrupted run never leaves a
+ * half-written file under the target's name.
  */
 export async function runBackup(
   config: Config,
@@ -42,6 +43,17 @@ export async function runBackup(
   print: Print,
 ): Promise<number> {
   const source = `${config.dataDir}/balances.db`;
+  if (config.databaseUrl !== undefined) {
+    // The ledger is in PostgreSQL; a balances.db left in DATA_DIR (the one
+    // `migrate --to postgres` copied) is stale, and a copy of it would pass
+    // for a backup.
+    print(
+      "backup: the bot runs on PostgreSQL (DATABASE_URL); back it up with " +
+        "pg_dump: this command copies only the SQLite file",
+    );
+    // A misuse, as a bad argument is: the nightly unit fails visibly.
+    return 2;
+  }
   if (!args.force && await exists(args.target)) {
     print(`backup: ${args.target} exists; add --force to replace it`);
     return 1;
@@ -90,15 +102,6 @@ export async function backupCommand(
   if (backup === undefined) {
     print(
       "lora-bot: backup needs one file name (lora-bot backup FILE [--force])",
-    );
-    return 2;
-  }
-  if (config.databaseUrl !== undefined) {
-    // Nothing to copy here: the data is on the server, which has its own
-    // tools; a nightly unit failing says so rather than copying nothing.
-    print(
-      "lora-bot: backup copies DATA_DIR/balances.db; with DATABASE_URL the " +
-        "data is in PostgreSQL: back it up with pg_dump (docs/postgresql.md)",
     );
     return 2;
   }

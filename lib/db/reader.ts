@@ -56,11 +56,18 @@ export function sqliteReader(db: DatabaseSync): SqlRunner {
   };
 }
 
-/** The runner of a PostgreSQL pool: `?` become `$1`, `$2`, …. */
+/**
+ * The runner of a PostgreSQL pool: `?` become `$1`, `$2`, …, except inside
+ * quoted literals and identifiers (a `'?'` in a query stays a question
+ * mark, as on SQLite, instead of taking a parameter's number).
+ */
 export function pgReader(sql: Sql): SqlRunner {
   const numbered = (query: string) => {
     let n = 0;
-    return query.replace(/\?/g, () => `$${++n}`);
+    return query.replace(
+      /'[^']*'|"[^"]*"|\?/g,
+      (match) => match === "?" ? `$${++n}` : match,
+    );
   };
   return {
     seq: "seq",

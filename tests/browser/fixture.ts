@@ -17,7 +17,7 @@ export async function startDashboardBot(locale = "en"): Promise<Harness> {
     env: { ADMIN_USER_IDS: String(ADMIN), HTTP_PORT: "0" },
   });
   await h.telegram.waitForLongPoll();
-  seedDashboard(h.app.db, Date.now());
+  await seedDashboard(h.sql, Date.now());
   const admin = h.telegram.user(ADMIN, {
     first_name: "Boss",
     language_code: locale,

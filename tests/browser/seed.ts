@@ -2,10 +2,12 @@
  * Test data for the dashboard: users, a month of jobs in every state with
  * render times, failures and servers, and journal rows (grants, purchases,
  * captures) spread over the days, written straight into a migrated
- * database. Deterministic: the same `now` gives the same rows.
+ * database, SQLite or PostgreSQL (one statement text for both).
+ * Deterministic: the same `now` gives the same rows.
  */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { SQLInputValue } from "node:sqlite";
+import type { SqlRunner } from "../../lib/db/reader.ts";
 import { sqlTime } from "../../lib/ledger/mod.ts";
 
 const DAY = 86_400_000;
@@ -41,29 +43,36 @@ function random(seed: number): () => number {
 }
 
 /** Fills the database with a month of activity ending at `now`. */
-export function seedDashboard(db: DatabaseSync, now: number): void {
+export async function seedDashboard(
+  db: SqlRunner,
+  now: number,
+): Promise<void> {
   const rnd = random(42);
-  const insertUser = db.prepare(
-    `INSERT OR IGNORE INTO balances (user_id, tokens, username, first_name,
-       videos_created, created_at, updated_at, language)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'ru')`,
-  );
   for (const [id, name, username] of SEEDED_USERS) {
     const since = sqlTime(now - 40 * DAY);
-    insertUser.run(id, 100, username, name, 0, since, since);
+    await db.run(
+      `INSERT INTO balances (user_id, tokens, username, first_name,
+         videos_created, created_at, updated_at, language)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'ru') ON CONFLICT DO NOTHING`,
+      [id, 100, username, name, 0, since, since],
+    );
   }
-  const insertJob = db.prepare(
-    `INSERT INTO jobs (id, user_id, chat_id, state, mode, duration, quality,
+  const insertJob = (...args: SQLInputValue[]) =>
+    db.run(
+      `INSERT INTO jobs (id, user_id, chat_id, state, mode, duration, quality,
        cost, file_id, locale, prompt_id, server, error, video_file_id,
        render_seconds, attempts, created_at, updated_at, finished_at)
      VALUES (?, ?, ?, ?, 'wizard', ?, ?, ?, 'photo', 'ru', ?, ?, ?, ?, ?, 1,
        ?, ?, ?)`,
-  );
-  const insertMove = db.prepare(
-    `INSERT INTO journal (user_id, kind, amount, held_delta, tokens_after,
-       held_after, job_id, idem_key, note, created_at)
-     VALUES (?, ?, ?, ?, 100, 0, ?, ?, ?, ?)`,
-  );
+      args,
+    );
+  const insertMove = (...args: SQLInputValue[]) =>
+    db.run(
+      `INSERT INTO journal (user_id, kind, amount, held_delta, tokens_after,
+         held_after, job_id, idem_key, note, created_at)
+       VALUES (?, ?, ?, ?, 100, 0, ?, ?, ?, ?)`,
+      args,
+    );
   let n = 0;
   for (let day = 29; day >= 0; day--) {
     const perDay = 2 + Math.floor(rnd() * 6) + (29 - day) / 5;
@@ -86,7 +95,7 @@ export function seedDashboard(db: DatabaseSync, now: number): void {
         ? undefined
         : created + render * 1000 + 5000;
       const id = `job-${String(n).padStart(4, "0")}`;
-      insertJob.run(
+      await insertJob(
         id,
         user,
         user,
@@ -103,7 +112,7 @@ export function seedDashboard(db: DatabaseSync, now: number): void {
         sqlTime(finished ?? created),
         finished === undefined ? null : sqlTime(finished),
       );
-      insertMove.run(
+      await insertMove(
         user,
         "hold",
         -seconds,
@@ -115,7 +124,7 @@ export function seedDashboard(db: DatabaseSync, now: number): void {
       );
       if (finished !== undefined) {
         const kind = state === "done" ? "capture" : "release";
-        insertMove.run(
+        await insertMove(
           user,
           kind,
           kind === "release" ? seconds : 0,
@@ -128,7 +137,7 @@ export function seedDashboard(db: DatabaseSync, now: number): void {
       }
     }
     const at = sqlTime(now - day * DAY - 3_600_000);
-    insertMove.run(
+    await insertMove(
       5001 + (day % 6),
       "grant",
       100,
@@ -139,7 +148,7 @@ export function seedDashboard(db: DatabaseSync, now: number): void {
       at,
     );
     if (day % 3 === 0) {
-      insertMove.run(
+      await insertMove(
         5002,
         "purchase",
         250,

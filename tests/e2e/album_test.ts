@@ -50,7 +50,7 @@ Deno.test("an album of 3 photos: one confirmation with the total, ✅ → three 
   assert.equal(journal.filter((k) => k === "capture").length, 3);
   // The album's caption moves every photo.
   const jobs = await h.sql.all(
-    "SELECT prompt, file_id FROM jobs ORDER BY rowid",
+    `SELECT prompt, file_id FROM jobs ORDER BY ${h.sql.seq}`,
     [],
   );
   assert.deepEqual(jobs.map((r) => r.prompt), [

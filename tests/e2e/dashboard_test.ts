@@ -18,7 +18,7 @@ async function withDashboard(): Promise<Harness & { base: string }> {
     env: { ADMIN_USER_IDS: String(ADMIN), HTTP_PORT: "0" },
   });
   await h.telegram.waitForLongPoll();
-  seedDashboard(h.app.db, Date.now());
+  await seedDashboard(h.sql, Date.now());
   return Object.assign(h, { base: `http://127.0.0.1:${h.app.httpPort}` });
 }
 
@@ -211,9 +211,10 @@ Deno.test("dashboard: a real job's timeline has the time of every step", async (
     where: (c) => c.params.chat_id === user.id,
   });
   await h.app.runner.idle();
-  const id = String(
-    h.app.db.prepare("SELECT id FROM jobs WHERE user_id = ?").get(user.id)?.id,
-  );
+  const [job] = await h.sql.all("SELECT id FROM jobs WHERE user_id = ?", [
+    user.id,
+  ]);
+  const id = String(job?.id);
   assert.match(id, /^telegram_5901_\d+$/);
   const cookie = await open(await linkFor(h));
   const page = await (await get(`${h.base}/dashboard/jobs/${id}`, cookie))

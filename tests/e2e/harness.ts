@@ -9,11 +9,12 @@ import assert from "node:assert/strict";
 import { type App, startApp } from "../../lib/app/mod.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import postgres from "postgres";
-import { freshDatabase } from "../pg/mod.ts";
-import { PG_OPTIONS } from "../../lib/db/pg/schema.ts";
+import { freshDatabase, type TestDatabase } from "../pg/mod.ts";
+import { migratePg, PG_OPTIONS } from "../../lib/db/pg/schema.ts";
 import { pgReader, sqliteReader, type SqlRunner } from "../../lib/db/reader.ts";
 import { storeUnderTest } from "../stores.ts";
 import { loggerFor } from "../../lib/log.ts";
+import { pgTextFiles } from "../../lib/stats/mod.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui/mod.ts";
 import { FakeTelegram } from "../fakes/telegram/mod.ts";
 
@@ -28,6 +29,42 @@ export interface HarnessOptions {
   readonly ffmpeg?: string | null;
   /** On a fresh PostgreSQL database whatever TEST_STORE says. */
   readonly postgres?: boolean;
+  /**
+   * processing_stats.json as a running bot left it (learned render
+   * times), where the bot reads it: in DATA_DIR on SQLite, its row of the
+   * `processing_stats` table on PostgreSQL.
+   */
+  readonly stats?: string;
+}
+
+const STATS_FILE = "processing_stats.json";
+
+/** Runs `use` on a connection of its own to a test database. */
+async function withPg<T>(
+  database: TestDatabase,
+  use: (sql: postgres.Sql) => Promise<T>,
+): Promise<T> {
+  const sql = postgres(database.url, { ...PG_OPTIONS, max: 1 });
+  try {
+    return await use(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Saves processing_stats.json where the bot about to start reads it. */
+async function writeStats(
+  dataDir: string,
+  database: TestDatabase | undefined,
+  text: string,
+): Promise<void> {
+  const path = `${dataDir}/${STATS_FILE}`;
+  if (database === undefined) return await Deno.writeTextFile(path, text);
+  await withPg(database, async (sql) => {
+    // The schema the bot would create; it finds it made and keeps the row.
+    await migratePg(sql);
+    await pgTextFiles(sql).writeTextAtomic(path, text);
+  });
 }
 
 /** A running bot with its fakes. */
@@ -46,7 +83,10 @@ export interface Harness extends AsyncDisposable {
   startInstance(deps?: { fetch?: typeof fetch }): Promise<App>;
   readonly dataDir: string;
   readonly logs: string[];
-  /** Read-only SQL on the bot's database, SQLite or PostgreSQL. */
+  /**
+   * SQL on the bot's database, SQLite or PostgreSQL: reads, and the rows a
+   * test plants (seeded history, an old error text).
+   */
   readonly sql: SqlRunner;
   /** processing_stats.json as saved: in DATA_DIR, or its PostgreSQL row. */
   readStats(): Promise<string>;
@@ -65,6 +105,9 @@ export async function startHarness(
   const database = options.postgres || storeUnderTest() === "postgres"
     ? await freshDatabase()
     : undefined;
+  if (options.stats !== undefined) {
+    await writeStats(dataDir, database, options.stats);
+  }
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -138,17 +181,11 @@ export async function startHarness(
       run: (query, args) => runner().run(query, args),
     },
     async readStats() {
-      if (database === undefined) {
-        return await Deno.readTextFile(`${dataDir}/processing_stats.json`);
-      }
-      const sql = postgres(database.url, { max: 1 });
-      try {
-        const [row] = await sql`SELECT body FROM processing_stats
-          WHERE name = 'processing_stats.json'`;
-        return String(row?.body);
-      } finally {
-        await sql.end();
-      }
+      const path = `${dataDir}/${STATS_FILE}`;
+      if (database === undefined) return await Deno.readTextFile(path);
+      return String(
+        await withPg(database, (sql) => pgTextFiles(sql).readText(path)),
+      );
     },
     async [Symbol.asyncDispose]() {
       try {

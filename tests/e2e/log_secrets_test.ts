@@ -210,10 +210,10 @@ Deno.test("a stored job error quoting a secret is masked on the dashboard", asyn
   await h.app.runner.idle();
   // Error texts are stored as they were (an older version's row, or a
   // proxy echoing a request): the page masks them.
-  h.app.db.prepare("UPDATE jobs SET error = ?").run(
+  await h.sql.run("UPDATE jobs SET error = ?", [
     `http: HTTP 502 for http://gpu/view?token=abc <- bot${h.telegram.token}`,
-  );
-  const job = h.app.db.prepare("SELECT id FROM jobs").get();
+  ]);
+  const [job] = await h.sql.all("SELECT id FROM jobs");
   const page = await (await dashboardSession(h, 1001))(
     `/dashboard/jobs/${String(job?.id)}`,
   );

@@ -82,8 +82,7 @@ for (const locale of ["ru", "en"] as const) {
   Deno.test(`screens (${locale}): balance, statistics, help edit the menu in place`, async (t) => {
     await using h = await startHarness({
       env: { DEFAULT_TOKENS: "21", ADMIN_CONTACT: "@lora_admin" },
-      prepare: (dir) =>
-        Deno.writeTextFile(`${dir}/processing_stats.json`, STATS),
+      stats: STATS,
     });
     const ru = locale === "ru";
     const user = h.telegram.user(403, {

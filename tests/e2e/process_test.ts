@@ -4,11 +4,10 @@
  */
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import { FakeComfy } from "../fakes/comfyui/mod.ts";
 import { FakeTelegram } from "../fakes/telegram/mod.ts";
 import { SAMPLE_JPEG } from "../fixtures/media.ts";
-import { botCommand } from "./bot_process.ts";
+import { botCommand, processStore } from "./bot_process.ts";
 
 function botProcess(env: Record<string, string>): Deno.Command {
   return botCommand(env);
@@ -42,6 +41,7 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
   await using telegram = await FakeTelegram.start();
   await using comfy = await FakeComfy.start({ renderMs: 50 });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-process-" });
+  await using store = await processStore(dataDir);
   const child = botProcess({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -49,6 +49,7 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
     DATA_DIR: dataDir,
     PROGRESS_INTERVAL: "0.05",
     LOG_LEVEL: "debug",
+    ...store.env,
   }).spawn();
   try {
     const user = telegram.user(77, { first_name: "Ivan", language_code: "ru" });
@@ -85,14 +86,12 @@ Deno.test("the bot process delivers a video and stops cleanly on SIGTERM", async
     !stderr.includes(telegram.token.split(":")[1] ?? "?"),
     "token in log",
   );
-  const db = new DatabaseSync(`${dataDir}/balances.db`);
   try {
-    const row = db.prepare(
+    const [row] = await store.all(
       "SELECT tokens, held, videos_created FROM balances WHERE user_id = 77",
-    ).get();
+    );
     assert.deepEqual({ ...row }, { tokens: 90, held: 0, videos_created: 1 });
   } finally {
-    db.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });
@@ -101,6 +100,7 @@ Deno.test("SIGTERM mid-render leaves the job for the next start, which delivers 
   await using telegram = await FakeTelegram.start();
   await using comfy = await FakeComfy.start({ renderMs: 1500 });
   const dataDir = await Deno.makeTempDir({ prefix: "lora-process-" });
+  await using store = await processStore(dataDir);
   const env = {
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -109,22 +109,18 @@ Deno.test("SIGTERM mid-render leaves the job for the next start, which delivers 
     PROGRESS_INTERVAL: "0.05",
     COMFYUI_HISTORY_INTERVAL: "0.05",
     SHUTDOWN_GRACE: "10",
+    ...store.env,
   };
-  const readJob = () => {
-    const db = new DatabaseSync(`${dataDir}/balances.db`, { readOnly: true });
-    try {
-      const job = db.prepare("SELECT state FROM jobs").get();
-      const account = db.prepare(
-        "SELECT tokens, held FROM balances WHERE user_id = 78",
-      ).get();
-      return {
-        state: job?.state,
-        tokens: account?.tokens,
-        held: account?.held,
-      };
-    } finally {
-      db.close();
-    }
+  const readJob = async () => {
+    const [job] = await store.all("SELECT state FROM jobs");
+    const [account] = await store.all(
+      "SELECT tokens, held FROM balances WHERE user_id = 78",
+    );
+    return {
+      state: job?.state,
+      tokens: account?.tokens,
+      held: account?.held,
+    };
   };
   try {
     const first = botProcess(env).spawn();
@@ -137,7 +133,11 @@ Deno.test("SIGTERM mid-render leaves the job for the next start, which delivers 
     // It does not sit out the grace period for a render ComfyUI keeps doing.
     assert.ok(Date.now() - stopAsked < 5000, "stopped promptly");
     assert.equal(stopped.code, 0, new TextDecoder().decode(stopped.stderr));
-    assert.deepEqual(readJob(), { state: "submitted", tokens: 90, held: 10 });
+    assert.deepEqual(await readJob(), {
+      state: "submitted",
+      tokens: 90,
+      held: 10,
+    });
 
     const second = botProcess(env).spawn();
     try {
@@ -149,7 +149,7 @@ Deno.test("SIGTERM mid-render leaves the job for the next start, which delivers 
       second.kill("SIGTERM");
       await second.output();
     }
-    assert.deepEqual(readJob(), { state: "done", tokens: 90, held: 0 });
+    assert.deepEqual(await readJob(), { state: "done", tokens: 90, held: 0 });
     assert.equal(comfy.requests.length, 1, "not rendered twice");
   } finally {
     await Deno.remove(dataDir, { recursive: true });

@@ -6,11 +6,11 @@
  */
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import { SECRET_HEADER } from "../../lib/http/webhook.ts";
 import { FakeComfy } from "../fakes/comfyui/mod.ts";
 import { FakeTelegram, type FakeUser } from "../fakes/telegram/mod.ts";
-import { botCommand, MAIN } from "./bot_process.ts";
+import { until } from "../pg/bots.ts";
+import { botCommand, MAIN, processStore } from "./bot_process.ts";
 
 const SECRET = "process_secret-0123456789";
 
@@ -19,24 +19,6 @@ function freePort(): number {
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   return port;
-}
-
-// The database changes in another process: polled, with a deadline.
-async function until(what: string, ready: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function query(dataDir: string, sql: string): Record<string, unknown>[] {
-  const db = new DatabaseSync(`${dataDir}/balances.db`, { readOnly: true });
-  try {
-    return db.prepare(sql).all().map((row) => ({ ...row }));
-  } finally {
-    db.close();
-  }
 }
 
 function paymentUpdate(telegram: FakeTelegram, user: FakeUser) {
@@ -55,6 +37,9 @@ Deno.test("webhook: an update answered 200, then SIGKILL, is handled once by the
   await using telegram = await FakeTelegram.start();
   await using comfy = await FakeComfy.start();
   const dataDir = await Deno.makeTempDir({ prefix: "lora-webhook-" });
+  await using store = await processStore(dataDir);
+  const query = async (sql: string) =>
+    (await store.all(sql)).map((row) => ({ ...row }));
   const port = freePort();
   const env = {
     BOT_TOKEN: telegram.token,
@@ -65,6 +50,7 @@ Deno.test("webhook: an update answered 200, then SIGKILL, is handled once by the
     WEBHOOK_SECRET: SECRET,
     HTTP_PORT: String(port),
     TOKEN_PACKS: "50:25",
+    ...store.env,
   };
   const post = async (update: unknown) => {
     const response = await fetch(`http://127.0.0.1:${port}/telegram`, {
@@ -95,14 +81,13 @@ Deno.test("webhook: an update answered 200, then SIGKILL, is handled once by the
     const paid = paymentUpdate(telegram, user);
     assert.equal(await post(paid), 200);
     assert.deepEqual(
-      query(
-        dataDir,
-        `SELECT payload IS NOT NULL AS stored FROM updates
-         WHERE update_id = ${paid.update_id}`,
+      await query(
+        `SELECT CASE WHEN payload IS NOT NULL THEN 1 ELSE 0 END AS stored
+         FROM updates WHERE update_id = ${paid.update_id}`,
       ),
       [{ stored: 1 }],
     );
-    assert.equal(query(dataDir, "SELECT * FROM payments").length, 0);
+    assert.equal((await query("SELECT * FROM payments")).length, 0);
     bot.kill("SIGKILL");
     await bot.status;
 
@@ -115,8 +100,8 @@ Deno.test("webhook: an update answered 200, then SIGKILL, is handled once by the
     assert.equal(await post(paid), 200);
     await until(
       "the update handled",
-      () =>
-        query(dataDir, "SELECT 1 FROM updates WHERE payload IS NOT NULL")
+      async () =>
+        (await query("SELECT 1 FROM updates WHERE payload IS NOT NULL"))
           .length === 0,
     );
   } finally {
@@ -126,16 +111,24 @@ Deno.test("webhook: an update answered 200, then SIGKILL, is handled once by the
   try {
     assert.equal(receipts(), 1, "one receipt");
     assert.deepEqual(
-      query(dataDir, "SELECT tokens FROM balances WHERE user_id = 1451"),
+      await query("SELECT tokens FROM balances WHERE user_id = 1451"),
       [{ tokens: 150 }],
     );
     assert.deepEqual(
-      query(dataDir, "SELECT kind FROM journal WHERE user_id = 1451"),
+      await query("SELECT kind FROM journal WHERE user_id = 1451 ORDER BY id"),
       [{ kind: "grant" }, { kind: "purchase" }],
     );
     const verify = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--allow-read", "--allow-env", MAIN, "verify"],
-      env: { NO_COLOR: "1", DATA_DIR: dataDir },
+      args: [
+        "run",
+        "--quiet",
+        "--allow-read",
+        "--allow-env",
+        "--allow-net=127.0.0.1",
+        MAIN,
+        "verify",
+      ],
+      env: { NO_COLOR: "1", DATA_DIR: dataDir, ...store.env },
       clearEnv: true,
       stdout: "null",
       stderr: "piped",

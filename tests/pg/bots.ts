@@ -6,11 +6,8 @@
  * `lora-bot verify` on it. For the chaos test and the takeover tests.
  */
 
-import { DatabaseSync } from "node:sqlite";
-import postgres from "postgres";
-import { PG_OPTIONS } from "../../lib/db/pg/schema.ts";
-import { pgReader, sqliteReader, type SqlReader } from "../../lib/db/reader.ts";
-import { botCommand, fakesEnv } from "../e2e/bot_process.ts";
+import type { SqlReader } from "../../lib/db/reader.ts";
+import { botCommand, databaseReader, fakesEnv } from "../e2e/bot_process.ts";
 import { FakeComfy, type FakeComfyOptions } from "../fakes/comfyui/mod.ts";
 import { FakeTelegram } from "../fakes/telegram/mod.ts";
 import { ChildLines } from "./lines.ts";
@@ -236,28 +233,6 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       for (const dir of dataDirs) await Deno.remove(dir, { recursive: true });
       await database?.[Symbol.asyncDispose]();
     },
-  };
-}
-
-/**
- * A read-only view of a bot's database: DATA_DIR's balances.db, or the
- * PostgreSQL database at `url`.
- */
-export function databaseReader(
-  dataDir: string,
-  url: string | undefined,
-): SqlReader & AsyncDisposable {
-  if (url === undefined) {
-    const db = new DatabaseSync(`${dataDir}/balances.db`, { readOnly: true });
-    return {
-      ...sqliteReader(db),
-      [Symbol.asyncDispose]: () => Promise.resolve(db.close()),
-    };
-  }
-  const sql = postgres(url, { ...PG_OPTIONS, max: 1 });
-  return {
-    ...pgReader(sql),
-    [Symbol.asyncDispose]: () => sql.end({ timeout: 5 }),
   };
 }
 

@@ -9,10 +9,10 @@ import { seedDashboard } from "../browser/seed.ts";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 
-function seeded(): DatabaseSync {
+async function seeded(): Promise<DatabaseSync> {
   const db = new DatabaseSync(":memory:");
   migrate(db);
-  seedDashboard(db, NOW);
+  await seedDashboard(sqliteReader(db), NOW);
   return db;
 }
 
@@ -24,7 +24,7 @@ Deno.test("quantile takes the nearest rank", () => {
 });
 
 Deno.test("chartData counts a month of jobs and tokens", async () => {
-  const db = seeded();
+  const db = await seeded();
   const data = await chartData(sqliteReader(db), NOW);
   assert.equal(data.days.length, 30);
   assert.equal(data.days.at(-1), "2026-11-26");
@@ -52,7 +52,7 @@ Deno.test("chartData counts a month of jobs and tokens", async () => {
 });
 
 Deno.test("Records finds users by id, @username or name, escaping LIKE", async () => {
-  const records = new Records(sqliteReader(seeded()));
+  const records = new Records(sqliteReader(await seeded()));
   assert.deepEqual((await records.searchUsers("5003")).map((u) => u.userId), [
     5003,
   ]);
