@@ -2,7 +2,7 @@ import { createBackends } from "../app/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Renderer, VideoSpool } from "../comfy/mod.ts";
 import type { Config } from "../config/mod.ts";
-import { describeError, loggerFor } from "../log.ts";
+import { describeError, type Logger, loggerFor } from "../log.ts";
 import { checkDimensions, imageDimensions } from "../media/mod.ts";
 import {
   parseDuration,
@@ -10,7 +10,13 @@ import {
   QUALITY_NAMES,
   settingsKey,
 } from "../pricing.ts";
-import { loadProcessingStats } from "../stats/mod.ts";
+import postgres from "postgres";
+import { PG_OPTIONS } from "../db/pg/schema.ts";
+import {
+  loadProcessingStats,
+  pgTextFiles,
+  ProcessingStats,
+} from "../stats/mod.ts";
 import { estimateProgress, renderBar, spinnerFrame } from "../progress.ts";
 
 /** What `lora-bot animate` was asked to do. */
@@ -156,7 +162,7 @@ async function tick(io: AnimateIO, started: number, signal: AbortSignal) {
 /**
  * The whole command from the configuration: builds the same backends as
  * the bot (COMFYUI_URLS or COMFYUI_URL) and predicts the time from
- * processing_stats.json. Returns the exit code.
+ * processing_stats.json (or its row on PostgreSQL). Returns the exit code.
  */
 export async function animateCommand(
   config: Config,
@@ -185,9 +191,7 @@ export async function animateCommand(
       },
     },
   });
-  const { stats } = await loadProcessingStats(
-    `${config.dataDir}/processing_stats.json`,
-  );
+  const stats = await renderTimes(config, log);
   const quality = QUALITY_NAMES.find((q) => QUALITIES[q] === args.sizePx) ??
     "medium";
   const encoder = new TextEncoder();
@@ -205,5 +209,31 @@ export async function animateCommand(
   } finally {
     await Deno.remove(spool.dir, { recursive: true }).catch(() => {});
     await pool.stop();
+  }
+}
+
+/**
+ * The bot's render-time history where the bot keeps it: DATA_DIR, or the
+ * `processing_stats` table with DATABASE_URL. Unreadable, it is empty (the
+ * default prediction): a render does not need it.
+ */
+export async function renderTimes(
+  config: Pick<Config, "dataDir" | "databaseUrl">,
+  log: Logger,
+): Promise<ProcessingStats> {
+  const path = `${config.dataDir}/processing_stats.json`;
+  if (config.databaseUrl === undefined) {
+    return (await loadProcessingStats(path)).stats;
+  }
+  const sql = postgres(config.databaseUrl, { ...PG_OPTIONS, max: 1 });
+  try {
+    return (await loadProcessingStats(path, pgTextFiles(sql))).stats;
+  } catch (error) {
+    log.warn("cannot read the render times; predicting the default", {
+      error: describeError(error),
+    });
+    return new ProcessingStats();
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
