@@ -97,7 +97,11 @@ export function lead(
     // A start that failed: the leadership is given up already. The caller
     // closes the database once `ready` rejects, so the duty stops first.
     ended.reject(error);
-    await duty.stop(0);
+    await duty.stop(0).catch((stopError) =>
+      options.log.error("cannot stop after a failed start", {
+        error: stopError,
+      })
+    );
     ready.reject(error);
   });
   return {
