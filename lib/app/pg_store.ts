@@ -10,6 +10,7 @@ import { PgBanStore } from "../bans/mod.ts";
 import { PgBroadcastStore } from "../broadcast/mod.ts";
 import { tableUsedLinks } from "../dashboard/mod.ts";
 import { migratePg, PG_OPTIONS } from "../db/pg/schema.ts";
+import { requireServerVersion } from "../db/pg/version.ts";
 import { pgReader } from "../db/reader.ts";
 import { GroupSettings } from "../groups/mod.ts";
 import { PgJobStore } from "../jobs/mod.ts";
@@ -36,6 +37,7 @@ export async function openPgStore(
     connection: { application_name: "lora-bot" },
   });
   try {
+    await requireServerVersion(sql);
     const from = await migratePg(sql);
     if (from === 0) options.log.info("created the PostgreSQL schema");
   } catch (error) {

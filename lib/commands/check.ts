@@ -1,6 +1,7 @@
 /**
  * `lora-bot check`: what an operator runs after editing the env file. It
- * reads the configuration, then checks the data directory, Telegram
+ * reads the configuration, then checks the data directory, PostgreSQL
+ * (with DATABASE_URL: reachable, version 14 or later), Telegram
  * (`getMe`) and every render server (`/system_stats`; for Connect servers
  * also that the workflow exposes the inputs the bot fills), printing one
  * line per finding. Exit code: 2 the configuration is invalid (printed by
@@ -21,6 +22,9 @@ import {
 import type { ServerSpec } from "../comfy/mod.ts";
 import { ffmpegAvailable } from "../media/mod.ts";
 import { loadTemplate } from "../comfy/mod.ts";
+import postgres from "postgres";
+import { PG_OPTIONS } from "../db/pg/schema.ts";
+import { requireServerVersion } from "../db/pg/version.ts";
 import { describeError } from "../log.ts";
 import { redact, secretsOf } from "../secrets.ts";
 
@@ -30,6 +34,7 @@ export type CheckConfig = Pick<
   | "botToken"
   | "telegramApiRoot"
   | "dataDir"
+  | "databaseUrl"
   | "comfyuiServers"
   | "comfyuiWorkflow"
   | "comfyuiTemplate"
@@ -64,6 +69,9 @@ export async function runCheck(
   const findings: Finding[] = [
     { level: "ok", subject: "config", text: "the environment is valid" },
     await checkDataDir(config.dataDir),
+    ...(config.databaseUrl === undefined
+      ? []
+      : [await checkDatabase(config.databaseUrl, deps)]),
     await checkTelegram(config, deps),
   ];
   for (const spec of config.comfyuiServers) {
@@ -87,6 +95,28 @@ async function checkDataDir(dir: string): Promise<Finding> {
     return { level: "ok", subject, text: "writable" };
   } catch (error) {
     return { level: "fail", subject, text: describeError(error) };
+  }
+}
+
+// Connects and asks the version; the subject names the server and the
+// database, never the user or password.
+async function checkDatabase(url: string, deps: CheckDeps): Promise<Finding> {
+  const parsed = new URL(url);
+  const subject = `DATABASE_URL ${parsed.hostname}:${
+    parsed.port || "5432"
+  }${parsed.pathname}`;
+  const sql = postgres(url, {
+    ...PG_OPTIONS,
+    max: 1,
+    connect_timeout: Math.ceil((deps.timeoutMs ?? 10_000) / 1000),
+  });
+  try {
+    const version = await requireServerVersion(sql);
+    return { level: "ok", subject, text: `PostgreSQL ${version}` };
+  } catch (error) {
+    return { level: "fail", subject, text: describeError(error) };
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
 
