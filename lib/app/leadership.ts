@@ -89,9 +89,9 @@ export function lead(
       ended.reject(new LeadershipLostError(reason));
       await duty.stop(0);
     },
-    onWaiting: () => {
-      if (leader.role() === "standby") ready.resolve();
-    },
+    // Another instance is active (or the lock could not be asked for):
+    // this one is a standby, ready as such.
+    onWaiting: () => ready.resolve(),
   }, abort.signal);
   running.catch(async (error) => {
     // A start that failed: the leadership is given up already. The caller

@@ -165,15 +165,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
 }
 
 // The HTTP server listens from the start, on a standby too (/healthz,
-// /metrics, the dashboard); if it cannot (the port is taken), what was
-// built stops and the database closes before the error goes up.
+// /metrics, the dashboard); if it cannot (the port is taken), the database
+// closes before the error goes up (nothing else has started yet).
 async function serve(
   base: Base,
-  parts: {
-    bot: Bot<BotContext>;
-    runner: JobRunner;
-    backends: Backends | undefined;
-  },
+  parts: { bot: Bot<BotContext>; backends: Backends | undefined },
   http: {
     dashboard: DashboardAccess | undefined;
     httpPort: Later<number>;
@@ -199,8 +195,6 @@ async function serve(
     }
     return transport;
   } catch (error) {
-    await parts.runner.stop(0);
-    await parts.backends?.pool.stop();
     await store.close();
     throw error;
   }

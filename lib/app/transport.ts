@@ -119,15 +119,13 @@ export function startTransport(
   const http = config.httpPort !== undefined || webhook !== undefined
     ? serveHttp(config, deps, { webhook, pollingAlive: polls.alive })
     : undefined;
-  // A polling failure after close() began is part of stopping; any other
-  // one is fatal and reported to the caller.
-  let closing = false;
   let stopped = () => {};
+  // Once, whoever asks first: a failed receive() or the app's stop. A
+  // polling failure after it began is part of stopping; any other one is
+  // fatal and reported to the caller.
   let closed: Promise<void> | undefined;
-  // Once, whoever asks first: a failed receive() or the app's stop.
   const close = () =>
     closed ??= (async () => {
-      closing = true;
       webhook?.close();
       await poller?.stop();
       await dispatcher.close();
@@ -145,7 +143,7 @@ export function startTransport(
           polling: poller.run(() =>
             log.info("polling started", { bot: bot.botInfo.username })
           ).catch((error) => {
-            if (closing) {
+            if (closed !== undefined) {
               log.debug("polling ended while stopping", { error });
               return;
             }

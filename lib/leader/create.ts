@@ -6,7 +6,6 @@
 
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { AlwaysLeader } from "./always.ts";
 import { FileLeader, LOCK_FILE } from "./file.ts";
 import { PgLeader } from "./pg.ts";
 import type { Leader } from "./types.ts";
@@ -17,22 +16,21 @@ export function isPostgresUrl(url: string | undefined): url is string {
 }
 
 /**
- * PgLeader for a PostgreSQL `databaseUrl` (DATABASE_URL); else, with a
- * data directory, FileLeader on its lock file (SQLite: processes sharing
- * DATA_DIR on one machine); else AlwaysLeader.
+ * PgLeader for a PostgreSQL `databaseUrl` (DATABASE_URL), else FileLeader
+ * on the lock file of `dataDir` (SQLite: processes sharing DATA_DIR on one
+ * machine).
  */
 export function createLeader(
   databaseUrl: string | undefined,
   deps: {
+    readonly dataDir: string;
     readonly clock?: Clock;
     readonly log?: Logger;
-    readonly dataDir?: string;
-  } = {},
+  },
 ): Leader {
   const { dataDir, ...rest } = deps;
   if (isPostgresUrl(databaseUrl)) {
     return new PgLeader({ url: databaseUrl, ...rest });
   }
-  if (dataDir === undefined) return new AlwaysLeader();
   return new FileLeader({ path: `${dataDir}/${LOCK_FILE}`, ...rest });
 }

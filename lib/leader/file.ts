@@ -16,6 +16,7 @@ import { DatabaseSync } from "node:sqlite";
 import { type Clock, systemClock } from "../clock.ts";
 import { describeError, type Logger, silentLogger } from "../log.ts";
 import { touchPrivate } from "../host/mod.ts";
+import { pause } from "./pause.ts";
 import type { Leader, LeaderHooks, Role } from "./types.ts";
 
 /** The lock file's name in DATA_DIR. */
@@ -94,9 +95,7 @@ export class FileLeader implements Leader {
         }
       }
       hooks.onWaiting?.();
-      const slept = await this.#clock.sleep(this.#o.retryMs ?? 2_000, signal)
-        .then(() => true, () => false);
-      if (!slept) break;
+      if (!await pause(this.#clock, this.#o.retryMs ?? 2_000, signal)) break;
     }
     return undefined;
   }

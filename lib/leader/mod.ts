@@ -10,7 +10,6 @@
  */
 
 export type { Leader, LeaderHooks, Role, StepDownReason } from "./types.ts";
-export { AlwaysLeader } from "./always.ts";
 export { FileLeader, type FileLeaderOptions, LOCK_FILE } from "./file.ts";
 export { createLeader, isPostgresUrl } from "./create.ts";
 export {

@@ -26,6 +26,7 @@
 import { type Clock, systemClock } from "../clock.ts";
 import { describeError, type Logger, silentLogger } from "../log.ts";
 import { LockConnection } from "./connection.ts";
+import { pause } from "./pause.ts";
 import type { Leader, LeaderHooks, Role, StepDownReason } from "./types.ts";
 
 /** The advisory lock key of lora-bot's leadership ("lora" in ASCII). */
@@ -117,7 +118,7 @@ export class PgLeader implements Leader {
       // Sit out two attempts: an instance that has been waiting all along
       // (trying every retryMs) gets the lock rather than the one whose
       // session just failed.
-      if (!await this.#pause(2 * this.#retryMs, signal)) return;
+      if (!await pause(this.#clock, 2 * this.#retryMs, signal)) return;
     }
   }
 
@@ -149,7 +150,7 @@ export class PgLeader implements Leader {
         await conn.close();
       }
       hooks.onWaiting?.();
-      if (!await this.#pause(this.#retryMs, signal)) break;
+      if (!await pause(this.#clock, this.#retryMs, signal)) break;
     }
     await conn?.release(this.#key);
     return undefined;
@@ -162,7 +163,7 @@ export class PgLeader implements Leader {
   ): Promise<StepDownReason | undefined> {
     const wake = AbortSignal.any([signal, conn.closed]);
     while (true) {
-      await this.#pause(this.#checkMs, wake);
+      await pause(this.#clock, this.#checkMs, wake);
       if (signal.aborted) return undefined;
       if (conn.closed.aborted) return "connection-closed";
       try {
@@ -171,11 +172,6 @@ export class PgLeader implements Leader {
         return conn.isClosed ? "connection-closed" : "connection-lost";
       }
     }
-  }
-
-  /** Waits `ms`; false when `signal` aborted the wait. */
-  #pause(ms: number, signal: AbortSignal): Promise<boolean> {
-    return this.#clock.sleep(ms, signal).then(() => true, () => false);
   }
 
   #open(): LockConnection {

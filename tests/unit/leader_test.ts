@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import {
-  AlwaysLeader,
   createLeader,
   FileLeader,
   isPostgresUrl,
@@ -10,36 +9,18 @@ import {
 } from "../../lib/leader/mod.ts";
 import type { Clock } from "../../lib/clock.ts";
 
-Deno.test("AlwaysLeader: active, onActive once, ends with the signal", async () => {
-  const leader = new AlwaysLeader();
-  const calls: string[] = [];
-  const stop = new AbortController();
-  const run = leader.run({
-    onActive: () => {
-      calls.push("active");
-      stop.abort();
-    },
-    onStandby: (reason) => {
-      calls.push(reason);
-    },
-  }, stop.signal);
-  await run;
-  assert.equal(leader.role(), "active");
-  assert.deepEqual(calls, ["active"]);
-});
-
-Deno.test("createLeader(): PgLeader for postgres:// URLs, FileLeader with a data directory, else AlwaysLeader", () => {
-  assert.ok(createLeader("postgres://u@db/x") instanceof PgLeader);
-  assert.ok(createLeader("postgresql://u@db/x") instanceof PgLeader);
-  assert.ok(createLeader(undefined) instanceof AlwaysLeader);
-  assert.ok(createLeader("/var/lib/lora-bot/bot.db") instanceof AlwaysLeader);
-  assert.ok(createLeader(undefined, { dataDir: "/d" }) instanceof FileLeader);
+Deno.test("createLeader(): PgLeader for postgres:// URLs, else FileLeader on DATA_DIR's lock file", () => {
+  const dir = { dataDir: "/d" };
+  assert.ok(createLeader("postgres://u@db/x", dir) instanceof PgLeader);
+  assert.ok(createLeader("postgresql://u@db/x", dir) instanceof PgLeader);
+  assert.ok(createLeader(undefined, dir) instanceof FileLeader);
   assert.ok(
-    createLeader("postgres://u@db/x", { dataDir: "/d" }) instanceof PgLeader,
+    createLeader("/var/lib/lora-bot/bot.db", dir) instanceof FileLeader,
   );
   assert.equal(isPostgresUrl("sqlite:///x"), false);
-  // A fresh PgLeader is a standby until it holds the lock.
-  assert.equal(createLeader("postgres://u@db/x").role(), "standby");
+  // A fresh leader is a standby until it holds the lock.
+  assert.equal(createLeader("postgres://u@db/x", dir).role(), "standby");
+  assert.equal(createLeader(undefined, dir).role(), "standby");
 });
 
 // A clock whose sleeps wait for the test to step them (no real waiting).
